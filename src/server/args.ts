@@ -1,0 +1,49 @@
+import { EdgeError } from "../core/errors.js";
+
+export interface ServerArgs {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  configPath?: string;
+  originUrl?: string;
+  dataDir?: string;
+}
+
+export const SERVER_PORT_DEFAULT = 8787; // wrangler dev's default port
+
+/** Parses `npm start -- [--port n] [--host h] [--config file] [--origin url] [--data dir]`. */
+export function parseServerArgs(argv: readonly string[]): ServerArgs {
+  const args: ServerArgs = { host: "127.0.0.1", port: SERVER_PORT_DEFAULT };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const need = (): string => {
+      if (value === undefined || value.startsWith("--")) throw new EdgeError("BAD_ARGUMENT", 2, `${flag} needs a value`);
+      i++;
+      return value;
+    };
+    switch (flag) {
+      case "--port": {
+        const port = Number(need());
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EdgeError("BAD_ARGUMENT", 2, `--port must be 0..65535, got ${value}`);
+        args.port = port;
+        break;
+      }
+      case "--host":
+        args.host = need();
+        break;
+      case "--config":
+        args.configPath = need();
+        break;
+      case "--origin":
+        args.originUrl = need();
+        break;
+      case "--data":
+        args.dataDir = need();
+        break;
+      default:
+        throw new EdgeError("BAD_ARGUMENT", 2, `unknown option ${flag}; use --port, --host, --config, --origin, --data`);
+    }
+  }
+  return args;
+}

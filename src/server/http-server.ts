@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { EdgeError } from "../core/errors.js";
+
+// Cloudflare answers 414 beyond 16 KB of URL (Cloudflare "Connection limits" docs: URL 16 KB,
+// request headers 32 KB total).
+export const URL_SIZE_BYTES_MAX = 16 * 1024;
+export const REQUEST_HEADERS_SIZE_BYTES_MAX = 32 * 1024;
+export const REQUEST_BODY_SIZE_BYTES_MAX = 100 * 1024 * 1024; // Cloudflare Free/Pro plan limit
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
+
+export interface RequestContext {
+  clientIp: string;
+  /** Set by the edge: the PoP code chosen for this request. */
+  pop?: string;
+}
+
+export type Handler = (request: Request, context: RequestContext) => Promise<Response>;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * A node:http server that turns each request into a WHATWG Request, calls the handler and
+ * writes its Response back. User input never crashes it: malformed requests get 4xx, a
+ * handler failure gets 500, and the process keeps serving.
+ */
+export async function startHttpServer(options: { host: string; port: number; handler: Handler }): Promise<RunningServer> {
+  const server = createServer({ maxHeaderSize: REQUEST_HEADERS_SIZE_BYTES_MAX }, (req, res) => {
+    void serve(req, res, options.handler);
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // Node's parser rejected the bytes (bad header, oversized header block, bad method token).
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: 0\r\n\r\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, handler: Handler): Promise<void> {
+  let response: Response;
+  try {
+    const request = toRequest(req);
+    response = await handler(request, { clientIp: req.socket.remoteAddress ?? "0.0.0.0" });
+  } catch (error) {
+    response = errorResponse(error);
+  }
+  await writeResponse(res, response).catch(() => res.destroy());
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const method = req.method ?? "GET";
+  if (!METHODS.has(method)) throw new EdgeError("METHOD_NOT_ALLOWED", 405, `method ${method} is not supported`);
+  const rawUrl = req.url ?? "/";
+  if (Buffer.byteLength(rawUrl) > URL_SIZE_BYTES_MAX) {
+    throw new EdgeError("URL_TOO_LONG", 414, `URL is ${Buffer.byteLength(rawUrl)} bytes; the limit is ${URL_SIZE_BYTES_MAX}`);
+  }
+  const host = req.headers.host ?? "localhost";
+  let url: URL;
+  try {
+    url = new URL(rawUrl, `http://${host}`);
+  } catch {
+    throw new EdgeError("BAD_URL", 400, `cannot parse the request target ${JSON.stringify(rawUrl.slice(0, 100))}`);
+  }
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    try {
+      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    } catch {
+      throw new EdgeError("BAD_HEADER", 400, `invalid header ${JSON.stringify(req.rawHeaders[i]?.slice(0, 64))}`);
+    }
+  }
+  const length = Number(req.headers["content-length"] ?? 0);
+  if (length > REQUEST_BODY_SIZE_BYTES_MAX) {
+    throw new EdgeError("BODY_TOO_LARGE", 413, `body is ${length} bytes; the limit is ${REQUEST_BODY_SIZE_BYTES_MAX}`);
+  }
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const init: RequestInit & { duplex?: "half" } = { method, headers };
+  if (hasBody) {
+    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+    init.duplex = "half";
+  }
+  return new Request(url, init);
+}
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof EdgeError) {
+    return new Response(`${error.code}: ${error.message}\n`, { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  // A system error: details go to the log, not to the user.
+  console.error(error);
+  return new Response("internal error\n", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, key) => {
+    if (key === "set-cookie") return;
+    headers[key] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  if (response.statusText) res.writeHead(response.status, response.statusText, headers);
+  else res.writeHead(response.status, headers);
+  if (response.body === null || res.req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+  }
+  res.end();
+}
