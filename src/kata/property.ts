@@ -35,6 +35,7 @@ export interface CheckParams {
   examples?: unknown[];
 }
 
+// ANCHOR: check
 /**
  * Runs a fast-check property and, on failure, throws a PropertyFailure whose message has the
  * shrunk counter-example, the seed and the exact command that replays it.
@@ -61,6 +62,7 @@ export async function check<Ts extends [unknown, ...unknown[]]>(
         `(or: npm run kata -- check ${ctx.ref ?? "<kata/level>"} --seed ${details.seed})`;
   throw new PropertyFailure(`${ctx.target}\n${report}${why}\n${replay}`, details.seed, details.counterexample, details.errorInstance);
 }
+// ANCHOR_END: check
 
 /** The context for `npm test` and the CLI, read from the environment. */
 export function contextFromEnv(target: string, env: NodeJS.ProcessEnv = process.env, ref?: string): PropertyContext {

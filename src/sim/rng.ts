@@ -96,10 +96,13 @@ export class Rng {
     return items;
   }
 
+  // ANCHOR: fork
   /** An independent stream named `name`; same seed and name give the same stream. */
   fork(name: string): Rng {
+    // Derived from the seed, not from the position: consumers never perturb each other.
     return new Rng(hashString(name, this.seed));
   }
+  // ANCHOR_END: fork
 }
 
 /** FNV-1a over UTF-16 code units, mixed with a seed. Stable across runs and platforms. */

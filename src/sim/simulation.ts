@@ -141,6 +141,7 @@ export class Simulation {
     }
   }
 
+  // ANCHOR: step
   #step(): void {
     const event = this.#queue.pop();
     assert(event !== undefined, "step called on an empty queue");
@@ -154,6 +155,7 @@ export class Simulation {
     this.#trace?.push(`${event.atMs.toFixed(3)} #${event.seq} ${event.value.label}`);
     event.value.fn();
   }
+  // ANCHOR_END: step
 }
 
 /** A clock for components that only need to read time from a simulation. */

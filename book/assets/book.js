@@ -1,0 +1,60 @@
+// Theme toggle and client-side full-text search. Works from file:// (the index is a script,
+// not a fetched JSON file) and over HTTP.
+(function () {
+  var root = document.documentElement;
+  function applyHighlightTheme() {
+    var dark = root.getAttribute("data-theme") === "dark";
+    document.getElementById("hljs-dark").disabled = !dark;
+    var light = document.getElementById("hljs-light");
+    light.disabled = dark;
+    light.media = "all";
+  }
+  applyHighlightTheme();
+  document.getElementById("theme-toggle").addEventListener("click", function () {
+    var next = root.getAttribute("data-theme") === "dark" ? "light" : "dark";
+    root.setAttribute("data-theme", next);
+    try { localStorage.setItem("edge-kata-theme", next); } catch (e) { /* ignore */ }
+    applyHighlightTheme();
+  });
+
+  var input = document.getElementById("search");
+  var results = document.getElementById("search-results");
+  var index = window.BOOK_SEARCH || [];
+  function escapeHtml(s) {
+    return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+  function search(query) {
+    var terms = query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 1; });
+    if (terms.length === 0) return [];
+    var hits = [];
+    index.forEach(function (entry) {
+      var hay = (entry.title + " " + entry.text).toLowerCase();
+      var score = 0;
+      for (var i = 0; i < terms.length; i++) {
+        var at = hay.indexOf(terms[i]);
+        if (at < 0) return;
+        score += (entry.title.toLowerCase().indexOf(terms[i]) >= 0 ? 10 : 1);
+      }
+      var pos = entry.text.toLowerCase().indexOf(terms[0]);
+      var snippet = entry.text.slice(Math.max(0, pos - 60), pos + 100);
+      hits.push({ entry: entry, score: score, snippet: snippet });
+    });
+    hits.sort(function (a, b) { return b.score - a.score; });
+    return hits.slice(0, 12);
+  }
+  input.addEventListener("input", function () {
+    var hits = search(input.value);
+    if (!input.value.trim()) { results.hidden = true; return; }
+    results.hidden = false;
+    results.innerHTML = hits.length === 0
+      ? '<p class="no-results">No results.</p>'
+      : "<ol>" + hits.map(function (h) {
+          return '<li><a href="' + h.entry.url + '">' + escapeHtml(h.entry.chapter + " › " + h.entry.title) +
+            "</a><p>…" + escapeHtml(h.snippet) + "…</p></li>";
+        }).join("") + "</ol>";
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); }
+    if (e.key === "Escape") { results.hidden = true; input.blur(); }
+  });
+})();

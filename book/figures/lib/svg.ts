@@ -1,0 +1,122 @@
+/**
+ * Minimal SVG charts for the book's generated figures: no dependency, deterministic output
+ * (same data, same bytes), readable on light and dark pages (white background).
+ */
+export interface Series {
+  name: string;
+  points: ReadonlyArray<readonly [number, number]>;
+  color?: string;
+}
+
+const PALETTE = ["#f38020", "#0b5cad", "#1a7f37", "#d1242f", "#8250df", "#59636e"];
+const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const num = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(2));
+
+interface Frame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+function frame(title: string, f: Frame, body: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" font-family="system-ui, sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="#ffffff"/>
+<text x="${f.width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>
+${body}
+</svg>
+`;
+}
+
+/** Line chart with axes, ticks and a legend. */
+export function lineChart(options: { title: string; xLabel: string; yLabel: string; series: Series[]; yMin?: number }): string {
+  const f: Frame = { width: 720, height: 400, left: 64, right: 160, top: 32, bottom: 48 };
+  const all = options.series.flatMap((s) => s.points);
+  const xMin = Math.min(...all.map((p) => p[0]));
+  const xMax = Math.max(...all.map((p) => p[0]));
+  const yMin = options.yMin ?? Math.min(0, ...all.map((p) => p[1]));
+  const yMax = Math.max(...all.map((p) => p[1])) || 1;
+  const pw = f.width - f.left - f.right;
+  const ph = f.height - f.top - f.bottom;
+  const x = (v: number): number => f.left + ((v - xMin) / (xMax - xMin || 1)) * pw;
+  const y = (v: number): number => f.top + ph - ((v - yMin) / (yMax - yMin || 1)) * ph;
+  const parts: string[] = [];
+  for (let i = 0; i <= 5; i++) {
+    const vy = yMin + ((yMax - yMin) * i) / 5;
+    const vx = xMin + ((xMax - xMin) * i) / 5;
+    parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${y(vy)}" y2="${y(vy)}" stroke="#e5e7eb"/>`);
+    parts.push(`<text x="${f.left - 6}" y="${y(vy) + 4}" text-anchor="end">${num(vy)}</text>`);
+    parts.push(`<text x="${x(vx)}" y="${f.top + ph + 16}" text-anchor="middle">${num(vx)}</text>`);
+  }
+  parts.push(`<rect x="${f.left}" y="${f.top}" width="${pw}" height="${ph}" fill="none" stroke="#59636e"/>`);
+  parts.push(`<text x="${f.left + pw / 2}" y="${f.height - 8}" text-anchor="middle">${esc(options.xLabel)}</text>`);
+  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}</text>`);
+  options.series.forEach((s, i) => {
+    const color = s.color ?? PALETTE[i % PALETTE.length];
+    const d = s.points.map((p, j) => `${j === 0 ? "M" : "L"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ");
+    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<rect x="${f.left + pw + 12}" y="${f.top + 8 + i * 18}" width="12" height="3" fill="${color}"/>`);
+    parts.push(`<text x="${f.left + pw + 30}" y="${f.top + 13 + i * 18}">${esc(s.name)}</text>`);
+  });
+  return frame(options.title, f, parts.join("\n"));
+}
+
+/** Grouped bar chart: one group per category, one bar per series. */
+export function barChart(options: { title: string; yLabel: string; categories: string[]; series: Array<{ name: string; values: number[] }> }): string {
+  const f: Frame = { width: 720, height: 400, left: 64, right: 160, top: 32, bottom: 56 };
+  const yMax = Math.max(...options.series.flatMap((s) => s.values)) || 1;
+  const pw = f.width - f.left - f.right;
+  const ph = f.height - f.top - f.bottom;
+  const group = pw / options.categories.length;
+  const bar = (group * 0.8) / options.series.length;
+  const parts: string[] = [];
+  for (let i = 0; i <= 5; i++) {
+    const v = (yMax * i) / 5;
+    const yy = f.top + ph - (v / yMax) * ph;
+    parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${yy}" y2="${yy}" stroke="#e5e7eb"/><text x="${f.left - 6}" y="${yy + 4}" text-anchor="end">${num(v)}</text>`);
+  }
+  options.categories.forEach((c, ci) => {
+    parts.push(`<text x="${f.left + group * (ci + 0.5)}" y="${f.top + ph + 16}" text-anchor="middle">${esc(c)}</text>`);
+    options.series.forEach((s, si) => {
+      const v = s.values[ci] ?? 0;
+      const h = (v / yMax) * ph;
+      const xx = f.left + group * ci + group * 0.1 + bar * si;
+      parts.push(`<rect x="${xx.toFixed(1)}" y="${(f.top + ph - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(`${s.name}: ${num(v)}`)}</title></rect>`);
+    });
+  });
+  options.series.forEach((s, i) => {
+    parts.push(`<rect x="${f.left + pw + 12}" y="${f.top + 6 + i * 18}" width="12" height="10" fill="${PALETTE[i % PALETTE.length]}"/><text x="${f.left + pw + 30}" y="${f.top + 15 + i * 18}">${esc(s.name)}</text>`);
+  });
+  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}</text>`);
+  return frame(options.title, f, parts.join("\n"));
+}
+
+/** Equirectangular world map of points, coloured by group, with optional lines (catchments). */
+export function worldMap(options: {
+  title: string;
+  points: Array<{ lat: number; lon: number; group: number; r?: number; label?: string }>;
+  lines?: Array<{ from: { lat: number; lon: number }; to: { lat: number; lon: number }; group: number }>;
+  legend?: string[];
+}): string {
+  const f: Frame = { width: 900, height: 480, left: 10, right: 10, top: 30, bottom: 10 };
+  const pw = f.width - f.left - f.right;
+  const ph = f.height - f.top - f.bottom;
+  const x = (lon: number): number => f.left + ((lon + 180) / 360) * pw;
+  const y = (lat: number): number => f.top + ((90 - lat) / 180) * ph;
+  const parts = [`<rect x="${f.left}" y="${f.top}" width="${pw}" height="${ph}" fill="#eef4fb" stroke="#c8d3df"/>`];
+  for (let lon = -150; lon <= 150; lon += 30) parts.push(`<line x1="${x(lon)}" x2="${x(lon)}" y1="${f.top}" y2="${f.top + ph}" stroke="#dde6f0"/>`);
+  for (let lat = -60; lat <= 60; lat += 30) parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${y(lat)}" y2="${y(lat)}" stroke="#dde6f0"/>`);
+  for (const l of options.lines ?? []) {
+    parts.push(`<line x1="${x(l.from.lon).toFixed(1)}" y1="${y(l.from.lat).toFixed(1)}" x2="${x(l.to.lon).toFixed(1)}" y2="${y(l.to.lat).toFixed(1)}" stroke="${PALETTE[l.group % PALETTE.length]}" stroke-opacity="0.5"/>`);
+  }
+  for (const p of options.points) {
+    const title = p.label ? `<title>${esc(p.label)}</title>` : "";
+    parts.push(`<circle cx="${x(p.lon).toFixed(1)}" cy="${y(p.lat).toFixed(1)}" r="${p.r ?? 2.5}" fill="${PALETTE[p.group % PALETTE.length]}" fill-opacity="0.85">${title}</circle>`);
+  }
+  (options.legend ?? []).forEach((name, i) => {
+    parts.push(`<circle cx="${f.left + 14}" cy="${f.top + ph - 14 - i * 16}" r="5" fill="${PALETTE[i % PALETTE.length]}"/><text x="${f.left + 24}" y="${f.top + ph - 10 - i * 16}">${esc(name)}</text>`);
+  });
+  return frame(options.title, f, parts.join("\n"));
+}
