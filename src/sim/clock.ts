@@ -1,4 +1,4 @@
-import { assert } from "../core/errors.js";
+import { AssertionFailed } from "../core/errors.js";
 
 /**
  * One interface for time, so the same component code runs on virtual time in tests and
@@ -22,12 +22,13 @@ export class VirtualClock implements Clock {
   }
 
   advanceMs(deltaMs: number): void {
-    assert(Number.isFinite(deltaMs) && deltaMs >= 0, `clock advance must be finite and >= 0, got ${deltaMs}`);
+    if (!(Number.isFinite(deltaMs) && deltaMs >= 0)) throw new AssertionFailed(`clock advance must be finite and >= 0, got ${deltaMs}`);
     this.#nowMs += deltaMs;
   }
 
   setMs(targetMs: number): void {
-    assert(targetMs >= this.#nowMs, `virtual time never goes backwards (${targetMs} < ${this.#nowMs})`);
+    // Hot path: build the message only on failure.
+    if (!(targetMs >= this.#nowMs)) throw new AssertionFailed(`virtual time never goes backwards (${targetMs} < ${this.#nowMs})`);
     this.#nowMs = targetMs;
   }
 }

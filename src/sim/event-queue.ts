@@ -1,4 +1,4 @@
-import { assert } from "../core/errors.js";
+import { AssertionFailed } from "../core/errors.js";
 
 export interface ScheduledEvent<T> {
   readonly atMs: number;
@@ -17,7 +17,7 @@ export class EventQueue<T> {
   }
 
   push(atMs: number, value: T): ScheduledEvent<T> {
-    assert(Number.isFinite(atMs), `event time must be finite, got ${atMs}`);
+    if (!Number.isFinite(atMs)) throw new AssertionFailed(`event time must be finite, got ${atMs}`);
     const event = { atMs, seq: this.#seq++, value };
     const heap = this.#heap;
     heap.push(event);

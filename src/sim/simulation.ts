@@ -1,4 +1,4 @@
-import { assert } from "../core/errors.js";
+import { AssertionFailed, assert } from "../core/errors.js";
 import { VirtualClock, type Clock } from "./clock.js";
 import { EventQueue } from "./event-queue.js";
 import { Rng } from "./rng.js";
@@ -62,13 +62,13 @@ export class Simulation {
 
   /** Runs `fn` after `delayMs` of virtual time. */
   schedule(delayMs: number, fn: () => void, label = "event"): Timer {
-    assert(Number.isFinite(delayMs) && delayMs >= 0, `delay must be finite and >= 0, got ${delayMs}`);
+    if (!(Number.isFinite(delayMs) && delayMs >= 0)) throw new AssertionFailed(`delay must be finite and >= 0, got ${delayMs}`);
     return this.at(this.now() + delayMs, fn, label);
   }
 
   /** Runs `fn` at absolute virtual time `atMs` (not in the past). */
   at(atMs: number, fn: () => void, label = "event"): Timer {
-    assert(atMs >= this.now(), `cannot schedule in the past (${atMs} < ${this.now()})`);
+    if (!(atMs >= this.now())) throw new AssertionFailed(`cannot schedule in the past (${atMs} < ${this.now()})`);
     const event: SimEvent = { label, fn, cancelled: false };
     this.#queue.push(atMs, event);
     return { cancel: () => void (event.cancelled = true) };
@@ -145,11 +145,9 @@ export class Simulation {
   #step(): void {
     const event = this.#queue.pop();
     assert(event !== undefined, "step called on an empty queue");
-    this.#eventsRun++;
-    assert(
-      this.#eventsRun <= this.#maxEvents,
-      `simulation exceeded ${this.#maxEvents} events; raise maxEvents or look for a scheduling loop`,
-    );
+    if (++this.#eventsRun > this.#maxEvents) {
+      throw new AssertionFailed(`simulation exceeded ${this.#maxEvents} events; raise maxEvents or look for a scheduling loop`);
+    }
     this.clock.setMs(event.atMs);
     if (event.value.cancelled) return;
     this.#trace?.push(`${event.atMs.toFixed(3)} #${event.seq} ${event.value.label}`);
