@@ -1,0 +1,44 @@
+/**
+ * One completed operation of a concurrent history: what a client asked (`input`), what it got
+ * (`output`), and when it called and when the answer came back. Operations of one client
+ * never overlap; operations of different clients may.
+ */
+export interface Operation<I, O> {
+  clientId: string | number;
+  input: I;
+  output: O;
+  /** Time the call was issued. */
+  call: number;
+  /** Time the response arrived; `ret >= call`. */
+  ret: number;
+}
+
+/** A sequential specification: what a single-threaded object would answer. */
+export interface Model<S, I, O> {
+  init(): S;
+  /** Applies `input` to `state`; `ok` says whether a sequential object could answer `output`. */
+  step(state: S, input: I, output: O): { ok: boolean; state: S };
+  /**
+   * Splits a history into independent sub-histories (P-compositionality: a history is
+   * linearizable iff each part is, e.g. one part per key of a key-value store).
+   */
+  partition?(history: readonly Operation<I, O>[]): Operation<I, O>[][];
+  /** A string that is equal exactly when states are equal (memo key); the default is `JSON.stringify`. */
+  hash?(state: S): string;
+  describe?(input: I, output: O): string;
+}
+
+export type CheckResult<I, O> =
+  /** `order` is a valid linearization of the whole history, consistent with real time. */
+  | { ok: true; order: Operation<I, O>[] }
+  /** `partialOrder` is the longest linearizable prefix found in the failing partition. */
+  | { ok: false; reason: string; partialOrder: Operation<I, O>[] }
+  /** The search was stopped by `timeoutMs` or `stepsMax` before it could decide. */
+  | { ok: "unknown"; reason: string };
+
+export interface CheckOptions {
+  /** Wall-time budget of the whole check; unlimited when omitted. */
+  timeoutMs?: number;
+  /** Bound on search steps over all partitions. @defaultValue 100_000_000 */
+  stepsMax?: number;
+}
