@@ -1,0 +1,152 @@
+import { EdgeError } from "../core/errors.js";
+import type { DurableObjectFactory, DurableObjectInstanceApi, DurableObjectStateApi } from "../core/bindings.js";
+import { InputGate, OutputGate } from "./gates.js";
+import type { DurableObjectId } from "./object-id.js";
+import { DurableObjectStorage, quiet, type StorageContext } from "./object-storage.js";
+import { decodeValue, encodeValue } from "./structured-value.js";
+
+/** Something delivered to an object: an HTTP request, an RPC call, or its alarm. */
+export type DoEvent =
+  | { readonly kind: "fetch"; readonly request: Request }
+  | { readonly kind: "call"; readonly method: string; readonly args: readonly unknown[] }
+  | { readonly kind: "alarm" };
+
+export interface QueuedEvent {
+  readonly event: DoEvent;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+export interface HostContext extends Omit<StorageContext, "inputGate" | "outputGate"> {
+  readonly id: DurableObjectId;
+  readonly factory: DurableObjectFactory;
+  /** Runs `fn` in a later macrotask, after every pending microtask (one event-loop turn). */
+  defer(fn: () => void): void;
+  /** Hands events this host will never run to the object's next instance. */
+  reroute(events: QueuedEvent[]): void;
+}
+
+// Members every object inherits; calling them over RPC would expose the runtime, not the class.
+const NOT_RPC = new Set(["constructor", "fetch", "alarm", ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/**
+ * One live instance of a Durable Object and its mailbox. Events are delivered one per turn of
+ * the event loop, in arrival order, and only while the input gate is open; a result leaves only
+ * when the output gate says every earlier write is durable.
+ */
+export class ObjectHost {
+  readonly #ctx: HostContext;
+  readonly #queue: QueuedEvent[] = [];
+  readonly inputGate: InputGate;
+  readonly outputGate = new OutputGate();
+  #instance: DurableObjectInstanceApi | undefined;
+  #starting = false;
+  #pumpScheduled = false;
+  #superseded = false;
+
+  constructor(ctx: HostContext) {
+    this.#ctx = ctx;
+    this.inputGate = new InputGate(() => this.#schedulePump());
+  }
+
+  deliver(event: DoEvent): Promise<unknown> {
+    return new Promise((resolve, reject) => this.enqueue({ event, resolve, reject }));
+  }
+
+  enqueue(queued: QueuedEvent): void {
+    this.#queue.push(queued);
+    this.#schedulePump();
+  }
+
+  /** This instance lost its object (migration); queued events go to the next instance. */
+  supersede(): void {
+    this.#superseded = true;
+    this.#ctx.reroute(this.#queue.splice(0));
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    this.#ctx.defer(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    if (this.#superseded) return this.#ctx.reroute(this.#queue.splice(0));
+    if (this.#instance === undefined) {
+      if (!this.#starting && this.#queue.length > 0) void this.#start();
+      return;
+    }
+    if (!this.inputGate.isOpen) return;
+    const next = this.#queue.shift();
+    if (next === undefined) return;
+    this.#run(this.#instance, next);
+    if (this.#queue.length > 0) this.#schedulePump();
+  }
+
+  async #start(): Promise<void> {
+    this.#starting = true;
+    const release = this.inputGate.lock();
+    const storage = new DurableObjectStorage({ ...this.#ctx, inputGate: this.inputGate, outputGate: this.outputGate });
+    const gate = this.inputGate;
+    const state: DurableObjectStateApi = {
+      id: this.#ctx.id,
+      storage,
+      blockConcurrencyWhile: <T>(fn: () => Promise<T>): Promise<T> => quiet(() => gate.whileLocked(fn)),
+      // Cloudflare documents waitUntil as having no effect in Durable Objects; failures are dropped.
+      waitUntil: (promise: Promise<unknown>): void => void promise.catch(() => undefined),
+    };
+    try {
+      this.#instance = await this.#ctx.factory(state);
+    } catch (error) {
+      // The constructor failed: fail what is waiting, and let the next event try again.
+      const reason = error instanceof Error ? error.message : String(error);
+      for (const q of this.#queue.splice(0)) q.reject(new EdgeError("DO_CONSTRUCTOR_FAILED", 500, reason));
+    } finally {
+      this.#starting = false;
+      release();
+    }
+  }
+
+  #run(instance: DurableObjectInstanceApi, queued: QueuedEvent): void {
+    const handled = (async (): Promise<unknown> => {
+      const result = await invoke(instance, queued.event);
+      await this.outputGate.waitForWrites();
+      return result;
+    })();
+    handled.then(queued.resolve, queued.reject);
+  }
+}
+
+async function invoke(instance: DurableObjectInstanceApi, event: DoEvent): Promise<unknown> {
+  switch (event.kind) {
+    case "fetch": {
+      if (typeof instance.fetch !== "function") {
+        throw new EdgeError("DO_NO_HANDLER", 501, "the Durable Object class has no fetch() handler");
+      }
+      const response: unknown = await instance.fetch(event.request);
+      if (!(response instanceof Response)) {
+        throw new EdgeError("DO_BAD_RESPONSE", 500, `fetch() must return a Response, got ${typeof response}`);
+      }
+      return response;
+    }
+    case "call": {
+      const method = instance[event.method];
+      if (NOT_RPC.has(event.method) || typeof method !== "function") {
+        throw new EdgeError("DO_METHOD_NOT_FOUND", 404, `the Durable Object class has no RPC method "${event.method}"`);
+      }
+      const result: unknown = await (method as (...args: unknown[]) => unknown).apply(instance, [...event.args]);
+      // Results cross back as structured clones, like arguments did.
+      return result === undefined ? undefined : decodeValue(encodeValue(result, `result of ${event.method}()`));
+    }
+    case "alarm": {
+      if (typeof instance.alarm !== "function") {
+        throw new EdgeError("DO_NO_HANDLER", 501, "an alarm fired but the Durable Object class has no alarm() handler");
+      }
+      await instance.alarm();
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import type { DurableObjectStorageApi } from "../core/bindings.js";
+import { compareKeys } from "../storage/key-order.js";
+import type { ListRange, ObjectKey, StorageEngine, WriteBatch, WriteResult } from "../storage/storage-engine.js";
+import type { InputGate, OutputGate } from "./gates.js";
+import { parseAlarmTime, parseListOptions } from "./list-options.js";
+import { checkBatch, checkKey, decodeValue, encodeStoredValue } from "./structured-value.js";
+import { TransactionStorage, type CommittedReader } from "./transaction.js";
+
+/** What one instance's storage needs from the runtime around it. */
+export interface StorageContext {
+  readonly object: ObjectKey;
+  readonly engine: StorageEngine;
+  readonly inputGate: InputGate;
+  readonly outputGate: OutputGate;
+  /**
+   * Runs `op` after every earlier operation on this object (by any instance, so a migrated
+   * object's new instance queues behind the old one's last write), failing with
+   * DO_INSTANCE_SUPERSEDED if this instance has been replaced by the time its turn comes.
+   */
+  serialize<T>(op: () => Promise<T>): Promise<T>;
+  /** Told after a committed write changed the alarm, so the runtime can arm or cancel it. */
+  alarmChanged(alarmMs: number | null): void;
+}
+
+const noop = (): void => undefined;
+
+/** `state.storage`: the transactional key-value API of one Durable Object instance. */
+export class DurableObjectStorage implements DurableObjectStorageApi, CommittedReader {
+  readonly #ctx: StorageContext;
+
+  constructor(ctx: StorageContext) {
+    this.#ctx = ctx;
+  }
+
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  get<T = unknown>(keys: string[]): Promise<Map<string, T>>;
+  get<T = unknown>(keyOrKeys: string | string[]): Promise<T | undefined | Map<string, T>> {
+    return quiet(async () => {
+      const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
+      checkBatch(keys.length, "get");
+      const raw = await this.readRaw(keys);
+      if (!Array.isArray(keyOrKeys)) {
+        const bytes = raw.get(keys[0] as string);
+        return bytes === undefined ? undefined : (decodeValue(bytes) as T);
+      }
+      const found = new Map<string, T>();
+      for (const key of [...raw.keys()].sort(compareKeys)) found.set(key, decodeValue(raw.get(key) as Uint8Array) as T);
+      return found;
+    });
+  }
+
+  put(key: string, value: unknown): Promise<void>;
+  put(entries: Record<string, unknown>): Promise<void>;
+  put(keyOrEntries: string | Record<string, unknown>, value?: unknown): Promise<void> {
+    return quiet(async () => {
+      const entries = typeof keyOrEntries === "string" ? [[keyOrEntries, value] as const] : Object.entries(keyOrEntries);
+      checkBatch(entries.length, "put");
+      // Every value is validated and serialised before anything is written: all or nothing.
+      const puts = entries.map(([k, v]) => [checkKey(k), encodeStoredValue(k, v)] as const);
+      await this.#write({ puts });
+    });
+  }
+
+  delete(key: string): Promise<boolean>;
+  delete(keys: string[]): Promise<number>;
+  delete(keyOrKeys: string | string[]): Promise<boolean | number> {
+    return quiet(async () => {
+      const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
+      checkBatch(keys.length, "delete");
+      const { deletedCount } = await this.#write({ deletes: keys });
+      return Array.isArray(keyOrKeys) ? deletedCount : deletedCount > 0;
+    });
+  }
+
+  list<T = unknown>(options?: ListRange): Promise<Map<string, T>> {
+    return quiet(async () => {
+      const range = parseListOptions(options);
+      const entries = await this.listRaw(range);
+      return new Map(entries.map(([k, v]) => [k, decodeValue(v) as T]));
+    });
+  }
+
+  /**
+   * Runs `fn` with the input gate closed and its writes buffered, then commits them as one
+   * batch. Reads inside see committed state plus the transaction's own writes; a request that
+   * was already running when the transaction began may still read and write between the
+   * transaction's reads (no conflict detection), but never sees half of its commit.
+   */
+  transaction<T>(fn: (txn: DurableObjectStorageApi) => Promise<T>): Promise<T> {
+    return quiet(() =>
+      this.#ctx.inputGate.whileLocked(async () => {
+        const txn = new TransactionStorage(this);
+        const result = await fn(txn);
+        const batch = txn.toBatch();
+        if (batch !== null) await this.#write(batch);
+        return result;
+      }),
+    );
+  }
+
+  deleteAll(): Promise<void> {
+    return quiet(async () => void (await this.#write({ deleteAll: true })));
+  }
+
+  getAlarm(): Promise<number | null> {
+    return quiet(() => this.#op(false, () => this.#ctx.engine.getAlarm(this.#ctx.object)));
+  }
+
+  setAlarm(scheduledTimeMs: number | Date): Promise<void> {
+    return quiet(async () => void (await this.#write({ alarmMs: parseAlarmTime(scheduledTimeMs) })));
+  }
+
+  deleteAlarm(): Promise<void> {
+    return quiet(async () => void (await this.#write({ alarmMs: null })));
+  }
+
+  readRaw(keys: readonly string[]): Promise<Map<string, Uint8Array>> {
+    return this.#op(false, () => this.#ctx.engine.read(this.#ctx.object, keys));
+  }
+
+  listRaw(range: ListRange): Promise<Array<[string, Uint8Array]>> {
+    return this.#op(false, () => this.#ctx.engine.list(this.#ctx.object, range));
+  }
+
+  #write(batch: WriteBatch): Promise<WriteResult> {
+    return this.#op(true, async () => {
+      const result = await this.#ctx.engine.write(this.#ctx.object, batch);
+      if (batch.alarmMs !== undefined) this.#ctx.alarmChanged(batch.alarmMs);
+      return result;
+    });
+  }
+
+  /** Every engine call: closes the input gate while in flight; writes also hold the output gate. */
+  #op<T>(isWrite: boolean, op: () => Promise<T>): Promise<T> {
+    const release = this.#ctx.inputGate.lock();
+    const done = this.#ctx.serialize(op);
+    done.then(release, release);
+    if (isWrite) this.#ctx.outputGate.track(done);
+    return done;
+  }
+}
+
+/**
+ * Objects often write without awaiting (the output gate makes that safe). Such a write that
+ * fails must not become an unhandled rejection, which would take the whole host process down;
+ * the output gate reports it instead, by withholding the response. Reads get the same
+ * treatment so that no storage call of a (host-side) object can crash the host; whoever awaits
+ * the promise still sees the error.
+ */
+export function quiet<T>(run: () => Promise<T>): Promise<T> {
+  const promise = run();
+  promise.catch(noop);
+  return promise;
+}

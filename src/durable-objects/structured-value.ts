@@ -1,0 +1,63 @@
+import { deserialize, serialize } from "node:v8";
+import { EdgeError } from "../core/errors.js";
+import { DO_BATCH_KEYS_MAX, DO_KEY_SIZE_BYTES_MAX, DO_VALUE_SIZE_BYTES_MAX } from "./limits.js";
+
+// A lone surrogate has no UTF-8 form, so SQLite would store U+FFFD instead and two different
+// keys could collide. With the `u` flag this class matches only unpaired surrogates.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Values cross into storage (and RPC arguments cross between objects) as structured clones, the
+ * same algorithm `postMessage` uses; V8's serializer implements it, and it refuses functions and
+ * symbols. Serialising up front is what guarantees nothing is stored half-way.
+ */
+export function encodeValue(value: unknown, what = "value"): Uint8Array {
+  if (value === undefined) {
+    throw new EdgeError("DO_VALUE_NOT_SERIALIZABLE", 400, `${what} is undefined, which get() could not tell from a missing key`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = serialize(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EdgeError("DO_VALUE_NOT_SERIALIZABLE", 400, `${what} cannot be structured-cloned: ${reason}`);
+  }
+  return bytes;
+}
+
+export function decodeValue(bytes: Uint8Array): unknown {
+  return deserialize(bytes);
+}
+
+/** A storage value: serialisable and within Cloudflare's value size limit. */
+export function encodeStoredValue(key: string, value: unknown): Uint8Array {
+  const bytes = encodeValue(value, `value of key "${key.slice(0, 64)}"`);
+  if (bytes.byteLength > DO_VALUE_SIZE_BYTES_MAX) {
+    throw new EdgeError(
+      "DO_VALUE_TOO_LARGE",
+      413,
+      `value of key "${key.slice(0, 64)}" is ${bytes.byteLength} bytes serialised; the limit is ${DO_VALUE_SIZE_BYTES_MAX}`,
+    );
+  }
+  return bytes;
+}
+
+export function checkKey(key: unknown): string {
+  if (typeof key !== "string") {
+    throw new EdgeError("DO_KEY_INVALID", 400, `storage keys are strings, got ${typeof key}`);
+  }
+  const bytes = Buffer.byteLength(key, "utf8");
+  if (bytes > DO_KEY_SIZE_BYTES_MAX) {
+    throw new EdgeError("DO_KEY_TOO_LARGE", 414, `key is ${bytes} bytes; the limit is ${DO_KEY_SIZE_BYTES_MAX}`);
+  }
+  if (LONE_SURROGATE.test(key)) {
+    throw new EdgeError("DO_KEY_INVALID", 400, `key "${key.slice(0, 64)}" contains an unpaired surrogate`);
+  }
+  return key;
+}
+
+export function checkBatch(count: number, operation: string): void {
+  if (count > DO_BATCH_KEYS_MAX) {
+    throw new EdgeError("DO_TOO_MANY_KEYS", 400, `${operation} got ${count} keys; the limit is ${DO_BATCH_KEYS_MAX}`);
+  }
+}
