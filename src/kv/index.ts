@@ -9,6 +9,7 @@
 export { KvStore, type KvStoreOptions } from "./store.js";
 export { KvNamespaceAtPop } from "./namespace-at-pop.js";
 export { type KvBackend, MemoryKvBackend } from "./backend.js";
+export { TableKvBackend } from "./table-backend.js";
 export { type Scheduler } from "./scheduler.js";
 export { WallScheduler } from "./wall-scheduler.js";
 export { compareStamps, merge } from "./lww.js";

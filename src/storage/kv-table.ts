@@ -14,6 +14,12 @@ export interface KvRow {
   expiration: number | null;
   /** When the write happened (ms, the writer's clock), for last-writer-wins. */
   writtenAtMs: number;
+  /** PoP that accepted the write: the last-writer-wins tie-break after the timestamp. */
+  writerPop?: string;
+  /** Store-wide write counter: makes every write's stamp unique. */
+  seq?: number;
+  /** A delete kept as a version, so a late older put cannot resurrect the key (`value` is empty). */
+  tombstone?: boolean;
 }
 
 /** The KV entries of one namespace. Synchronous, because SQLite through better-sqlite3 is. */

@@ -8,6 +8,9 @@ interface KvDbRow {
   metadata_json: string | null;
   expiration: number | null;
   written_at_ms: number;
+  writer_pop: string | null;
+  seq: number | null;
+  tombstone: number | null;
 }
 
 /**
@@ -25,7 +28,7 @@ export class SqliteKvTable implements KvTable {
   constructor(db: Database.Database, namespace: string) {
     this.#namespace = namespace;
     this.#get = db.prepare("SELECT * FROM kv_entries WHERE namespace = ? AND key = ?");
-    this.#put = db.prepare("INSERT OR REPLACE INTO kv_entries VALUES (?, ?, ?, ?, ?, ?)");
+    this.#put = db.prepare("INSERT OR REPLACE INTO kv_entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     this.#delete = db.prepare("DELETE FROM kv_entries WHERE namespace = ? AND key = ?");
     // `@bytes = 0` short-circuits the prefix test: substr of a zero-length BLOB is not equal to one.
     const scan =
@@ -41,7 +44,17 @@ export class SqliteKvTable implements KvTable {
   }
 
   put(row: KvRow): void {
-    this.#put.run(this.#namespace, keyBytes(row.key), row.value, row.metadataJson, row.expiration, row.writtenAtMs);
+    this.#put.run(
+      this.#namespace,
+      keyBytes(row.key),
+      row.value,
+      row.metadataJson,
+      row.expiration,
+      row.writtenAtMs,
+      row.writerPop ?? null,
+      row.seq ?? null,
+      row.tombstone === true ? 1 : null,
+    );
   }
 
   delete(key: string): boolean {
@@ -65,5 +78,8 @@ function toKvRow(row: KvDbRow): KvRow {
     metadataJson: row.metadata_json,
     expiration: row.expiration,
     writtenAtMs: row.written_at_ms,
+    ...(row.writer_pop !== null ? { writerPop: row.writer_pop } : {}),
+    ...(row.seq !== null ? { seq: row.seq } : {}),
+    ...(row.tombstone === 1 ? { tombstone: true } : {}),
   };
 }

@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS do_alarms (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv_entries (
   namespace TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, metadata_json TEXT,
-  expiration REAL, written_at_ms REAL NOT NULL,
+  expiration REAL, written_at_ms REAL NOT NULL, writer_pop TEXT, seq INTEGER, tombstone INTEGER,
   PRIMARY KEY (namespace, key)
 ) WITHOUT ROWID;
 `;
