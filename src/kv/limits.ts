@@ -28,6 +28,9 @@ export function validateKey(key: unknown): string {
   if (key.length === 0) throw new EdgeError("KV_KEY_EMPTY", 400, "key is empty; keys need at least one byte");
   // Cloudflare rejects "." and ".." because keys become URL path segments in its REST API.
   if (key === "." || key === "..") throw new EdgeError("KV_KEY_INVALID", 400, `key "${key}" is not allowed`);
+  // Keys travel and are stored as UTF-8; a lone surrogate has no UTF-8 form and would be
+  // replaced by U+FFFD, silently merging two different keys into one.
+  if (!key.isWellFormed()) throw new EdgeError("KV_KEY_INVALID", 400, "key contains a lone UTF-16 surrogate; keys must be valid Unicode");
   const bytes = utf8ByteLength(key);
   if (bytes > KV_KEY_SIZE_BYTES_MAX) {
     throw new EdgeError("KV_KEY_TOO_LARGE", 414, `key is ${bytes} bytes; the limit is ${KV_KEY_SIZE_BYTES_MAX}`);

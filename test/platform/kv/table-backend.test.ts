@@ -92,3 +92,13 @@ describe("KV on a KvTable backend (SQLite in server mode)", () => {
     }
   });
 });
+
+describe("KV key validation for UTF-8 storage", () => {
+  it("rejects a key with a lone surrogate instead of merging it with U+FFFD", async () => {
+    const sim = new Simulation({ seed: 1, startMs: START_MS, trace: false });
+    const kv = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops: ["LHR"] }).namespace("NS").atPop("LHR");
+    await expect(kv.put("a\ud800", "x")).rejects.toMatchObject({ code: "KV_KEY_INVALID", status: 400 });
+    await kv.put("a\ufffd", "y");
+    expect(await kv.get("a\ufffd")).toBe("y");
+  });
+});
