@@ -1,0 +1,33 @@
+// Q3 · level 6 · Spectre timers
+// Spectre-style attacks need a fine clock: time a memory access, learn whether it hit the
+// cache, read another tenant's secret one bit at a time. An attacker can build that clock
+// from `Date.now()`, or from a counter in a loop that shares memory with another thread.
+// Cloudflare Workers freeze time instead: `Date.now()` returns the time of the last I/O and
+// does not move while code runs, and there is no SharedArrayBuffer or multithreading
+// ("Mitigating Spectre and Other Security Threats: The Cloudflare Workers Security Model", 2020).
+//
+// Implement `SpectreClock`:
+// - `new SpectreClock(realNowMs)`: the request's arrival is the first I/O.
+// - `onIo(realNowMs)`: an I/O event completed (a subrequest returned, a body chunk arrived);
+//   the host passes the real time.
+// - `now()`: what the worker sees as `Date.now()`. Two reads with no I/O in between are equal,
+//   however long the code between them ran; time never decreases, even when the host's real
+//   clock steps backwards (NTP); and at each I/O it catches up with real time.
+// Constraints: read no clock of your own; the host tells you the time at each I/O.
+// Hints: `npm run kata -- hint q3/6`.
+import { NotImplemented } from "../../src/kata/not-implemented.js";
+
+export class SpectreClock {
+  constructor(realNowMs: number) {
+    // TODO: remember the time of the last I/O.
+    throw new NotImplemented("SpectreClock");
+  }
+
+  onIo(realNowMs: number): void {
+    throw new NotImplemented("SpectreClock.onIo");
+  }
+
+  now(): number {
+    throw new NotImplemented("SpectreClock.now");
+  }
+}

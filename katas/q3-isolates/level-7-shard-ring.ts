@@ -1,0 +1,40 @@
+// Q3 · level 7 · Shard and conquer
+// A script deployed "everywhere" would need a warm isolate on every machine of every PoP.
+// With a few hundred machines per PoP and an LRU per machine, a long tail of scripts keeps
+// evicting each other. Routing each script to a small, stable shard of machines means each
+// machine sees fewer distinct scripts, so more of them stay warm (Cloudflare routes Workers
+// requests within a data centre with consistent hashing for the same reason).
+//
+// Implement `ShardRing`, a consistent-hash ring with virtual nodes (or rendezvous hashing):
+// - `addNode(nodeId)` / `removeNode(nodeId)` change the machines;
+// - `shardOf(scriptId)` names the machine that serves the script; it depends only on the set
+//   of machines, not on the order they were added, and it throws
+//   `new EdgeError("NO_NODES", 503, …)` when there is none;
+// - adding a machine to n machines moves about 1/(n+1) of the scripts, all of them to the new
+//   machine (modulo hashing, `hash % n`, moves about n/(n+1) of them).
+// Constraints: deterministic; use `hashString` from src/sim (no Math.random).
+// Hints: `npm run kata -- hint q3/7`.
+import { NotImplemented } from "../../src/kata/not-implemented.js";
+
+export interface ShardRingOptions {
+  /** Points per machine on the ring; more points, more even shares. @defaultValue 100 */
+  vnodesPerNode?: number;
+}
+
+export class ShardRing {
+  constructor(readonly options: ShardRingOptions = {}) {}
+
+  addNode(nodeId: string): void {
+    // TODO: place `vnodesPerNode` points for the machine on a sorted ring.
+    throw new NotImplemented("ShardRing.addNode");
+  }
+
+  removeNode(nodeId: string): void {
+    throw new NotImplemented("ShardRing.removeNode");
+  }
+
+  shardOf(scriptId: string): string {
+    // TODO: the first point clockwise from the script's hash, wrapping around.
+    throw new NotImplemented("ShardRing.shardOf");
+  }
+}
