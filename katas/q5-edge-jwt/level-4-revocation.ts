@@ -1,0 +1,55 @@
+// Q5 · level 4 · Revocation: KV deny list vs Durable Object
+// A JWT is valid until it expires; the edge never asks the issuer. To log a user out or
+// block a stolen token now, every PoP must consult a deny list. Where it lives decides how
+// soon "now" is: Workers KV is read from each PoP's cache and a write needs up to 60 s to
+// reach the other PoPs; a Durable Object is one instance worldwide, so it is strongly
+// consistent — at the price of a round trip to wherever it lives.
+//
+// Implement two deny lists with `revoke(token)` and `isRevoked(token)`:
+//   - `KvDenyList(kv, clock)`: `kv` is the namespace as seen from THIS PoP. Revoked at one PoP,
+//     a token must read as revoked there at once and at every PoP within propagation (60 s)
+//     + the KV cacheTtl you read with (≥ 30 s, Cloudflare's minimum), until the token's `exp`.
+//     KV needs expirationTtl ≥ 60 s.
+//   - `DoDenyList(storage, clock)`: every PoP's instance talks to the same object storage;
+//     a revocation is visible everywhere as soon as `revoke` resolves.
+// Key the list on the token's `jti`, or a hash of its DECODED signature — never the raw
+// string: jose accepts other spellings of the same signature (pad bits are ignored).
+// An unparseable token counts as revoked. Hints: `npm run kata -- hint q5/4`.
+import type { KvNamespaceApi } from "../../src/core/bindings.js";
+import { NotImplemented } from "../../src/kata/not-implemented.js";
+
+export interface DenyStorage {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+}
+
+export class KvDenyList {
+  constructor(
+    readonly kv: KvNamespaceApi,
+    readonly clock: { nowMs(): number },
+  ) {}
+
+  async revoke(token: string): Promise<void> {
+    // TODO: put a deny entry that lives until the token expires.
+    throw new NotImplemented("KvDenyList.revoke");
+  }
+
+  async isRevoked(token: string): Promise<boolean> {
+    throw new NotImplemented("KvDenyList.isRevoked");
+  }
+}
+
+export class DoDenyList {
+  constructor(
+    readonly storage: DenyStorage,
+    readonly clock: { nowMs(): number },
+  ) {}
+
+  async revoke(token: string): Promise<void> {
+    throw new NotImplemented("DoDenyList.revoke");
+  }
+
+  async isRevoked(token: string): Promise<boolean> {
+    throw new NotImplemented("DoDenyList.isRevoked");
+  }
+}

@@ -1,0 +1,42 @@
+// Q5 · level 5 · The edge auth worker
+// Put it together: a Cloudflare module worker in front of your API. It verifies the bearer
+// token at the PoP, with keys from the issuer's JWKS cached in the isolate, and forwards only
+// authenticated requests, telling the origin who the caller is. The origin never sees a bad
+// token, and the issuer is not called per request.
+//
+// Implement `export default { fetch(request, env) }`:
+//   - `Authorization: Bearer <jwt>`; the kid selects a key from `env.JWKS_URL`, fetched through
+//     `env.IDP.fetch` ONCE per isolate (keep the cache in module scope, keyed by env);
+//     RS256 for RSA keys, ES256 for EC keys; `iss` = env.ISSUER, `aud` = env.AUDIENCE, `exp`
+//     required, 30 s leeway; a token whose jti is a key `jti:<jti>` in `env.REVOKED` (KV) is revoked;
+//   - no token or another scheme → 401 `WWW-Authenticate: Bearer realm="edge"`; any bad token →
+//     401 with `error="invalid_token"` (RFC 6750 §3); the origin is never called;
+//   - `/admin` and `/admin/…` need "admin" in the space-separated `scope` claim, else 403 with
+//     `error="insufficient_scope"`;
+//   - otherwise forward to `env.ORIGIN.fetch` with `X-Auth-Subject: <sub>` and
+//     `X-Auth-Scope: <scope>` — and never let the client's own copies of those through.
+// Read time from `env.CLOCK.nowMs()` when present (tests inject it), else Date.now().
+// You may import your own levels 2–4. Hints: `npm run kata -- hint q5/5`.
+import type { KvNamespaceApi } from "../../src/core/bindings.js";
+import { NotImplemented } from "../../src/kata/not-implemented.js";
+
+export interface Fetcher {
+  fetch(request: Request): Promise<Response>;
+}
+
+export interface Env {
+  ISSUER: string;
+  AUDIENCE: string;
+  JWKS_URL: string;
+  IDP: Fetcher;
+  ORIGIN: Fetcher;
+  REVOKED?: KvNamespaceApi;
+  CLOCK?: { nowMs(): number };
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    // TODO: authenticate, authorise, strip and set identity headers, forward.
+    throw new NotImplemented("auth worker fetch");
+  },
+};

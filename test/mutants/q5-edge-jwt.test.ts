@@ -1,0 +1,3 @@
+import { checkMutants } from "../support/check-mutants.js";
+
+checkMutants("q5-edge-jwt");

@@ -1,0 +1,93 @@
+// Mutant: each PoP caches the Durable Object's answer for 60 s, so a cached "not revoked" hides a revocation.
+import type { KvNamespaceApi } from "../../../src/core/bindings.js";
+import { decodeBase64UrlLenient, encodeBase64Url } from "../../../src/auth/index.js";
+
+/** The subset of Durable Object storage a deny list needs. */
+export interface DenyStorage {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+}
+
+/** Cloudflare KV: the shortest cacheTtl a read may ask for (KV read docs). */
+export const KV_CACHE_TTL_SECONDS_MIN = 30;
+/** Cloudflare KV: the shortest expirationTtl a write may ask for (KV write docs). */
+export const KV_EXPIRATION_TTL_SECONDS_MIN = 60;
+
+/**
+ * The identity of a token for revocation: its `jti`, else a hash of its DECODED signature.
+ * Never the raw string: a lenient verifier (jose, Node's Buffer) accepts several spellings of
+ * one signature — the pad bits of the last base64url character are ignored — so a deny list
+ * keyed on the string is bypassed by changing the last character. Decoding leniently here is
+ * deliberate: every spelling any verifier accepts must map to the same key.
+ */
+export async function revocationKey(token: string): Promise<{ key: string; expSec: number } | null> {
+  const parts = token.split(".");
+  if (parts.length !== 3) return null;
+  const payloadBytes = decodeBase64UrlLenient(parts[1]!);
+  const signature = decodeBase64UrlLenient(parts[2]!);
+  if (payloadBytes === null || signature === null) return null;
+  let payload: { jti?: unknown; exp?: unknown };
+  try {
+    payload = JSON.parse(new TextDecoder().decode(payloadBytes)) as typeof payload;
+  } catch {
+    return null;
+  }
+  if (typeof payload !== "object" || payload === null) return null;
+  const expSec = typeof payload.exp === "number" ? payload.exp : Number.POSITIVE_INFINITY;
+  if (typeof payload.jti === "string" && payload.jti.length > 0) return { key: `jti:${payload.jti}`, expSec };
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", signature));
+  return { key: `sig:${encodeBase64Url(digest)}`, expSec };
+}
+
+/** Eventually consistent: visible at the writing PoP at once, elsewhere within propagation + cacheTtl. */
+export class KvDenyList {
+  constructor(
+    readonly kv: KvNamespaceApi,
+    readonly clock: { nowMs(): number },
+  ) {}
+
+  async revoke(token: string): Promise<void> {
+    const id = await revocationKey(token);
+    if (id === null) return;
+    // The entry must outlive the token: once exp passes, the claim check rejects it anyway,
+    // so the list stays bounded. KV refuses TTLs under 60 s.
+    const remainingSec = Math.ceil(id.expSec - this.clock.nowMs() / 1000);
+    const expirationTtl = Number.isFinite(remainingSec) ? Math.max(KV_EXPIRATION_TTL_SECONDS_MIN, remainingSec + 1) : undefined;
+    await this.kv.put(id.key, "1", expirationTtl !== undefined ? { expirationTtl } : {});
+  }
+
+  async isRevoked(token: string): Promise<boolean> {
+    const id = await revocationKey(token);
+    // Fail closed: something we cannot identify is treated as revoked.
+    if (id === null) return true;
+    // The shortest cacheTtl: a PoP that read "not revoked" just before the write arrived
+    // keeps that answer this long, so it adds directly to the revocation delay.
+    return (await this.kv.get(id.key, { cacheTtl: KV_CACHE_TTL_SECONDS_MIN })) !== null;
+  }
+}
+
+/** Strongly consistent: one object for the whole list; every PoP asks it. */
+export class DoDenyList {
+  constructor(
+    readonly storage: DenyStorage,
+    readonly clock: { nowMs(): number },
+  ) {}
+
+  readonly #cache = new Map<string, { revoked: boolean; untilMs: number }>();
+
+  async revoke(token: string): Promise<void> {
+    const id = await revocationKey(token);
+    if (id === null) return;
+    await this.storage.put(id.key, { expSec: id.expSec });
+  }
+
+  async isRevoked(token: string): Promise<boolean> {
+    const id = await revocationKey(token);
+    if (id === null) return true;
+    const cached = this.#cache.get(id.key);
+    if (cached !== undefined && this.clock.nowMs() < cached.untilMs) return cached.revoked;
+    const revoked = (await this.storage.get(id.key)) !== undefined;
+    this.#cache.set(id.key, { revoked, untilMs: this.clock.nowMs() + 60_000 });
+    return revoked;
+  }
+}

@@ -1,0 +1,95 @@
+// Mutant: reuse of a used token is refused, but the family is not revoked, so the newest token keeps working.
+import { encodeBase64Url } from "../../../src/auth/index.js";
+
+/** The subset of Durable Object storage this needs (`state.storage` satisfies it). */
+export interface RefreshStorage {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+}
+
+export type RotateResult =
+  | { ok: true; refreshToken: string; familyId: string; userId: string }
+  | { ok: false; reason: "UNKNOWN" | "REUSED" | "REVOKED" };
+
+interface TokenRecord {
+  familyId: string;
+  userId: string;
+  used: boolean;
+}
+interface FamilyRecord {
+  userId: string;
+  revoked: boolean;
+}
+
+/** 256 bits from WebCrypto: refresh tokens are bearer secrets, so they must be unguessable. */
+function randomToken(): string {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+export class RefreshTokenFamilies {
+  readonly #storage: RefreshStorage;
+  readonly #newToken: () => string;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(storage: RefreshStorage, newToken: () => string = randomToken) {
+    this.#storage = storage;
+    this.#newToken = newToken;
+  }
+
+  issue(userId: string): Promise<{ refreshToken: string; familyId: string }> {
+    return this.#serial(async () => {
+      const familyId = this.#newToken();
+      await this.#storage.put(`family:${familyId}`, { userId, revoked: false } satisfies FamilyRecord);
+      return { refreshToken: await this.#mint(familyId, userId), familyId };
+    });
+  }
+
+  rotate(refreshToken: string): Promise<RotateResult> {
+    return this.#serial(async (): Promise<RotateResult> => {
+      const key = await tokenKey(refreshToken);
+      const record = (await this.#storage.get(key)) as TokenRecord | undefined;
+      if (record === undefined) return { ok: false, reason: "UNKNOWN" };
+      const family = (await this.#storage.get(`family:${record.familyId}`)) as FamilyRecord | undefined;
+      if (family === undefined || family.revoked) return { ok: false, reason: "REVOKED" };
+      if (record.used) {
+        // Reuse: revoke the family, which kills the newest token too — the thief's or the
+        // victim's, whichever rotated first. The user logs in again; the thief is out.
+        return { ok: false, reason: "REUSED" };
+      }
+      await this.#storage.put(key, { ...record, used: true } satisfies TokenRecord);
+      return { ok: true, refreshToken: await this.#mint(record.familyId, record.userId), familyId: record.familyId, userId: record.userId };
+    });
+  }
+
+  /** Logout: every token of the family stops working. */
+  revokeFamily(familyId: string): Promise<void> {
+    return this.#serial(async () => {
+      const family = (await this.#storage.get(`family:${familyId}`)) as FamilyRecord | undefined;
+      if (family !== undefined) await this.#storage.put(`family:${familyId}`, { ...family, revoked: true } satisfies FamilyRecord);
+    });
+  }
+
+  async #mint(familyId: string, userId: string): Promise<string> {
+    const token = this.#newToken();
+    await this.#storage.put(await tokenKey(token), { familyId, userId, used: false } satisfies TokenRecord);
+    return token;
+  }
+
+  /**
+   * One operation at a time. Between the read of `used` and its write there is an await; two
+   * concurrent rotations of one token would both see `used: false` and both succeed. A real
+   * Durable Object's input gate gives this for storage awaits; an explicit queue keeps it true
+   * on any storage.
+   */
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(op, op);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Store a hash, never the bearer secret itself: a storage dump must not yield live tokens. */
+async function tokenKey(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return `token:${encodeBase64Url(new Uint8Array(digest))}`;
+}
