@@ -1,0 +1,232 @@
+import type { Clock } from "../sim/clock.js";
+import { cacheKey, varyNames, varySecondaryKey, type CacheKeyOptions } from "./cache-key.js";
+import { CacheStore, cacheTags, entrySizeBytes, type CacheStoreOptions, type StoredEntry } from "./cache-store.js";
+import { clientConditionMet, notModifiedFrom, updateHeadersFrom304, validatorsFor, withoutConditionals } from "./conditional.js";
+import { entryMeta, mustRevalidateWhenStale, notStorableReason } from "./freshness.js";
+import { invalidatedUrls } from "./invalidation.js";
+import { formatHttpDate } from "./http-date.js";
+import type { CacheRequest, CacheResponse, Upstream } from "./http-message.js";
+
+/** Cloudflare's `cf-cache-status` values ("Cloudflare cache responses" docs). */
+export type CacheStatus = "HIT" | "MISS" | "EXPIRED" | "STALE" | "UPDATING" | "REVALIDATED" | "BYPASS" | "DYNAMIC";
+export const CACHE_STATUSES: readonly CacheStatus[] = ["HIT", "MISS", "EXPIRED", "STALE", "UPDATING", "REVALIDATED", "BYPASS", "DYNAMIC"];
+
+// RFC 5861 §4: stale-if-error applies to these errors (and to an unreachable upstream).
+const ERROR_STATUSES = new Set([500, 502, 503, 504]);
+// Headers only the edge reads: never shown to clients (Cloudflare strips both).
+const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
+
+export interface HttpCacheOptions {
+  readonly clock: Clock;
+  readonly upstream: Upstream;
+  readonly store?: CacheStoreOptions;
+  readonly key?: CacheKeyOptions;
+  /** True for a tier that answers clients: strips edge-only headers. @defaultValue true */
+  readonly facesClients?: boolean;
+}
+
+export interface CacheTierStats {
+  readonly statuses: Record<CacheStatus, number>;
+  /** Requests this tier sent upstream (misses, revalidations, pass-through). */
+  upstreamRequests: number;
+  /** Misses answered by another request's in-flight fetch. */
+  coalesced: number;
+}
+
+/** One RFC 9111 shared cache tier in front of an upstream (the next tier or the origin). */
+export class HttpCache {
+  readonly store: CacheStore;
+  readonly stats: CacheTierStats;
+  readonly #clock: Clock;
+  readonly #upstream: Upstream;
+  readonly #keyOptions: CacheKeyOptions;
+  readonly #facesClients: boolean;
+  readonly #inflight = new Map<string, Promise<void>>();
+  readonly #background = new Set<Promise<void>>();
+
+  constructor(options: HttpCacheOptions) {
+    this.#clock = options.clock;
+    this.#upstream = options.upstream;
+    this.#keyOptions = options.key ?? {};
+    this.#facesClients = options.facesClients ?? true;
+    this.store = new CacheStore(options.store);
+    this.stats = { statuses: Object.fromEntries(CACHE_STATUSES.map((s) => [s, 0])) as Record<CacheStatus, number>, upstreamRequests: 0, coalesced: 0 };
+  }
+
+  keyOf(url: string): string {
+    return cacheKey(url, this.#keyOptions);
+  }
+
+  async handle(request: CacheRequest): Promise<CacheResponse> {
+    const method = request.method.toUpperCase();
+    if (method !== "GET" && method !== "HEAD") return this.#passUnsafe(request);
+    const key = this.keyOf(request.url);
+    let entry = this.store.select(key, request.headers);
+    if (entry) {
+      const state = this.#freshness(entry);
+      if (state.fresh) return this.#serve(request, entry, "HIT");
+      if (state.staleWhileRevalidateOk) {
+        this.#revalidateInBackground(key, entry, request);
+        return this.#serve(request, entry, "UPDATING");
+      }
+    }
+    const pending = this.#inflight.get(key);
+    if (pending) {
+      // Coalescing: wait for the fetch already on its way, then use what it stored.
+      await pending;
+      const after = this.store.select(key, request.headers);
+      if (after && this.#freshness(after).fresh) {
+        this.stats.coalesced++;
+        return this.#serve(request, after, entry ? "REVALIDATED" : "MISS");
+      }
+      entry = after;
+    }
+    if (!entry) return this.#lead(key, () => this.#miss(request, key));
+    const stale = entry;
+    return this.#lead(key, () => this.#revalidate(request, key, stale, this.#freshness(stale).staleIfErrorOk));
+  }
+
+  /** Purge by URL: every variant of the URL's key. Returns the number of entries removed. */
+  purgeUrl(url: string): number {
+    return this.store.deleteKey(this.keyOf(url));
+  }
+
+  /** Purge by Cache-Tag. Returns the number of entries removed. */
+  purgeTag(tag: string): number {
+    return this.store.deleteTag(tag);
+  }
+
+  /** Resolves when background revalidations started so far have finished. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
+  }
+
+  #age(entry: StoredEntry): number {
+    return entry.meta.initialAgeMs + (this.#clock.nowMs() - entry.responseTimeMs);
+  }
+
+  /** RFC 9111 §4.2 and RFC 5861: may this entry be used as is, or stale, right now? */
+  #freshness(entry: StoredEntry): { fresh: boolean; staleWhileRevalidateOk: boolean; staleIfErrorOk: boolean } {
+    const { directives, lifetimeMs } = entry.meta;
+    const ageMs = this.#age(entry);
+    const stalenessMs = ageMs - lifetimeMs;
+    // no-cache: never use without validation; must-revalidate family: never serve stale.
+    const mayServeStale = !directives.noCache && !mustRevalidateWhenStale(directives);
+    return {
+      fresh: !directives.noCache && ageMs < lifetimeMs,
+      staleWhileRevalidateOk: mayServeStale && directives.staleWhileRevalidateS !== undefined && stalenessMs <= directives.staleWhileRevalidateS * 1000,
+      staleIfErrorOk: mayServeStale && directives.staleIfErrorS !== undefined && stalenessMs <= directives.staleIfErrorS * 1000,
+    };
+  }
+
+  async #lead(key: string, work: () => Promise<CacheResponse>): Promise<CacheResponse> {
+    let release = (): void => {};
+    this.#inflight.set(key, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      return await work();
+    } finally {
+      this.#inflight.delete(key);
+      release();
+    }
+  }
+
+  async #fetchUpstream(request: CacheRequest): Promise<{ response: CacheResponse | null; requestTimeMs: number; responseTimeMs: number }> {
+    this.stats.upstreamRequests++;
+    const requestTimeMs = this.#clock.nowMs();
+    let response: CacheResponse | null;
+    try {
+      response = await this.#upstream(request);
+      const { ["cf-cache-status"]: _upstreamStatus, ...headers } = response.headers;
+      response = { ...response, headers };
+    } catch {
+      response = null;
+    }
+    return { response, requestTimeMs, responseTimeMs: this.#clock.nowMs() };
+  }
+
+  async #miss(request: CacheRequest, key: string): Promise<CacheResponse> {
+    const upstreamRequest = { ...withoutConditionals(request), method: "GET" };
+    const { response, requestTimeMs, responseTimeMs } = await this.#fetchUpstream(upstreamRequest);
+    if (!response) return this.#respond(request, gatewayError(502), "MISS");
+    const stored = this.#store(key, request, response, requestTimeMs, responseTimeMs);
+    if (stored) return this.#serve(request, stored, "MISS");
+    const reason = notStorableReason(request, response);
+    return this.#respond(request, response, reason === "status" || reason === "no-freshness" ? "DYNAMIC" : "BYPASS");
+  }
+
+  async #revalidate(request: CacheRequest, key: string, entry: StoredEntry, mayServeStaleOnError: boolean): Promise<CacheResponse> {
+    const conditional = { method: "GET", url: request.url, headers: { ...withoutConditionals(request).headers, ...validatorsFor(entry.response) } };
+    const { response, requestTimeMs, responseTimeMs } = await this.#fetchUpstream(conditional);
+    if (!response || ERROR_STATUSES.has(response.status)) {
+      if (mayServeStaleOnError) return this.#serve(request, entry, "STALE");
+      // RFC 9111 §4.2.4: a stale response that may not be served stale becomes a 504.
+      return this.#respond(request, response ?? gatewayError(504), "EXPIRED");
+    }
+    if (response.status === 304) {
+      entry.response = updateHeadersFrom304(entry.response, response);
+      entry.requestTimeMs = requestTimeMs;
+      entry.responseTimeMs = responseTimeMs;
+      if (entry.response.headers["date"] === undefined) entry.response = withDate(entry.response, responseTimeMs);
+      entry.meta = entryMeta(entry.response, entry);
+      return this.#serve(request, entry, "REVALIDATED");
+    }
+    const stored = this.#store(key, request, response, requestTimeMs, responseTimeMs);
+    if (!stored) this.store.deleteKey(key);
+    return stored ? this.#serve(request, stored, "EXPIRED") : this.#respond(request, response, "EXPIRED");
+  }
+
+  #revalidateInBackground(key: string, entry: StoredEntry, request: CacheRequest): void {
+    if (this.#inflight.has(key)) return;
+    const job = this.#lead(key, () => this.#revalidate(request, key, entry, true)).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#background.add(job);
+    void job.finally(() => this.#background.delete(job));
+  }
+
+  #store(key: string, request: CacheRequest, response: CacheResponse, requestTimeMs: number, responseTimeMs: number): StoredEntry | null {
+    if (notStorableReason(request, response) !== null) return null;
+    const withDateHeader = response.headers["date"] === undefined ? withDate(response, responseTimeMs) : response;
+    const entry: StoredEntry = {
+      key,
+      varyValues: varySecondaryKey(varyNames(response.headers["vary"]), request.headers),
+      response: withDateHeader,
+      requestTimeMs,
+      responseTimeMs,
+      meta: entryMeta(withDateHeader, { requestTimeMs, responseTimeMs }),
+      tags: cacheTags(response),
+      sizeBytes: entrySizeBytes(response),
+    };
+    this.store.put(entry);
+    return entry;
+  }
+
+  #serve(request: CacheRequest, entry: StoredEntry, status: CacheStatus): CacheResponse {
+    const age = String(Math.floor(this.#age(entry) / 1000));
+    const base = { ...entry.response, headers: { ...entry.response.headers, age } };
+    return this.#respond(request, clientConditionMet(request, base) ? notModifiedFrom(base) : base, status);
+  }
+
+  #respond(request: CacheRequest, response: CacheResponse, status: CacheStatus): CacheResponse {
+    this.stats.statuses[status]++;
+    const headers: Record<string, string> = { ...response.headers, "cf-cache-status": status };
+    if (this.#facesClients) for (const name of EDGE_ONLY_HEADERS) delete headers[name];
+    return { status: response.status, headers, body: request.method.toUpperCase() === "HEAD" ? "" : response.body };
+  }
+
+  async #passUnsafe(request: CacheRequest): Promise<CacheResponse> {
+    const { response } = await this.#fetchUpstream(request);
+    if (!response) return this.#respond(request, gatewayError(502), "DYNAMIC");
+    for (const url of invalidatedUrls(request, response)) this.store.deleteKey(this.keyOf(url));
+    return this.#respond(request, response, "DYNAMIC");
+  }
+}
+
+function gatewayError(status: 502 | 504): CacheResponse {
+  return { status, headers: { "content-type": "text/plain" }, body: status === 502 ? "upstream unreachable" : "stale response may not be served" };
+}
+
+function withDate(response: CacheResponse, atMs: number): CacheResponse {
+  return { ...response, headers: { ...response.headers, date: formatHttpDate(atMs) } };
+}

@@ -1,0 +1,75 @@
+import { splitRawUrl, type RawUrlParts, type WafRequest } from "./request.js";
+import { parseIp, type IpBytes } from "./ip-address.js";
+
+/** Per-request values the engine computes outside the request itself. */
+export interface WafSignals {
+  /** 1 (automated) … 99 (human), see `botScore`. */
+  readonly botScore: number;
+  /** 0 (clean) … 100 (known bad), from IP reputation. */
+  readonly threatScore: number;
+}
+
+/** Field values of one request, computed once and on first use. */
+export class FieldContext {
+  readonly request: WafRequest;
+  readonly signals: WafSignals;
+  readonly #url: RawUrlParts;
+  readonly #cache = new Map<string, string | number>();
+  #ip: IpBytes | null | undefined;
+
+  constructor(request: WafRequest, signals: WafSignals) {
+    this.request = request;
+    this.signals = signals;
+    this.#url = splitRawUrl(request.url);
+  }
+
+  header(name: string): string {
+    return this.request.headers[name] ?? "";
+  }
+
+  ip(): IpBytes | null {
+    if (this.#ip === undefined) this.#ip = parseIp(this.request.clientIp);
+    return this.#ip;
+  }
+
+  field(name: string): string | number {
+    const hit = this.#cache.get(name);
+    if (hit !== undefined) return hit;
+    const value = this.#compute(name);
+    this.#cache.set(name, value);
+    return value;
+  }
+
+  #compute(name: string): string | number {
+    const url = this.#url;
+    switch (name) {
+      case "http.request.uri":
+        return url.query ? `${url.path}?${url.query}` : url.path;
+      case "http.request.uri.path":
+        return url.path;
+      // Cloudflare's field has no leading "?"; paths are raw, as the client sent them.
+      case "http.request.uri.query":
+        return url.query;
+      case "http.request.full_uri":
+        return this.request.url;
+      case "http.request.method":
+        return this.request.method;
+      case "http.user_agent":
+        return this.header("user-agent");
+      case "http.host":
+        return url.host || this.header("host");
+      case "http.cookie":
+        return this.header("cookie");
+      case "http.referer":
+        return this.header("referer");
+      case "http.request.body.raw":
+        return this.request.body ?? "";
+      case "cf.bot_score":
+        return this.signals.botScore;
+      case "cf.threat_score":
+        return this.signals.threatScore;
+      default:
+        return "";
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { EdgeError } from "../core/errors.js";
+
+// Cloudflare's Rules language limits an expression to 4,096 characters (Ruleset Engine docs,
+// "Rule expressions").
+export const RULE_EXPRESSION_LENGTH_MAX = 4096;
+
+/** A rule that cannot be parsed or type-checked; `position` is the 0-based character offset. */
+export class WafRuleSyntaxError extends EdgeError {
+  readonly position: number;
+
+  constructor(position: number, message: string) {
+    super("WAF_RULE_SYNTAX", 400, `${message} at position ${position}`);
+    this.position = position;
+  }
+}
