@@ -66,12 +66,14 @@ export function simulateVolumetricAttack(scenario: AttackScenario): AttackOutcom
   return { pops, legitGbps, goodputGbps, goodputFraction: legitGbps > 0 ? goodputGbps / legitGbps : 1, blackholedGbps };
 }
 
+// ANCHOR: pop-load
 function popLoad(popCode: string, legitGbps: number, attackGbps: number, capacityGbps: number): PopLoad {
   const offered = legitGbps + attackGbps;
   const overloaded = offered > capacityGbps;
   const goodputGbps = overloaded ? (legitGbps * capacityGbps) / offered : legitGbps;
   return { popCode, legitGbps, attackGbps, capacityGbps, goodputGbps, overloaded };
 }
+// ANCHOR_END: pop-load
 
 function capacityOf(capacity: number | Readonly<Record<string, number>>, popCode: string): number {
   const value = typeof capacity === "number" ? capacity : capacity[popCode];

@@ -86,6 +86,7 @@ export class DdosDetector {
     this.#sketch = new CountMinSketch({ epsilon: options.epsilon ?? 0.001, delta: options.delta ?? 0.001, rng: options.rng });
   }
 
+  // ANCHOR: observe
   /** Counts the packet and decides its fate under the rules in force. */
   observe(packet: Packet): "drop" | "pass" {
     const now = this.#clock.nowMs();
@@ -106,6 +107,7 @@ export class DdosDetector {
     }
     return "pass";
   }
+  // ANCHOR_END: observe
 
   rules(): MitigationRule[] {
     this.#expire(this.#clock.nowMs());

@@ -42,6 +42,7 @@ export class CountMinSketch {
     return this.#total;
   }
 
+  // ANCHOR: count-min
   add(key: string, count = 1): void {
     assert(count >= 0, `count-min takes non-negative counts, got ${count}`);
     this.#total += count;
@@ -53,6 +54,7 @@ export class CountMinSketch {
     for (let r = 0; r < this.depth; r++) min = Math.min(min, (this.#rows[r] as Float64Array)[this.#cell(r, key)] as number);
     return min;
   }
+  // ANCHOR_END: count-min
 
   reset(): void {
     for (const row of this.#rows) row.fill(0);

@@ -49,6 +49,7 @@ export class SynCookies {
     this.#slotAgeMax = options.slotAgeMax ?? SYN_COOKIE_SLOT_AGE_MAX;
   }
 
+  // ANCHOR: syn-cookie
   /** The ISN to send in the SYN-ACK. Nothing is stored. */
   cookieFor(tuple: FourTuple, clientMss: number): number {
     const slot = this.#slot();
@@ -73,6 +74,7 @@ export class SynCookies {
     }
     return { ok: false, reason: `cookie is older than ${this.#slotAgeMax} time slots` };
   }
+  // ANCHOR_END: syn-cookie
 
   #slot(): number {
     return Math.floor(this.#clock.nowMs() / this.#slotMs);

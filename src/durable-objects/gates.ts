@@ -66,6 +66,7 @@ export class OutputGate {
     return this.#pending.size;
   }
 
+  // ANCHOR: output-gate
   /** Resolves when all writes issued so far are durable; rejects if any of them failed. */
   async waitForWrites(): Promise<void> {
     const results = await Promise.allSettled([...this.#pending]);
@@ -75,4 +76,5 @@ export class OutputGate {
       throw new EdgeError("DO_OUTPUT_GATE_BROKEN", 500, `a write before this response failed, so it is withheld: ${reason}`);
     }
   }
+  // ANCHOR_END: output-gate
 }

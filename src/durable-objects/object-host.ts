@@ -73,6 +73,7 @@ export class ObjectHost {
     });
   }
 
+  // ANCHOR: pump
   #pump(): void {
     if (this.#superseded) return this.#ctx.reroute(this.#queue.splice(0));
     if (this.#instance === undefined) {
@@ -85,6 +86,7 @@ export class ObjectHost {
     this.#run(this.#instance, next);
     if (this.#queue.length > 0) this.#schedulePump();
   }
+  // ANCHOR_END: pump
 
   async #start(): Promise<void> {
     this.#starting = true;
@@ -110,6 +112,7 @@ export class ObjectHost {
     }
   }
 
+  // ANCHOR: run
   #run(instance: DurableObjectInstanceApi, queued: QueuedEvent): void {
     const handled = (async (): Promise<unknown> => {
       const result = await invoke(instance, queued.event);
@@ -118,6 +121,7 @@ export class ObjectHost {
     })();
     handled.then(queued.resolve, queued.reject);
   }
+  // ANCHOR_END: run
 }
 
 async function invoke(instance: DurableObjectInstanceApi, event: DoEvent): Promise<unknown> {

@@ -130,6 +130,7 @@ export class DurableObjectStorage implements DurableObjectStorageApi, CommittedR
     });
   }
 
+  // ANCHOR: storage-op
   /** Every engine call: closes the input gate while in flight; writes also hold the output gate. */
   #op<T>(isWrite: boolean, op: () => Promise<T>): Promise<T> {
     const release = this.#ctx.inputGate.lock();
@@ -138,6 +139,7 @@ export class DurableObjectStorage implements DurableObjectStorageApi, CommittedR
     if (isWrite) this.#ctx.outputGate.track(done);
     return done;
   }
+  // ANCHOR_END: storage-op
 }
 
 /**

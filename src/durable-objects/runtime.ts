@@ -107,6 +107,7 @@ export class DurableObjectRuntime {
     return this.#objects.get(entryKey(id))?.pop.code;
   }
 
+  // ANCHOR: migrate
   /**
    * Moves every object placed in `target` (a region or PoP code) to the nearest healthy PoP.
    * The old instance is superseded at once: its next storage call fails, its queued events move
@@ -127,6 +128,7 @@ export class DurableObjectRuntime {
     }
     return moved;
   }
+  // ANCHOR_END: migrate
 
   markRegionHealthy(target: Region | string): void {
     this.#placement.markHealthy(target);
@@ -161,6 +163,7 @@ export class DurableObjectRuntime {
     return { outcome: outcome as PromiseSettledResult<unknown>, objectPop: entry.pop, thereMs };
   }
 
+  // ANCHOR: directory
   /** The directory lookup; the first caller decides where a new object lives. */
   #entry(namespace: string, factory: DurableObjectFactory, id: DurableObjectId, callerPop: Pop): ObjectEntry {
     const key = entryKey(id);
@@ -172,6 +175,7 @@ export class DurableObjectRuntime {
     }
     return entry;
   }
+  // ANCHOR_END: directory
 
   #dispatch(entry: ObjectEntry, queued: QueuedEvent): void {
     this.#host(entry).enqueue(queued);
@@ -198,6 +202,7 @@ export class DurableObjectRuntime {
     return host;
   }
 
+  // ANCHOR: superseded
   #serialize<T>(entry: ObjectEntry, epoch: number | null, op: () => Promise<T>): Promise<T> {
     const run = (): Promise<T> => {
       if (epoch !== null && entry.epoch !== epoch) {
@@ -211,6 +216,7 @@ export class DurableObjectRuntime {
     entry.tail = result.then(noop, noop);
     return result;
   }
+  // ANCHOR_END: superseded
 
   #alarmTarget(entry: ObjectEntry): AlarmTarget {
     const object = { namespace: entry.namespace, objectId: entry.id.toString() };

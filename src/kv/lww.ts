@@ -1,5 +1,6 @@
 import type { Stamp, StoredVersion } from "./version.js";
 
+// ANCHOR: compare-stamps
 /**
  * The last-writer-wins register merge, the only conflict rule of Workers KV ("if two writes
  * to one key race, the last one wins"). Pure, so each PoP can apply deliveries in any order,
@@ -12,10 +13,13 @@ export function compareStamps(a: Stamp, b: Stamp): number {
   if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
   return 0;
 }
+// ANCHOR_END: compare-stamps
 
+// ANCHOR: merge
 export function merge(a: StoredVersion | null, b: StoredVersion | null): StoredVersion | null {
   if (a === null) return b;
   if (b === null) return a;
   // Equal stamps mean the same write (stamps are unique per store), so either may be returned.
   return compareStamps(a.stamp, b.stamp) >= 0 ? a : b;
 }
+// ANCHOR_END: merge

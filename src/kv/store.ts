@@ -96,6 +96,7 @@ export class KvStore {
     };
   }
 
+  // ANCHOR: read-path
   /** The version a read at `pop` returns (null when missing); may be stale by design. */
   read(namespaceId: string, pop: string, key: string, cacheTtlMs: number): StoredVersion | null {
     const nowMs = this.clock.nowMs();
@@ -106,7 +107,9 @@ export class KvStore {
     state.cache.set(key, { version, freshUntilMs: nowMs + cacheTtlMs });
     return isLive(version, nowMs) ? version : null;
   }
+  // ANCHOR_END: read-path
 
+  // ANCHOR: write
   /** Stamps and stores a write (value null = delete). Throws before changing anything. */
   write(namespaceId: string, pop: string, key: string, fields: Omit<StoredVersion, "stamp">): void {
     const nowMs = this.clock.nowMs();
@@ -130,6 +133,7 @@ export class KvStore {
     const ownView = this.#viewAt(writer, key, merge(previous, version));
     writer.cache.set(key, { version: ownView, freshUntilMs: nowMs + KV_CACHE_TTL_SECONDS_DEFAULT * 1000 });
   }
+  // ANCHOR_END: write
 
   /** Live keys at `pop` after `afterKey` in UTF-8 order; `more` says whether the list goes on. */
   list(namespaceId: string, pop: string, prefix: string, afterKey: string | undefined, limit: number): { entries: Array<[string, StoredVersion]>; more: boolean } {
@@ -152,6 +156,7 @@ export class KvStore {
     }
   }
 
+  // ANCHOR: propagation
   #sendTo(namespaceId: string, pop: string, key: string, previous: StoredVersion | null, version: StoredVersion): void {
     const state = this.#popState(namespaceId, pop);
     const lag = state.lag.get(key);
@@ -173,6 +178,7 @@ export class KvStore {
     assert(central !== undefined && lag.view !== null && compareStamps(lag.view.stamp, central.stamp) === 0, "after every delivery a PoP sees the central version");
     state.lag.delete(key);
   }
+  // ANCHOR_END: propagation
 
   #viewAt(state: PopState, key: string, central: StoredVersion | null): StoredVersion | null {
     const lag = state.lag.get(key);

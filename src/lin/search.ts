@@ -12,6 +12,7 @@ export type Budget = (stepsSinceLastCall: number) => boolean;
 
 export const BUDGET_STEPS = 1024;
 
+// ANCHOR: search
 /**
  * Wing & Gong's search with Lowe's memoisation, as Porcupine implements it: walk the entry
  * list, try to linearize each pending call next; a return entry reached means the operation
@@ -62,3 +63,4 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
   }
   return { ok: true, order: calls.map((c) => c.entry.op) };
 }
+// ANCHOR_END: search

@@ -58,6 +58,7 @@ export class AnycastNetwork {
     return this.#bgp.forwardingPath(node, this.prefix);
   }
 
+  // ANCHOR: catchment
   catchment(): CatchmentEntry[] {
     const entries: CatchmentEntry[] = [];
     for (const node of this.graph.nodes) {
@@ -73,6 +74,7 @@ export class AnycastNetwork {
     }
     return entries;
   }
+  // ANCHOR_END: catchment
 }
 
 export function edgeNodeOf(graph: AsGraph, popCode: string): number {

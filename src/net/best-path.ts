@@ -49,6 +49,7 @@ function canonicalKey(r: RouteCandidate): string {
   return `${r.neighborAs}|${r.med}|${r.asPath.join(" ")}`;
 }
 
+// ANCHOR: select-best
 /**
  * RFC 4271 §9.1.2.2 as an elimination process over the whole set: each step removes every
  * candidate that is not best on that attribute. MED elimination groups candidates by neighbour
@@ -64,6 +65,7 @@ export function selectBest<T extends RouteCandidate>(candidates: readonly T[]): 
   for (const r of left) if (compareAfterMed(r, best) < 0) best = r;
   return best;
 }
+// ANCHOR_END: select-best
 
 function keepMin<T>(items: readonly T[], score: (item: T) => number): T[] {
   let min = Infinity;

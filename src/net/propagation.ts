@@ -4,12 +4,14 @@ import type { Rng } from "../sim/rng.js";
 import type { AsGraph, Relationship } from "./as-graph.js";
 import { selectBest, type RouteCandidate } from "./best-path.js";
 
+// ANCHOR: local-pref
 /**
  * Gao-Rexford preferences: a route through a customer earns money, through a peer is free,
  * through a provider costs money (Gao & Rexford, "Stable Internet routing without global
  * coordination", 2001). Together with the export rule below they guarantee convergence.
  */
 export const LOCAL_PREF = { self: 1000, customer: 200, peer: 100, provider: 50 } as const;
+// ANCHOR_END: local-pref
 
 export interface BgpRoute extends RouteCandidate {
   readonly prefix: string;
@@ -171,6 +173,7 @@ export class BgpNetwork {
     else this.#best.delete(key);
     // What a node exports depends only on its best route, so an unchanged choice sends nothing.
     if (routeKey(best) === routeKey(previousBest)) return;
+    // ANCHOR: export-rule
     for (const { node: peer, rel } of this.graph.neighbours[node] ?? []) {
       // Gao-Rexford export: customer (and own) routes go to everyone, others only to customers.
       const exportable =
@@ -188,6 +191,7 @@ export class BgpNetwork {
         this.#send({ from: node, to: peer, prefix });
       }
     }
+    // ANCHOR_END: export-rule
   }
 }
 

@@ -76,6 +76,7 @@ export class TlsServer {
     return ticket;
   }
 
+  // ANCHOR: zero-rtt
   accept(hello: ClientHello): HandshakeOutcome {
     this.#onClientHello?.(hello.sni);
     const now = this.#clock.nowMs();
@@ -105,6 +106,7 @@ export class TlsServer {
     this.#seenRandoms.set(hello.random, now);
     return undefined;
   }
+  // ANCHOR_END: zero-rtt
 }
 
 export interface FirstByteTimeline {
@@ -117,6 +119,7 @@ export interface FirstByteTimeline {
   readonly requestAtServerRtts: number;
 }
 
+// ANCHOR: time-to-first-byte
 /**
  * Round trips before the first response byte. TCP costs one RTT before TLS can start; TLS 1.3
  * costs one more (RFC 8446 §2); QUIC folds both into one (RFC 9001 §4.1); accepted 0-RTT early
@@ -128,3 +131,4 @@ export function timeToFirstByte(transport: Transport, rttMs: number, earlyDataAc
   const rtts = transportRtts + handshakeRtts + 1;
   return { rtts, ms: rtts * rttMs, sniAtServerRtts: transportRtts + 0.5, requestAtServerRtts: rtts - 0.5 };
 }
+// ANCHOR_END: time-to-first-byte

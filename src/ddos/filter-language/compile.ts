@@ -18,6 +18,7 @@ const ACCESSORS: Readonly<Record<ValueField, string>> = {
   "udp.dstport": "p.dstPort",
 };
 
+// ANCHOR: compile
 /**
  * Turns a parsed filter into one JavaScript function, so matching a packet costs a few
  * comparisons instead of a tree walk. The body is generated from the AST only: field names
@@ -28,12 +29,14 @@ export function compileFilter(ast: FilterAst): PacketPredicate {
   const body = `"use strict"; return (${emit(ast)});`;
   return new Function("p", body) as PacketPredicate;
 }
+// ANCHOR_END: compile
 
 /** The generated source, for the curious and for the book. */
 export function filterToJavaScript(ast: FilterAst): string {
   return emit(ast);
 }
 
+// ANCHOR: emit
 function emit(ast: FilterAst): string {
   switch (ast.kind) {
     case "or":
@@ -51,6 +54,7 @@ function emit(ast: FilterAst): string {
       return guarded(ast.field, ast.items.map((item) => emitItem(ACCESSORS[ast.field], item)).join(" || "));
   }
 }
+// ANCHOR_END: emit
 
 /** Port fields exist only on their protocol; elsewhere every test on them is false. */
 function guarded(field: ValueField, test: string): string {
