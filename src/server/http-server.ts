@@ -17,7 +17,8 @@ export interface RequestContext {
   pop?: string;
 }
 
-export type Handler = (request: Request, context: RequestContext) => Promise<Response>;
+/** `null` drops the connection without an answer, as an L3/L4 scrubber drops packets. */
+export type Handler = (request: Request, context: RequestContext) => Promise<Response | null>;
 
 export interface RunningServer {
   readonly url: string;
@@ -57,12 +58,16 @@ export async function startHttpServer(options: { host: string; port: number; han
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, handler: Handler): Promise<void> {
-  let response: Response;
+  let response: Response | null;
   try {
     const request = toRequest(req);
     response = await handler(request, { clientIp: req.socket.remoteAddress ?? "0.0.0.0" });
   } catch (error) {
     response = errorResponse(error);
+  }
+  if (response === null) {
+    req.socket.destroy();
+    return;
   }
   await writeResponse(res, response).catch(() => res.destroy());
 }

@@ -1,36 +1,29 @@
 /**
- * `npm start`: the local edge on http://127.0.0.1:8787. Until the full pipeline is wired in
- * (src/edge), it serves a status page and a hello-world answer with the edge's headers.
+ * `npm start`: the local edge on http://127.0.0.1:8787 — the whole pipeline in wall time with
+ * a demo site (a worker using KV and a Durable Object), or in front of your own app:
+ *   npm start -- --origin http://127.0.0.1:3000
+ *   npm start -- --config wrangler.toml --port 8788
  */
 import { EdgeError } from "../core/errors.js";
 import { POPS } from "../sim/index.js";
 import { parseServerArgs } from "./args.js";
-import { startHttpServer } from "./http-server.js";
+import { startEdgeServer } from "./edge-server.js";
 
 if (!process.execArgv.includes("--no-node-snapshot")) {
   console.error("edge-kata: start node with --no-node-snapshot (isolated-vm needs it on Node 20); use `npm start`.");
   process.exit(1);
 }
 
-let args;
 try {
-  args = parseServerArgs(process.argv.slice(2));
+  const args = parseServerArgs(process.argv.slice(2));
+  const running = await startEdgeServer(args);
+  console.log(`edge-kata: ${POPS.length} PoPs, listening on ${running.url}`);
+  console.log(`  demo: ${running.url}/   book: ${running.url}/book/   status: ${running.url}/__edge/status`);
+  if (args.originUrl) console.log(`  proxying to ${args.originUrl}`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void running.close().then(() => process.exit(0)));
+  }
 } catch (error) {
-  console.error(error instanceof EdgeError ? error.message : error);
+  console.error(error instanceof EdgeError ? `edge-kata: ${error.message}` : error);
   process.exit(2);
-}
-
-const running = await startHttpServer({
-  host: args.host,
-  port: args.port,
-  handler: async (request) => {
-    const url = new URL(request.url);
-    if (url.pathname === "/healthz") return new Response("ok\n");
-    const body = `edge-kata: ${POPS.length} PoPs simulated. You asked for ${url.pathname}\n`;
-    return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
-  },
-});
-console.log(`edge-kata listening on ${running.url}  (Ctrl-C to stop)`);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void running.close().then(() => process.exit(0)));
 }

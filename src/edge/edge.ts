@@ -1,0 +1,223 @@
+import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheResponse } from "../cache/index.js";
+import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
+import { TlsServer, timeToFirstByte } from "../net/index.js";
+import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
+import { Waf, wafRequestFromRequest, type WafOptions } from "../waf/index.js";
+import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
+import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, type OriginHandler } from "./origin-bridge.js";
+import { PopSelector } from "./pop-selector.js";
+import { StageTimer } from "./stage-timer.js";
+import type { WorkerHost } from "./worker-host.js";
+
+export interface EdgeOptions {
+  /** Wall clock in the server, virtual clock in simulations. */
+  clock: Clock;
+  /** Seeds the AS graph (anycast catchments), TLS secrets and modelled jitter. */
+  seed: number;
+  origin: OriginHandler;
+  /** Built with the edge's own `originFor(pop)` as its subrequest target (see `attachWorker`). */
+  worker?: WorkerHost;
+  /** WAF rules; `false` turns the WAF off. @defaultValue the managed ruleset at PL1 */
+  waf?: Omit<WafOptions, "clock"> | false;
+  /** L3/L4 drop rules in the filter language, applied before anything else. */
+  ddosRules?: readonly string[];
+  /** Packets per PoP per second before the detector writes a drop rule. @defaultValue 50_000 */
+  ddosPacketsPerSecondMax?: number;
+  /** Regional upper tier before the origin. @defaultValue true */
+  tieredCache?: boolean;
+  /** PoP nearest the origin, for the modelled backbone leg. @defaultValue "IAD" */
+  originPop?: string;
+}
+
+export interface EdgeRequestContext {
+  clientIp: string;
+  /** Emulate this PoP instead of the anycast choice (from `?pop=`, `cf-pop` or `--pop`). */
+  pop?: string;
+}
+
+/** The pipeline's answer; `drop` means an L3/L4 rule dropped it (the server resets the socket). */
+export interface EdgeResult {
+  response: Response;
+  pop: string;
+  drop: boolean;
+}
+
+const FORWARDED_INTERNAL = [REQUEST_ID_HEADER, STREAM_ID_HEADER];
+// Edge-only directives the cache strips from what it serves (RFC 9213 targeted fields).
+const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
+
+/**
+ * The request journey at one PoP: anycast picked it, then L3/L4 scrubbing, the TLS handshake
+ * (modelled), the WAF, the customer's Worker if one is deployed, the tiered cache and finally
+ * the origin. Every response carries `cf-ray`, `cf-cache-status` and `server-timing`.
+ */
+export class Edge {
+  readonly cache: TieredCache;
+  readonly selector: PopSelector;
+  readonly #options: EdgeOptions;
+  readonly #bridge: OriginBridge;
+  readonly #waf: Waf | undefined;
+  readonly #ddosRules: PacketPredicate[];
+  readonly #detectors = new Map<string, DdosDetector>();
+  readonly #tls = new Map<string, TlsServer>();
+  readonly #latency: LatencyModel;
+  readonly #rng: Rng;
+  #worker: WorkerHost | undefined;
+  #rays = 0;
+
+  constructor(options: EdgeOptions) {
+    this.#options = options;
+    this.#rng = new Rng(options.seed);
+    this.selector = new PopSelector({ seed: options.seed });
+    this.#bridge = new OriginBridge(options.origin);
+    this.cache = new TieredCache({
+      clock: options.clock,
+      origin: this.#bridge.upstream,
+      lowerTiers: POPS.map((p) => p.code),
+      ...(options.tieredCache === false ? {} : { upperTierOf: regionalUpperTiers(POPS) }),
+    });
+    this.#waf = options.waf === false ? undefined : new Waf({ clock: options.clock, ...(options.waf ?? {}) });
+    this.#ddosRules = (options.ddosRules ?? []).map((rule) => compileFilter(parseFilter(rule)));
+    this.#latency = new LatencyModel({ rng: this.#rng.fork("latency") });
+    this.#worker = options.worker;
+  }
+
+  /** Deploys (or replaces) the worker in front of the cache. */
+  attachWorker(worker: WorkerHost | undefined): void {
+    this.#worker?.dispose();
+    this.#worker = worker;
+  }
+
+  /** Where a worker running at `pop` sends `fetch()`: through this PoP's cache to the origin. */
+  originFor(pop: string): (request: Request) => Promise<Response> {
+    return (request) => this.#throughCache(request, { pop, clientIp: request.headers.get("cf-connecting-ip") ?? "0.0.0.0" }).then((r) => r.response);
+  }
+
+  async handle(request: Request, ctx: EdgeRequestContext): Promise<EdgeResult> {
+    const timer = new StageTimer(this.#options.clock);
+    const choice = this.selector.choose(ctx.clientIp, ctx.pop);
+    const pop = choice.pop.code;
+    const ray = `${(hashString(`${this.#options.seed}:${++this.#rays}`) >>> 0).toString(16).padStart(8, "0")}${(this.#rays & 0xffffffff).toString(16).padStart(8, "0")}-${pop}`;
+    const finish = (response: Response, cacheStatus?: string): EdgeResult => ({ response: decorate(response, ray, timer, cacheStatus), pop, drop: false });
+
+    if (await timer.time("ddos", () => this.#dropped(request, ctx.clientIp, pop))) {
+      return { response: edgeErrorResponse(503, "ddos", "dropped by an L3/L4 rule"), pop, drop: true };
+    }
+    const rttMs = 2 * this.#latency.propagationMs(choice.client, choice.pop);
+    timer.model("client-rtt", rttMs, `client ${choice.client.city} to ${pop} (${choice.by})`);
+    this.#handshake(request, pop, rttMs, timer);
+
+    const verdict = await timer.time("waf", () => this.#waf?.inspect(wafRequestFromRequest(request, ctx.clientIp)));
+    if (verdict && verdict.action !== "allow") {
+      const headers = { "cf-mitigated": verdict.action, "cf-waf-rule": verdict.ruleId ?? "managed" };
+      return finish(edgeErrorResponse(403, WAF_BLOCK_CODE, `Access denied (${verdict.action}, rule ${verdict.ruleId ?? "?"})`, headers));
+    }
+    const forwarded = withClientIp(request, ctx.clientIp);
+    if (this.#worker) {
+      const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop));
+      timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
+      return finish(result.response, result.response.headers.get("cf-cache-status") ?? "DYNAMIC");
+    }
+    const { response, status } = await timer.time("cache", () => this.#throughCache(forwarded, { pop, clientIp: ctx.clientIp }));
+    if (status === "MISS" || status === "EXPIRED" || status === "DYNAMIC" || status === "BYPASS" || status === "REVALIDATED") {
+      const route = this.#backboneMs(pop);
+      timer.model("origin-route", route, `${pop} to origin near ${this.#options.originPop ?? "IAD"}`);
+    }
+    return finish(response, status);
+  }
+
+  /** Lower tier -> upper tier -> origin, with streamed bodies for what is not stored. */
+  async #throughCache(request: Request, ctx: OriginContext): Promise<{ response: Response; status: string }> {
+    const id = this.#bridge.register(request, ctx);
+    try {
+      const creq = cacheRequestFromRequest(request);
+      const answer: CacheResponse = await this.cache.handle(ctx.pop, { ...creq, headers: { ...creq.headers, [REQUEST_ID_HEADER]: id } });
+      const status = answer.headers["cf-cache-status"] ?? "DYNAMIC";
+      const live = this.#bridge.claimStream(answer.headers[STREAM_ID_HEADER]);
+      if (live) return { response: withHeaders(live, { "cf-cache-status": status }), status };
+      return { response: toResponse(answer), status };
+    } finally {
+      this.#bridge.release(id);
+    }
+  }
+
+  #dropped(request: Request, clientIp: string, pop: string): boolean {
+    const src = safeIpv4(clientIp);
+    const packet = makePacket({ srcIp: src, dstIp: parseIpv4("198.51.100.1"), protocol: "tcp", srcPort: 40000 + (src & 0x3fff), dstPort: 443, flags: { syn: false, ack: true, fin: false, rst: false, psh: true }, sizeBytes: 64 + request.url.length });
+    if (this.#ddosRules.some((matches) => matches(packet))) return true;
+    let detector = this.#detectors.get(pop);
+    if (!detector) {
+      detector = new DdosDetector({ clock: this.#options.clock, rng: this.#rng.fork(`ddos:${pop}`), packetsPerWindowThreshold: this.#options.ddosPacketsPerSecondMax ?? 50_000, windowMs: 1000 });
+      this.#detectors.set(pop, detector);
+    }
+    return detector.observe(packet) === "drop";
+  }
+
+  /** TLS 1.3: a full handshake costs one RTT before the request; a resumed GET rides 0-RTT. */
+  #handshake(request: Request, pop: string, rttMs: number, timer: StageTimer): void {
+    let server = this.#tls.get(pop);
+    if (!server) {
+      server = new TlsServer({ clock: this.#options.clock });
+      this.#tls.set(pop, server);
+    }
+    const host = new URL(request.url).hostname;
+    // The SNI is known at ClientHello: start the worker's isolate while the handshake runs.
+    this.#worker?.prewarm(pop);
+    const zeroRtt = request.headers.get("early-data") === "1" && (request.method === "GET" || request.method === "HEAD");
+    const timeline = timeToFirstByte("tcp", rttMs, zeroRtt);
+    timer.model("tls", timeline.ms, `${zeroRtt ? "0-RTT resumption" : "TLS 1.3 full handshake"} for ${host}`);
+  }
+
+  #backboneMs(pop: string): number {
+    const from = popByCode(pop);
+    const to = popByCode(this.#options.originPop ?? "IAD");
+    return from && to ? 2 * this.#latency.propagationMs(from, to) : 0;
+  }
+}
+
+function safeIpv4(ip: string): number {
+  try {
+    return parseIpv4(ip.replace(/^::ffff:/, ""));
+  } catch {
+    // IPv6 clients: the L3/L4 model is IPv4-only, so fold the address into the documentation range.
+    return (parseIpv4("192.0.2.0") | (hashString(ip) & 0xff)) >>> 0;
+  }
+}
+
+function withClientIp(request: Request, clientIp: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set("cf-connecting-ip", clientIp);
+  for (const name of FORWARDED_INTERNAL) headers.delete(name);
+  const init: RequestInit & { duplex?: "half" } = { method: request.method, headers };
+  if (request.body !== null) {
+    init.body = request.body;
+    init.duplex = "half";
+  }
+  return new Request(request.url, init);
+}
+
+function withHeaders(response: Response, extra: Record<string, string>): Response {
+  const headers = new Headers(response.headers);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  for (const name of EDGE_ONLY_HEADERS) headers.delete(name);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function toResponse(answer: CacheResponse): Response {
+  const nullBody = answer.status === 204 || answer.status === 304 || answer.status < 200;
+  const headers = new Headers(answer.headers);
+  for (const name of FORWARDED_INTERNAL) headers.delete(name);
+  const body = nullBody ? null : typeof answer.body === "string" ? answer.body : answer.body;
+  return new Response(body as BodyInit | null, { status: answer.status, headers });
+}
+
+function decorate(response: Response, ray: string, timer: StageTimer, cacheStatus: string | undefined): Response {
+  const headers = new Headers(response.headers);
+  headers.set("cf-ray", ray);
+  if (cacheStatus !== undefined && !headers.has("cf-cache-status")) headers.set("cf-cache-status", cacheStatus);
+  headers.set("server", "edge-kata");
+  headers.set("server-timing", timer.header());
+  for (const name of FORWARDED_INTERNAL) headers.delete(name);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+

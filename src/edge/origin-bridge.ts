@@ -1,0 +1,99 @@
+import { CACHEABLE_OBJECT_BYTES_MAX, notStorableReason, type CacheRequest, type CacheResponse, type Upstream } from "../cache/index.js";
+
+/** Who asked: the origin side adds X-Forwarded-For, picks the route from this PoP, etc. */
+export interface OriginContext {
+  readonly clientIp: string;
+  readonly pop: string;
+}
+
+/** The origin as the pipeline sees it: an in-process site, or a real server behind the proxy. */
+export type OriginHandler = (request: Request, ctx: OriginContext) => Promise<Response>;
+
+// Private headers that carry a request's identity through the cache tiers to the origin and a
+// streamed body back past them. Both are removed before anything leaves the edge.
+export const REQUEST_ID_HEADER = "x-edge-kata-request";
+export const STREAM_ID_HEADER = "x-edge-kata-stream";
+
+const BODYLESS = new Set(["GET", "HEAD"]);
+
+interface Pending {
+  request: Request;
+  ctx: OriginContext;
+}
+
+/**
+ * The cache tiers work on buffered records, which suits what they store. What they cannot
+ * store must not be buffered: a POST body, a `no-store` video, a 2 GB download. This bridge is
+ * the cache's upstream: it sends the original request (body included, streamed) to the origin,
+ * and when the response is not storable it parks the live `Response` and hands the cache a
+ * body-less stand-in marked `no-store`, which the pipeline swaps back on the way out.
+ */
+export class OriginBridge {
+  readonly #origin: OriginHandler;
+  readonly #pending = new Map<string, Pending>();
+  readonly #streams = new Map<string, Response>();
+  #next = 0;
+  #nextStream = 0;
+
+  constructor(origin: OriginHandler) {
+    this.#origin = origin;
+  }
+
+  /** Registers a client request; the returned id goes into the cache request's headers. */
+  register(request: Request, ctx: OriginContext): string {
+    const id = String(++this.#next);
+    this.#pending.set(id, { request, ctx });
+    return id;
+  }
+
+  release(id: string): void {
+    this.#pending.delete(id);
+  }
+
+  /** The parked live response for a stand-in the cache returned, if any (claimable once). */
+  claimStream(id: string | undefined): Response | undefined {
+    if (id === undefined) return undefined;
+    const response = this.#streams.get(id);
+    this.#streams.delete(id);
+    return response;
+  }
+
+  get parkedStreams(): number {
+    return this.#streams.size;
+  }
+
+  readonly upstream: Upstream = async (creq) => {
+    const id = creq.headers[REQUEST_ID_HEADER] ?? "";
+    const pending = this.#pending.get(id);
+    if (!pending) throw new Error(`origin bridge: no pending request ${id}`);
+    const response = await this.#origin(this.#outgoing(creq, pending.request), pending.ctx);
+    return this.#toCacheResponse(creq, response, id);
+  };
+
+  /** The request the origin sees: the cache's method/URL/headers, the client's body. */
+  #outgoing(creq: CacheRequest, original: Request): Request {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(creq.headers)) if (name !== REQUEST_ID_HEADER) headers.set(name, value);
+    if (BODYLESS.has(creq.method.toUpperCase()) || original.body === null) return new Request(creq.url, { method: creq.method, headers });
+    const init: RequestInit & { duplex: "half" } = { method: creq.method, headers, body: original.body, duplex: "half" };
+    return new Request(creq.url, init);
+  }
+
+  async #toCacheResponse(creq: CacheRequest, response: Response, id: string): Promise<CacheResponse> {
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const length = Number(headers["content-length"] ?? Number.NaN);
+    const stream =
+      !BODYLESS.has(creq.method.toUpperCase()) ||
+      notStorableReason(creq, { status: response.status, headers, body: "" }) !== null ||
+      length > CACHEABLE_OBJECT_BYTES_MAX;
+    if (!stream || response.body === null) {
+      return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
+    }
+    const streamId = `${id}.${++this.#nextStream}`;
+    this.#streams.set(streamId, response);
+    return { status: response.status, headers: { ...headers, "cache-control": "no-store", [STREAM_ID_HEADER]: streamId }, body: "" };
+  }
+}

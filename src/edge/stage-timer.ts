@@ -1,0 +1,44 @@
+import type { Clock } from "../sim/clock.js";
+
+interface Stage {
+  name: string;
+  durMs: number;
+  desc?: string;
+}
+
+/**
+ * Collects the cost of each pipeline stage for the `Server-Timing` response header
+ * (W3C Server Timing). Measured stages use the clock; network stages that the local server
+ * cannot feel (client RTT, TLS round trips, backbone) are added as modelled costs and say so.
+ */
+export class StageTimer {
+  readonly #clock: Clock;
+  readonly #stages: Stage[] = [];
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  async time<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    const started = this.#clock.nowMs();
+    try {
+      return await fn();
+    } finally {
+      this.#stages.push({ name, durMs: this.#clock.nowMs() - started });
+    }
+  }
+
+  model(name: string, durMs: number, desc: string): void {
+    this.#stages.push({ name, durMs, desc });
+  }
+
+  stages(): readonly Stage[] {
+    return this.#stages;
+  }
+
+  header(): string {
+    return this.#stages
+      .map((s) => `${s.name};dur=${s.durMs.toFixed(3)}${s.desc ? `;desc="${s.desc.replace(/["\\]/g, "")}"` : ""}`)
+      .join(", ");
+  }
+}

@@ -1,0 +1,90 @@
+import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
+import type { Clock } from "../sim/clock.js";
+import { Worker, type WorkerResult } from "../workers/index.js";
+
+/** What the pipeline needs from a deployed worker. */
+export interface WorkerHost {
+  /** Runs the worker at a PoP; its `fetch()` subrequests go to `origin`. */
+  run(request: Request, pop: string): Promise<WorkerResult>;
+  /** Starts the PoP's isolate early (at TLS ClientHello, when the SNI names the host). */
+  prewarm(pop: string): void;
+  dispose(): void;
+}
+
+/** A KV namespace or DO namespace that can be viewed from one PoP. */
+export interface PerPopBindings {
+  kv?: Record<string, { atPop(pop: string): KvNamespaceApi }>;
+  durableObjects?: Record<string, { forPop(pop: string): DurableObjectNamespaceApi }>;
+}
+
+export interface PerPopWorkersOptions {
+  name: string;
+  source: string;
+  vars?: Record<string, string>;
+  bindings?: PerPopBindings;
+  cpuMsMax?: number;
+  memoryMbMax?: number;
+  clock: Clock;
+  /** Where a worker at `pop` sends its subrequests (the cache, then the origin). */
+  originFor(pop: string): (request: Request) => Promise<Response>;
+  /** PoPs kept warm at once; the least recently used PoP's isolate is disposed. @defaultValue 16 */
+  popsMax?: number;
+}
+
+/**
+ * One isolate of the script per PoP, as on Cloudflare, where every machine that serves the
+ * script runs its own isolate: its KV reads hit that PoP's cache and its Durable Object calls
+ * start from that PoP. Isolates are created on first use and the least recently used PoP's
+ * isolate is disposed beyond `popsMax`.
+ */
+export class PerPopWorkers implements WorkerHost {
+  readonly #options: PerPopWorkersOptions;
+  readonly #workers = new Map<string, Worker>();
+
+  constructor(options: PerPopWorkersOptions) {
+    this.#options = options;
+  }
+
+  run(request: Request, pop: string): Promise<WorkerResult> {
+    return this.#at(pop).fetch(request, { pop });
+  }
+
+  prewarm(pop: string): void {
+    void this.#at(pop).prewarm();
+  }
+
+  warmPops(): string[] {
+    return [...this.#workers.keys()];
+  }
+
+  dispose(): void {
+    for (const worker of this.#workers.values()) worker.dispose();
+    this.#workers.clear();
+  }
+
+  #at(pop: string): Worker {
+    let worker = this.#workers.get(pop);
+    if (worker) {
+      // Map order is insertion order: re-inserting marks the PoP most recently used.
+      this.#workers.delete(pop);
+      this.#workers.set(pop, worker);
+      return worker;
+    }
+    const o = this.#options;
+    const kvNamespaces = Object.fromEntries(Object.entries(o.bindings?.kv ?? {}).map(([name, ns]) => [name, ns.atPop(pop)]));
+    const durableObjects = Object.fromEntries(Object.entries(o.bindings?.durableObjects ?? {}).map(([name, ns]) => [name, ns.forPop(pop)]));
+    worker = new Worker(
+      o.source,
+      { name: o.name, vars: o.vars ?? {}, kvNamespaces, durableObjects, ...(o.cpuMsMax ? { cpuMsMax: o.cpuMsMax } : {}), ...(o.memoryMbMax ? { memoryMbMax: o.memoryMbMax } : {}) },
+      { clock: o.clock, origin: o.originFor(pop) },
+    );
+    this.#workers.set(pop, worker);
+    for (const [code, old] of this.#workers) {
+      if (this.#workers.size <= (o.popsMax ?? 16)) break;
+      if (old.inFlight > 0) continue;
+      old.dispose();
+      this.#workers.delete(code);
+    }
+    return worker;
+  }
+}

@@ -1,0 +1,42 @@
+// The demo site's Worker: an unmodified Cloudflare module worker, run in a V8 isolate.
+// /worker/visits  — a visit counter in Workers KV (eventually consistent, 1 write/s per key)
+// /worker/counter — a counter in a Durable Object (one instance worldwide, serialized)
+// anything else   — passed on with fetch(), which goes through this PoP's cache to the origin
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const colo = request.cf && request.cf.colo;
+    if (url.pathname === "/worker/visits") {
+      const seen = Number((await env.DEMO_KV.get("visits")) ?? "0") + 1;
+      let stored = true;
+      try {
+        await env.DEMO_KV.put("visits", String(seen));
+      } catch (error) {
+        // KV allows one write per second per key: a busy counter is exactly what KV is bad at.
+        stored = false;
+      }
+      return Response.json({ visits: seen, stored, colo, note: "KV: reads are local and may be stale; see Q2" });
+    }
+    if (url.pathname === "/worker/counter") {
+      const id = env.COUNTER.idFromName("global");
+      return env.COUNTER.get(id).fetch(request);
+    }
+    if (url.pathname === "/worker/hello") {
+      return new Response(`Hello from a V8 isolate at ${colo} (${env.GREETING})\n`, { headers: { "content-type": "text/plain" } });
+    }
+    return fetch(request);
+  },
+};
+
+export class Counter {
+  constructor(state, env) {
+    this.state = state;
+  }
+
+  async fetch(request) {
+    // Storage awaits hold the input gate, so read-increment-write cannot lose an update.
+    const count = ((await this.state.storage.get("count")) ?? 0) + 1;
+    await this.state.storage.put("count", count);
+    return Response.json({ count, object: this.state.id.toString().slice(0, 12) });
+  }
+}

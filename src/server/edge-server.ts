@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { DurableObjectNamespaceApi } from "../core/bindings.js";
+import { DurableObjectRuntime, type DurableObjectNamespace } from "../durable-objects/index.js";
+import { Edge, PerPopWorkers, WallSim, type OriginHandler } from "../edge/index.js";
+import { KvStore, MemoryKvBackend, TableKvBackend, WallScheduler, type KvBackend } from "../kv/index.js";
+import { createProxyOrigin } from "../proxy/index.js";
+import { LatencyModel, POPS, Rng, WallClock } from "../sim/index.js";
+import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../storage/index.js";
+import { Worker } from "../workers/index.js";
+import { demoOrigin } from "./demo-origin.js";
+import { startHttpServer } from "./http-server.js";
+import { demoSiteConfig, loadSiteConfig, type SiteConfig } from "./site-config.js";
+import { statusRoutes } from "./status-routes.js";
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export interface EdgeServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Proxy mode: the local app to put the edge in front of. */
+  originUrl?: string;
+  /** A wrangler.toml-style file (worker, bindings, `[origin]`). @defaultValue the demo site */
+  configPath?: string;
+  /** Where KV and Durable Object storage persist (SQLite); ":memory:" keeps nothing. @defaultValue ".edge-data" */
+  dataDir?: string;
+  /** Seeds the AS graph and modelled jitter. @defaultValue 2026 */
+  seed?: number;
+}
+
+export interface RunningEdgeServer {
+  readonly url: string;
+  readonly edge: Edge;
+  close(): Promise<void>;
+}
+
+/**
+ * `npm start`: the whole pipeline on the wall clock behind a real HTTP server on loopback.
+ * KV and Durable Object storage persist in SQLite, so data survives restarts; the book is
+ * served at /book/ through the pipeline (and so through the cache).
+ */
+export async function startEdgeServer(options: EdgeServerOptions): Promise<RunningEdgeServer> {
+  const site: SiteConfig = options.configPath ? loadSiteConfig(options.configPath) : demoSiteConfig();
+  const originUrl = options.originUrl ?? site.originUrl;
+  const seed = options.seed ?? 2026;
+  const rng = new Rng(seed);
+  const clock = new WallClock();
+  const wall = new WallSim(clock);
+  const storage = openStorage(options.dataDir ?? join(REPO_ROOT, ".edge-data"));
+  const kvScheduler = new WallScheduler();
+  const kv = new KvStore({ clock, scheduler: kvScheduler, rng: rng.fork("kv"), pops: POPS.map((p) => p.code), backend: storage.kv });
+  const objects = new DurableObjectRuntime({ sim: wall, latency: new LatencyModel({ rng: rng.fork("do-latency") }), pops: POPS, engine: storage.engine, rng: rng.fork("durable-objects") });
+
+  const bookDir = await ensureBook();
+  const proxy = originUrl ? createProxyOrigin({ originUrl }) : undefined;
+  const demo = demoOrigin({ clock, bookDir });
+  const origin: OriginHandler = (request, ctx) =>
+    new URL(request.url).pathname.startsWith("/book") || !proxy ? demo(request, ctx) : proxy(request, ctx);
+  const edge = new Edge({ clock, seed, origin, waf: {} });
+
+  let objectHost: Worker | undefined;
+  if (site.script !== undefined) {
+    const w = site.wrangler;
+    objectHost = new Worker(site.script, { name: `${w.name}-objects`, vars: w.vars }, { clock, origin: edge.originFor("IAD") });
+    const namespaces: Record<string, DurableObjectNamespace> = {};
+    for (const binding of w.durableObjects) namespaces[binding.name] = objects.namespace(binding.name, objectHost.durableObjectFactory(binding.className));
+    edge.attachWorker(
+      new PerPopWorkers({
+        name: w.name,
+        source: site.script,
+        vars: w.vars,
+        ...(w.cpuMsMax !== undefined ? { cpuMsMax: w.cpuMsMax } : {}),
+        clock,
+        bindings: {
+          kv: Object.fromEntries(w.kvNamespaces.map((b) => [b.binding, kv.namespace(b.id)])),
+          durableObjects: Object.fromEntries(Object.entries(namespaces).map(([name, ns]) => [name, { forPop: (pop: string): DurableObjectNamespaceApi => ns.forPop(pop) }])),
+        },
+        originFor: (pop) => edge.originFor(pop),
+      }),
+    );
+  }
+
+  const routes = statusRoutes({ edge, kv, site, originUrl });
+  const http = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    handler: async (request, ctx) => {
+      const internal = await routes(request);
+      if (internal) return internal;
+      const url = new URL(request.url);
+      const pop = url.searchParams.get("pop") ?? request.headers.get("cf-pop") ?? undefined;
+      const result = await edge.handle(request, { clientIp: ctx.clientIp, ...(pop ? { pop } : {}) });
+      return result.drop ? null : result.response;
+    },
+  });
+  return {
+    url: http.url,
+    edge,
+    close: async () => {
+      await http.close();
+      edge.attachWorker(undefined);
+      objectHost?.dispose();
+      proxy?.close();
+      wall.close();
+      kvScheduler.close();
+      storage.close();
+    },
+  };
+}
+
+function openStorage(dataDir: string): { engine: StorageEngine; kv: KvBackend; close(): void } {
+  if (dataDir === ":memory:") return { engine: new MemoryStorageEngine(), kv: new MemoryKvBackend(), close: () => undefined };
+  mkdirSync(dataDir, { recursive: true });
+  const db = SqliteStorage.open(join(dataDir, "edge.sqlite"));
+  return { engine: db, kv: new TableKvBackend((ns) => db.kvTable(ns)), close: () => db.close() };
+}
+
+/** The book is served from dist/book; build it on first start. */
+async function ensureBook(): Promise<string> {
+  const dir = join(REPO_ROOT, "dist", "book");
+  if (!existsSync(join(dir, "index.html"))) {
+    const { buildBook } = (await import(pathToFileURL(join(REPO_ROOT, "book", "build.ts")).href)) as { buildBook(out?: string): Promise<unknown> };
+    await buildBook(dir);
+  }
+  return dir;
+}

@@ -1,0 +1,50 @@
+import type { Edge } from "../edge/index.js";
+import type { KvStore } from "../kv/index.js";
+import { POPS } from "../sim/index.js";
+import type { SiteConfig } from "./site-config.js";
+
+const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
+
+/**
+ * The edge's own pages, answered before the pipeline: `/__edge/status` (HTML),
+ * `/__edge/pops` (JSON) and `POST /__edge/purge?url=…|tag=…`.
+ */
+export function statusRoutes(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl: string | undefined }): (request: Request) => Promise<Response | undefined> {
+  return async (request) => {
+    const url = new URL(request.url);
+    if (!url.pathname.startsWith("/__edge/")) return undefined;
+    if (url.pathname === "/__edge/pops") {
+      return Response.json({ pops: POPS, busiest: ctx.edge.selector.busiest().slice(0, 20) });
+    }
+    if (url.pathname === "/__edge/purge") {
+      if (request.method !== "POST") return new Response("use POST\n", { status: 405, headers: { allow: "POST" } });
+      const target = url.searchParams.get("url");
+      const tag = url.searchParams.get("tag");
+      if (target) return Response.json({ purged: ctx.edge.cache.purgeUrl(target) });
+      if (tag) return Response.json({ purged: ctx.edge.cache.purgeTag(tag) });
+      return new Response("give ?url= or ?tag=\n", { status: 400 });
+    }
+    if (url.pathname === "/__edge/status") return new Response(statusPage(ctx), { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+    return new Response("no such edge page\n", { status: 404 });
+  };
+}
+
+function statusPage(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl: string | undefined }): string {
+  const rows = ctx.edge.selector
+    .busiest()
+    .slice(0, 25)
+    .map((b) => {
+      const pop = POPS.find((p) => p.code === b.code);
+      return `<tr><td>${esc(b.code)}</td><td>${esc(pop?.city ?? "")}</td><td>${esc(pop?.country ?? "")}</td><td>${b.weight}</td></tr>`;
+    })
+    .join("");
+  const w = ctx.site.wrangler;
+  return `<!doctype html><meta charset="utf-8"><title>edge-kata status</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
+<h1>edge-kata status</h1>
+<p>${POPS.length} PoPs announce the anycast prefix. Origin: ${ctx.originUrl ? `proxy to <code>${esc(ctx.originUrl)}</code>` : "the in-process demo site"}.
+Worker: ${ctx.site.script ? `<code>${esc(w.name)}</code> with KV ${w.kvNamespaces.map((k) => esc(k.binding)).join(", ") || "none"} and Durable Objects ${w.durableObjects.map((d) => esc(d.name)).join(", ") || "none"}` : "none"}.
+Requests the origin has seen through the cache: ${ctx.edge.cache.originRequests}. KV writes in flight: ${ctx.kv.inFlight}.</p>
+<h2>Busiest catchments (BGP, by client traffic weight)</h2>
+<table><tr><th>PoP</th><th>City</th><th>Country</th><th>Weight</th></tr>${rows}</table>`;
+}
