@@ -1,0 +1,39 @@
+// Q2 · level 6 · Choose and justify
+// The interview's last question: "So when would you use each?" Answer it as a function.
+// Given a workload, return "KV", "DO" or "both" (reads from KV at the edge, writes through
+// a Durable Object, as in level 4) with a one-line reason that names the deciding figure.
+//
+// The suite derives its cases from what this platform measures (src/kv, src/durable-objects):
+//   - a KV write reaches every PoP within 60 s, and a PoP may then serve its cached copy for
+//     cacheTtl ≥ 30 s more: any reader may be up to 90 s stale;
+//   - KV takes at most 1 write per second per key (429 beyond);
+//   - KV settles races last-writer-wins: read-modify-write loses updates (level 2);
+//   - a Durable Object is one instance per id: linearizable (level 3), but every read from
+//     a far PoP pays the round trip to wherever the object lives;
+//   - a Durable Object value is at most 128 KiB; a KV value up to 25 MiB.
+// Hints: `npm run kata -- hint q2/6`. Grade: `npm run kata -- check q2/6`.
+import { NotImplemented } from "../../src/kata/not-implemented.js";
+
+export interface Workload {
+  readsPerSecond: number;
+  writesPerSecond: number;
+  /** The busiest key's write rate. */
+  writesPerSecondPerKeyMax: number;
+  /** What readers must see: every write in one order, their own writes, or eventually anything. */
+  consistency: "linearizable" | "read-your-writes" | "eventual";
+  /** How old a value another user may read, in milliseconds. */
+  stalenessBudgetMs: number;
+  keyCount: number;
+  geography: "global" | "regional";
+  valueBytesMax: number;
+}
+
+export interface Choice {
+  store: "KV" | "DO" | "both";
+  reason: string;
+}
+
+export function choose(w: Workload): Choice {
+  // TODO: rule KV out where it cannot be correct, then choose on cost and latency.
+  throw new NotImplemented("choose");
+}

@@ -1,0 +1,204 @@
+// Figures for ANSWER.md, measured on this platform with fixed seeds (so answer.test.ts can
+// regenerate them and fail if they drift). Run with --write to refresh the block in ANSWER.md.
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { checkLinearizable, counterModel, type CounterInput, type Operation } from "../../src/lin/index.js";
+import { Rng, Simulation } from "../../src/sim/index.js";
+import { simulatedWorld } from "../../test/katas/q2-kv-vs-do/do-world.js";
+import { runKvCounter } from "../../test/katas/q2-kv-vs-do/kv-counter.js";
+import { KV_POPS, kvOn, makeKvWorld } from "../../test/katas/q2-kv-vs-do/kv-world.js";
+import { counterObject, increment as doIncrement } from "./level-3-do-counter.js";
+import { readSession, sessionObject, type SessionEnv, writeSession } from "./level-4-session-store.js";
+
+const TRIALS = 40;
+const WRITE_AT_MS = 200_000;
+const SAMPLES_S = [0, 10, 30, 45, 60, 75, 90, 105, 120] as const;
+
+/**
+ * Fraction of the other PoPs that still read the old value `t` seconds after a write at LHR,
+ * over seeded worlds. Every PoP reads the key once a second (a busy PoP keeps it cached).
+ */
+async function stalenessRow(cacheTtl: number): Promise<string> {
+  const stale: number[] = SAMPLES_S.map(() => 0);
+  const readers = KV_POPS.filter((p) => p !== "LHR");
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const world = makeKvWorld(1_000 + trial);
+    await world.at("LHR").put("flag", "old");
+    const reads: Array<Promise<void>> = [];
+    // Each PoP starts reading at its own phase, so their cache refreshes are not in lockstep.
+    const phase = new Rng(trial).fork("phase");
+    for (const pop of readers) {
+      const startMs = 100_000 + phase.int(0, 999) * 60;
+      for (let t = startMs; t <= 340_000; t += 1_000) {
+        world.sim.at(t, () => {
+          // The read happens when get() is called; the promise only carries the answer.
+          const got = world.at(pop).get("flag", { cacheTtl });
+          const sample = SAMPLES_S.findIndex((x) => t - WRITE_AT_MS >= x * 1_000 && t - WRITE_AT_MS < x * 1_000 + 1_000);
+          if (sample >= 0) reads.push(got.then((v) => void (v === "old" && (stale[sample] = (stale[sample] as number) + 1))));
+        }, "read");
+      }
+    }
+    world.sim.run(WRITE_AT_MS - 1);
+    world.sim.run(WRITE_AT_MS);
+    await world.at("LHR").put("flag", "new");
+    world.sim.run();
+    await Promise.all(reads);
+  }
+  const cells = stale.map((n) => `${((100 * n) / (TRIALS * readers.length)).toFixed(0)}%`);
+  return `| ${cacheTtl} s | ${cells.join(" | ")} |`;
+}
+
+/** Network time of a read: KV from the PoP's cache, a DO from near and far PoPs. */
+async function latencyRows(): Promise<string[]> {
+  const sim = new Simulation({ seed: 7, trace: false });
+  const world = simulatedWorld(sim, "COUNTERS", counterObject({ audit: async () => undefined }));
+  const rows: string[] = [];
+  // The object is placed near its first caller, London.
+  const first = doIncrement({ KV: kvOn(sim)("LHR"), COUNTERS: world.ns.forPop("LHR") }, "views");
+  await sim.runAsync();
+  await first;
+  for (const pop of ["LHR", "FRA", "IAD", "SIN", "NRT", "SYD"]) {
+    const samples: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const call = world.ns.forPop(pop).get(world.ns.idFromName("views")).call("read");
+      await sim.runAsync();
+      await call;
+      samples.push((world.calls[world.calls.length - 1] as { networkMs: number }).networkMs);
+    }
+    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+    rows.push(`| ${pop} | 0 | ${mean.toFixed(1)} |`);
+  }
+  return rows;
+}
+
+/** Session reads for roaming users: KV first with the version cookie (level 4) vs every read from the object. */
+async function sessionRow(doOnly: boolean): Promise<string> {
+  const sim = new Simulation({ seed: 11, trace: false });
+  const world = simulatedWorld(sim, "SESSIONS", sessionObject);
+  const kvAt = kvOn(sim, ["LHR", "CDG", "IAD", "NRT"]);
+  const env = (pop: string): SessionEnv => ({ KV: kvAt(pop), SESSIONS: world.ns.forPop(pop) });
+  const rng = sim.rng.fork("users");
+  const latencies: number[] = [];
+  let edge = 0;
+  const users = Array.from({ length: 20 }, async (_, u) => {
+    const home = rng.pick(["LHR", "CDG", "IAD", "NRT"]);
+    let cookie: string | null = null;
+    for (let step = 0; step < 60; step++) {
+      await sim.sleep(5_000);
+      const pop = rng.bool(0.8) ? home : rng.pick(["LHR", "CDG", "IAD", "NRT"]);
+      if (step % 12 === 0) {
+        cookie = (await writeSession(env(pop), `u${u}`, `state-${step}`, cookie)).cookie;
+        continue;
+      }
+      const start = sim.now();
+      const callsBefore = world.calls.length;
+      if (doOnly) await world.ns.forPop(pop).get(world.ns.idFromName(`u${u}`)).call("read");
+      else cookie = (await readSession(env(pop), `u${u}`, cookie)).cookie;
+      latencies.push(sim.now() - start);
+      if (world.calls.length === callsBefore) edge++;
+    }
+  });
+  const all = Promise.all(users);
+  await sim.runAsync();
+  await all;
+  latencies.sort((a, b) => a - b);
+  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+  const p95 = latencies[Math.floor(latencies.length * 0.95)] as number;
+  return `| ${doOnly ? "every read from the Durable Object" : "KV first, DO when the cookie is newer (level 4)"} | ${((100 * edge) / latencies.length).toFixed(0)}% | ${mean.toFixed(1)} | ${p95.toFixed(1)} |`;
+}
+
+/** Ten increments: two from each of five PoPs at the same instant, on KV and on a Durable Object. */
+async function lostUpdateRows(): Promise<string[]> {
+  const pops = ["LHR", "IAD", "NRT", "SYD", "GRU"];
+  const increments = pops.flatMap((pop) => [{ pop, atMs: 0 }, { pop, atMs: 1_500 }]);
+  let kvViolations = 0;
+  let kvLost = 0;
+  let kvRefused = 0;
+  let doViolations = 0;
+  let doLost = 0;
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const { history, rateLimited } = await runKvCounter(2_000 + trial, pops, increments);
+    kvRefused += rateLimited;
+    if (checkLinearizable(counterModel(), history).ok === false) kvViolations++;
+    kvLost += history.length - new Set(history.map((o) => o.output)).size;
+    const sim = new Simulation({ seed: 2_000 + trial, trace: false });
+    const world = simulatedWorld(sim, "COUNTERS", counterObject({ audit: async () => undefined }));
+    const doHistory: Operation<CounterInput, number>[] = [];
+    const runs = increments.map(async (inc, i) => {
+      await sim.sleep(inc.atMs);
+      const call = sim.now();
+      const output = await doIncrement({ KV: kvOn(sim)(inc.pop), COUNTERS: world.ns.forPop(inc.pop) }, "views");
+      doHistory.push({ clientId: i, input: { kind: "increment" }, output, call, ret: sim.now() });
+    });
+    const all = Promise.all(runs);
+    await sim.runAsync();
+    await all;
+    if (checkLinearizable(counterModel(), doHistory).ok === false) doViolations++;
+    doLost += doHistory.length - new Set(doHistory.map((o) => o.output)).size;
+  }
+  return [
+    `| KV get + put | ${kvViolations} / ${TRIALS} | ${kvLost} | ${kvRefused} |`,
+    `| Durable Object | ${doViolations} / ${TRIALS} | ${doLost} | 0 |`,
+  ];
+}
+
+export async function figures(): Promise<string> {
+  return [
+    `**KV staleness after a write at LHR** (fraction of the other ${KV_POPS.length - 1} PoPs still reading the old value t seconds later; every PoP reads once a second from its own phase; t=x s means the read in [x, x+1) s; ${TRIALS} seeded worlds; propagation delay uniform in [0, 60 s]).`,
+    "",
+    `| cacheTtl | ${SAMPLES_S.map((s) => `t=${s} s`).join(" | ")} |`,
+    `|---|${SAMPLES_S.map(() => "---:").join("|")}|`,
+    await stalenessRow(30),
+    await stalenessRow(60),
+    "",
+    "**Read latency, network ms** (KV read served by the PoP's cache vs a read from a Durable Object placed in London; mean of 20 seeded reads).",
+    "",
+    "| reader PoP | KV (cache hit) | Durable Object |",
+    "|---|---:|---:|",
+    ...(await latencyRows()),
+    "",
+    "**Session reads** (20 users, 80% of requests at a home PoP among LHR/CDG/IAD/NRT, a write every minute, a read every 5 s; seed 11).",
+    "",
+    "| read path | served at the edge | mean ms | p95 ms |",
+    "|---|---:|---:|---:|",
+    await sessionRow(false),
+    await sessionRow(true),
+    "",
+    `**Lost updates** (10 increments: two from each of LHR, IAD, NRT, SYD, GRU at t = 0 and 1.5 s; ${TRIALS} seeded worlds; lost = increments that returned a value another increment also returned).`,
+    "",
+    "| counter | histories the checker rejects | increments lost | refused with 429 |",
+    "|---|---:|---:|---:|",
+    ...(await lostUpdateRows()),
+  ].join("\n");
+}
+
+const BEGIN = "<!-- figures:begin -->";
+const END = "<!-- figures:end -->";
+
+/** Replaces the figures block of ANSWER.md. */
+export function withFigures(answer: string, table: string): string {
+  const a = answer.indexOf(BEGIN);
+  const b = answer.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
+  return `${answer.slice(0, a + BEGIN.length)}\n${table}\n${answer.slice(b)}`;
+}
+
+export function figuresBlock(answer: string): string {
+  const a = answer.indexOf(BEGIN);
+  const b = answer.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
+  return answer.slice(a + BEGIN.length, b).trim();
+}
+
+const answerPath = join(dirname(fileURLToPath(import.meta.url)), "ANSWER.md");
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const table = await figures();
+  if (process.argv.includes("--write")) {
+    writeFileSync(answerPath, withFigures(readFileSync(answerPath, "utf8"), table));
+    console.log(`wrote the figures block of ${answerPath}`);
+  } else {
+    console.log(table);
+  }
+}

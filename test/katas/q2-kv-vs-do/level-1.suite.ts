@@ -1,0 +1,134 @@
+import fc from "fast-check";
+import type { KvNamespaceApi } from "../../../src/core/bindings.js";
+import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { KV_POPS, makeKvWorld } from "./kv-world.js";
+
+interface FlagConfig {
+  version: number;
+  flags: Record<string, boolean>;
+}
+interface Reader {
+  current(): Promise<FlagConfig | null>;
+}
+interface Impl {
+  publishFlags: (kv: KvNamespaceApi, config: FlagConfig) => Promise<void>;
+  makeReader: (kv: KvNamespaceApi) => Reader;
+}
+
+/** The product's staleness budget: KV's 60 s propagation bound plus a 60 s cacheTtl. */
+const STALENESS_MS_MAX = 120_000;
+const FLAG_NAMES = ["beta", "checkout", "dark"] as const;
+
+interface Scenario {
+  pops: string[];
+  publishes: Array<{ pop: string; atMs: number; config: FlagConfig }>;
+  reads: Array<{ pop: string; atMs: number }>;
+  seed: number;
+}
+
+/**
+ * Publishes at least 1 s apart (KV's write limit per key), with flags added and removed
+ * between versions, and reads biased to the moments that matter: right after a publish
+ * (propagation in flight) and exactly at publish + budget (the edge of the guarantee).
+ */
+const scenario: fc.Arbitrary<Scenario> = fc
+  .record({
+    pops: fc.shuffledSubarray([...KV_POPS], { minLength: 2, maxLength: 5 }),
+    gaps: fc.array(fc.oneof(fc.constant(1_000), fc.integer({ min: 1_000, max: 5_000 }), fc.integer({ min: 1_000, max: 150_000 })), { minLength: 1, maxLength: 4 }),
+    flagSets: fc.array(fc.dictionary(fc.constantFrom(...FLAG_NAMES), fc.boolean(), { maxKeys: 3 }), { minLength: 4, maxLength: 4 }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    readPicks: fc.array(
+      fc.record({ pop: fc.nat(), after: fc.nat(), offsetMs: fc.oneof(fc.constantFrom(0, 1, STALENESS_MS_MAX), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 200_000 })) }),
+      { minLength: 4, maxLength: 24 },
+    ),
+  })
+  .map(({ pops, gaps, flagSets, seed, readPicks }) => {
+    let t = 0;
+    const publishes = gaps.map((gap, i) => {
+      t += gap;
+      return { pop: pops[i % pops.length] as string, atMs: t, config: { version: i + 1, flags: flagSets[i] ?? {} } };
+    });
+    const reads = readPicks.map((r) => ({ pop: pops[r.pop % pops.length] as string, atMs: (publishes[r.after % publishes.length] as { atMs: number }).atMs + r.offsetMs }));
+    // The guarantee's edge, at every PoP: the last publish plus the budget.
+    for (const pop of pops) reads.push({ pop, atMs: t + STALENESS_MS_MAX });
+    reads.unshift({ pop: pops[1] as string, atMs: 0 });
+    return { pops, publishes, reads, seed };
+  });
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+}
+
+/** Plays the scenario; returns each read with what it returned. */
+async function play(impl: Impl, sc: Scenario): Promise<Read[]> {
+  const world = makeKvWorld(sc.seed, sc.pops);
+  const readers = new Map(sc.pops.map((p) => [p, impl.makeReader(world.at(p))]));
+  const out: Read[] = [];
+  const pending: Array<Promise<void>> = [];
+  for (const p of sc.publishes) world.sim.at(p.atMs, () => void pending.push(impl.publishFlags(world.at(p.pop), structuredClone(p.config))), "publish");
+  for (const r of sc.reads) {
+    world.sim.at(r.atMs, () => void pending.push((readers.get(r.pop) as Reader).current().then((got) => void out.push({ ...r, got }))), "read");
+  }
+  await world.sim.runAsync();
+  await Promise.all(pending);
+  return out;
+}
+
+type Read = { pop: string; atMs: number; got: FlagConfig | null };
+
+/** "written": only published configs are read; "fresh": nothing older than the budget allows. */
+function judge(sc: Scenario, reads: Read[], rule: "written" | "fresh"): void {
+  for (const r of reads) {
+    const written = sc.publishes.filter((p) => p.atMs <= r.atMs);
+    const due = written.filter((p) => p.atMs + STALENESS_MS_MAX <= r.atMs).pop();
+    const at = `read at ${r.pop} t=${r.atMs} ms got ${canonical(r.got)}`;
+    if (r.got === null) {
+      if (rule === "fresh" && due !== undefined) throw new Error(`${at}, but version ${due.config.version} was published at t=${due.atMs} ms, more than ${STALENESS_MS_MAX} ms earlier`);
+      continue;
+    }
+    const match = written.find((p) => canonical(p.config) === canonical(r.got));
+    if (match === undefined) {
+      if (rule === "fresh") continue;
+      throw new Error(`${at}: no publish ever wrote that config (published so far: ${written.map((p) => canonical(p.config)).join(" ") || "none"})`);
+    }
+    if (rule === "fresh" && match !== undefined && due !== undefined && match.config.version < due.config.version) {
+      throw new Error(`${at}: version ${match.config.version}, but version ${due.config.version} was published at t=${due.atMs} ms, more than ${STALENESS_MS_MAX} ms earlier`);
+    }
+  }
+}
+
+export const suite = defineLevel<Impl>({
+  kata: "q2-kv-vs-do",
+  level: 1,
+  load: (m) => {
+    const Reader = requireExport<new (kv: KvNamespaceApi) => Reader>(m, "FlagReader", "class");
+    return { publishFlags: requireExport<Impl["publishFlags"]>(m, "publishFlags"), makeReader: (kv) => new Reader(kv) };
+  },
+  probe: async (impl) => {
+    const world = makeKvWorld(1);
+    await impl.publishFlags(world.at("LHR"), { version: 1, flags: {} });
+    return impl.makeReader(world.at("LHR")).current();
+  },
+  properties: [
+    {
+      name: "every read returns a config that was really published (no torn mix, no removed flag, no default), or null before the first publish",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(scenario, async (sc) => judge(sc, await play(impl, sc), "written")),
+          ctx,
+          { numRuns: 40 },
+        ),
+    },
+    {
+      name: "within 120 s of a publish (propagation + cacheTtl) every PoP reads it or a newer one",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(scenario, async (sc) => judge(sc, await play(impl, sc), "fresh")),
+          ctx,
+          { numRuns: 40 },
+        ),
+    },
+  ],
+});

@@ -1,0 +1,86 @@
+import fc from "fast-check";
+import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { checkLinearizable, counterModel } from "../../../src/lin/index.js";
+import { type CounterOperation, runKvCounter } from "./kv-counter.js";
+import { KV_POPS } from "./kv-world.js";
+
+interface Increment {
+  pop: string;
+  atMs: number;
+}
+interface Impl {
+  lostUpdateScenario: (pops: readonly string[]) => Increment[];
+  diagnose: (history: readonly CounterOperation[]) => string;
+}
+
+const INCREMENTS_MAX = 50;
+const SCENARIO_MS_MAX = 600_000;
+
+/** A seeded world: which PoPs (2..6 of the big ones, in any order) and the propagation seed. */
+const world = fc.record({
+  pops: fc.shuffledSubarray([...KV_POPS], { minLength: 2, maxLength: 6 }),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+function validate(pops: readonly string[], scenario: Increment[]): void {
+  if (!Array.isArray(scenario) || scenario.length === 0 || scenario.length > INCREMENTS_MAX) {
+    throw new Error(`the scenario must have 1..${INCREMENTS_MAX} increments; got ${Array.isArray(scenario) ? scenario.length : typeof scenario}`);
+  }
+  for (const inc of scenario) {
+    if (!pops.includes(inc.pop)) throw new Error(`increment at PoP "${inc.pop}", which is not one of this world's PoPs ${pops.join(",")}`);
+    if (!(Number.isFinite(inc.atMs) && inc.atMs >= 0 && inc.atMs <= SCENARIO_MS_MAX)) throw new Error(`increment at t=${inc.atMs} ms; times must be in [0, ${SCENARIO_MS_MAX}]`);
+  }
+}
+
+/** Random increments against the KV counter, for grading `diagnose` on histories it did not choose. */
+const randomIncrements = fc.array(fc.record({ pop: fc.constantFrom("LHR", "IAD", "NRT"), atMs: fc.constantFrom(0, 500, 1_000, 2_000, 30_000, 90_000) }), { minLength: 2, maxLength: 8 });
+
+function checkDiagnosis(diagnosis: string, history: readonly CounterOperation[]): void {
+  if (typeof diagnosis !== "string" || !/lost update/i.test(diagnosis)) throw new Error(`diagnosis ${JSON.stringify(diagnosis)} must name the anomaly ("lost update")`);
+  const named = history.filter((op) => new RegExp(`(^|[^\\w#])${String(op.clientId).replace(/[#]/g, "\\#")}(?![\\w#])`).test(diagnosis));
+  const twins = named.some((a) => named.some((b) => a !== b && a.output === b.output));
+  if (!twins) throw new Error(`diagnosis ${JSON.stringify(diagnosis)} must name two clients whose increments returned the same value; history: ${history.map((o) => `${o.clientId}->${o.output}`).join(", ")}`);
+}
+
+export const suite = defineLevel<Impl>({
+  kata: "q2-kv-vs-do",
+  level: 2,
+  load: (m) => ({ lostUpdateScenario: requireExport<Impl["lostUpdateScenario"]>(m, "lostUpdateScenario"), diagnose: requireExport<Impl["diagnose"]>(m, "diagnose") }),
+  probe: (impl) => impl.lostUpdateScenario(["LHR", "IAD"]),
+  properties: [
+    {
+      name: "the scenario's history on the KV counter is rejected by the linearizability checker on every seeded world",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(world, async ({ pops, seed }) => {
+            const scenario = impl.lostUpdateScenario(pops);
+            validate(pops, scenario);
+            const { history, rateLimited } = await runKvCounter(seed, pops, scenario);
+            const verdict = checkLinearizable(counterModel(), history);
+            if (verdict.ok !== false) {
+              throw new Error(`the checker found the history linearizable (${rateLimited} increments were refused with 429): ${history.map((o) => `${o.clientId}@${o.call}->${o.output}`).join(", ")}`);
+            }
+          }),
+          ctx,
+          { numRuns: 40 },
+        ),
+    },
+    {
+      name: "diagnose names the lost update and two increments that returned the same value",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(world, randomIncrements, async ({ pops, seed }, extra) => {
+            const scenario = impl.lostUpdateScenario(pops);
+            validate(pops, scenario);
+            const own = await runKvCounter(seed, pops, scenario);
+            if (checkLinearizable(counterModel(), own.history).ok === false) checkDiagnosis(impl.diagnose(own.history), own.history);
+            // Also on histories the learner did not choose.
+            const other = await runKvCounter(seed, ["LHR", "IAD", "NRT"], extra);
+            if (checkLinearizable(counterModel(), other.history).ok === false) checkDiagnosis(impl.diagnose(other.history), other.history);
+          }),
+          ctx,
+          { numRuns: 40 },
+        ),
+    },
+  ],
+});

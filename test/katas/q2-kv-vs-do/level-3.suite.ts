@@ -1,0 +1,122 @@
+import fc from "fast-check";
+import type { DurableObjectFactory, DurableObjectNamespaceApi, KvNamespaceApi } from "../../../src/core/bindings.js";
+import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { checkLinearizable, counterModel, type CounterInput, type Operation } from "../../../src/lin/index.js";
+import { drive, scheduledWorld } from "./do-world.js";
+import { makeKvWorld } from "./kv-world.js";
+
+interface CounterEnv {
+  KV: KvNamespaceApi;
+  COUNTERS: DurableObjectNamespaceApi;
+}
+interface ObjectEnv {
+  audit(event: string): Promise<void>;
+}
+interface Impl {
+  counterObject: (objectEnv: ObjectEnv) => DurableObjectFactory;
+  increment: (env: CounterEnv, name: string) => Promise<number>;
+  read: (env: CounterEnv, name: string) => Promise<number>;
+}
+
+const POP_CODES = ["LHR", "IAD", "NRT", "SYD", "GRU", "JNB"] as const;
+
+interface Wave {
+  ops: Array<{ pop: string; kind: "increment" | "read" }>;
+  /** Move the object to another PoP after the wave: a new instance, the same storage. */
+  move: boolean;
+}
+
+/** Waves of concurrent increments and reads from many PoPs, with moves between waves. */
+const waves: fc.Arbitrary<Wave[]> = fc.array(
+  fc.record({
+    ops: fc.array(fc.record({ pop: fc.constantFrom(...POP_CODES), kind: fc.constantFrom<"increment" | "read">("increment", "increment", "read") }), { minLength: 1, maxLength: 6 }),
+    move: fc.boolean(),
+  }),
+  { minLength: 2, maxLength: 4 },
+);
+
+interface Played {
+  history: Operation<CounterInput, number>[];
+  failures: string[];
+  audits: number;
+  increments: number;
+}
+
+/**
+ * Plays the waves. Times are logical ticks taken when a call is issued and when its answer
+ * arrives, so the history keeps the real-time order fast-check chose.
+ */
+async function play(impl: Impl, s: fc.Scheduler, ws: Wave[]): Promise<Played> {
+  let audits = 0;
+  const objectEnv: ObjectEnv = { audit: () => (audits++, s.schedule(Promise.resolve(), "audit").then(() => undefined)) };
+  const world = scheduledWorld(s, "COUNTERS", impl.counterObject(objectEnv));
+  const kv = makeKvWorld(1, POP_CODES);
+  const env = (pop: string): CounterEnv => ({ KV: kv.at(pop), COUNTERS: world.ns.forPop(pop) });
+  let tick = 0;
+  const played: Played = { history: [], failures: [], audits: 0, increments: 0 };
+  for (const [w, wave] of ws.entries()) {
+    const calls = wave.ops.map(async (op, i) => {
+      const call = tick++;
+      if (op.kind === "increment") played.increments++;
+      try {
+        const output = await (op.kind === "increment" ? impl.increment(env(op.pop), "views") : impl.read(env(op.pop), "views"));
+        played.history.push({ clientId: `${op.pop}#${w}.${i}`, input: { kind: op.kind }, output, call, ret: tick++ });
+      } catch (error) {
+        played.failures.push(`${op.kind} from ${op.pop} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    await drive(s, Promise.all(calls));
+    if (wave.move) {
+      const pop = world.runtime.locate(world.ns.idFromName("views"));
+      if (pop !== undefined) {
+        world.runtime.markRegionUnhealthy(pop);
+        world.runtime.markRegionHealthy(pop);
+      }
+    }
+  }
+  played.audits = audits;
+  return played;
+}
+
+export const suite = defineLevel<Impl>({
+  kata: "q2-kv-vs-do",
+  level: 3,
+  load: (m) => ({
+    counterObject: requireExport<Impl["counterObject"]>(m, "counterObject"),
+    increment: requireExport<Impl["increment"]>(m, "increment"),
+    read: requireExport<Impl["read"]>(m, "read"),
+  }),
+  probe: async (impl) => {
+    const s = fc.sample(fc.scheduler(), { numRuns: 1, seed: 1 })[0] as fc.Scheduler;
+    const world = scheduledWorld(s, "COUNTERS", impl.counterObject({ audit: async () => undefined }));
+    return drive(s, impl.increment({ KV: makeKvWorld(1).at("LHR"), COUNTERS: world.ns.forPop("LHR") }, "probe"));
+  },
+  properties: [
+    {
+      name: "every concurrent history of increments and reads from many PoPs is linearizable, whatever the message order and moves",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.scheduler(), waves, async (s, ws) => {
+            const played = await play(impl, s, ws);
+            if (played.failures.length > 0) throw new Error(`a counter must not drop operations: ${played.failures.join("; ")}`);
+            const verdict = checkLinearizable(counterModel(), played.history);
+            if (verdict.ok !== true) throw new Error(`${verdict.ok === false ? verdict.reason : "undecided"}\nhistory: ${played.history.map((o) => `${o.clientId} ${o.input.kind}->${o.output} [${o.call},${o.ret}]`).join(", ")}`);
+          }),
+          ctx,
+          { numRuns: 40 },
+        ),
+    },
+    {
+      name: "reports every increment to the audit service",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.scheduler(), waves, async (s, ws) => {
+            const played = await play(impl, s, ws.map((w) => ({ ...w, move: false })));
+            if (played.audits !== played.increments) throw new Error(`${played.increments} increments but ${played.audits} audit calls`);
+          }),
+          ctx,
+          { numRuns: 10 },
+        ),
+    },
+  ],
+});

@@ -1,0 +1,151 @@
+import fc from "fast-check";
+import type { DurableObjectFactory, DurableObjectNamespaceApi, KvNamespaceApi } from "../../../src/core/bindings.js";
+import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { Simulation } from "../../../src/sim/index.js";
+import { simulatedWorld } from "./do-world.js";
+import { kvOn } from "./kv-world.js";
+
+interface SessionEnv {
+  KV: KvNamespaceApi;
+  SESSIONS: DurableObjectNamespaceApi;
+}
+interface Impl {
+  sessionObject: DurableObjectFactory;
+  writeSession: (env: SessionEnv, id: string, data: string, cookie: string | null) => Promise<{ cookie: string }>;
+  deleteSession: (env: SessionEnv, id: string, cookie: string | null) => Promise<{ cookie: string }>;
+  readSession: (env: SessionEnv, id: string, cookie: string | null) => Promise<{ data: string | null; cookie: string | null }>;
+}
+
+const SESSION_POPS = ["LHR", "CDG", "IAD", "NRT"] as const;
+
+type Op = { kind: "write" | "delete" | "read"; pop: string; gapMs: number };
+
+/** A user who roams between PoPs, with gaps short enough to outrun KV's propagation. */
+const roaming: fc.Arbitrary<Op[]> = fc.array(
+  fc.record({
+    kind: fc.constantFrom<Op["kind"]>("write", "write", "read", "read", "read", "delete"),
+    pop: fc.constantFrom(...SESSION_POPS),
+    gapMs: fc.oneof(fc.constant(0), fc.integer({ min: 100, max: 1_500 }), fc.integer({ min: 1_000, max: 20_000 }), fc.integer({ min: 30_000, max: 120_000 })),
+  }),
+  { minLength: 2, maxLength: 16 },
+);
+
+/**
+ * A burst of writes at one PoP, about a second apart, with reads from another PoP between
+ * them: versions pass 9 → 10 while the other PoP's KV copy lags (where "10" < "9" bites).
+ */
+const burstThenRoam: fc.Arbitrary<Op[]> = fc
+  .record({ writes: fc.integer({ min: 10, max: 13 }), home: fc.constantFrom(...SESSION_POPS), away: fc.constantFrom(...SESSION_POPS), gapMs: fc.integer({ min: 900, max: 3_000 }) })
+  .map(({ writes, home, away, gapMs }) =>
+    Array.from({ length: writes }, (_, k): Op[] => [
+      { kind: "write", pop: home, gapMs },
+      { kind: "read", pop: away, gapMs: 0 },
+    ]).flat(),
+  );
+
+const scenario = fc.record({ seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }), sessions: fc.array(fc.oneof(roaming, burstThenRoam), { minLength: 1, maxLength: 3 }) });
+
+function build(impl: Impl, seed: number): { sim: Simulation; env: (pop: string) => SessionEnv; calls: () => number } {
+  const sim = new Simulation({ seed, trace: false });
+  const world = simulatedWorld(sim, "SESSIONS", impl.sessionObject);
+  const kvAt = kvOn(sim, SESSION_POPS);
+  return { sim, env: (pop) => ({ KV: kvAt(pop), SESSIONS: world.ns.forPop(pop) }), calls: () => world.calls.length };
+}
+
+/** Runs every user's operations in virtual time; returns the first violation per user. */
+async function play(impl: Impl, seed: number, sessions: Op[][]): Promise<string[]> {
+  const { sim, env } = build(impl, seed);
+  const problems: string[] = [];
+  const users = sessions.map(async (ops, u) => {
+    const id = `user-${u}`;
+    let cookie: string | null = null;
+    let latest: string | null = null;
+    const log: string[] = [];
+    for (const [k, op] of ops.entries()) {
+      await sim.sleep(op.gapMs);
+      const at = `t=${Math.round(sim.now())} ms ${op.kind} at ${op.pop}`;
+      try {
+        if (op.kind === "read") {
+          const got = await impl.readSession(env(op.pop), id, cookie);
+          log.push(`${at} -> ${JSON.stringify(got.data)}`);
+          if (got.data !== latest) return void problems.push(`${id}: read returned ${JSON.stringify(got.data)}, but this user's latest write was ${JSON.stringify(latest)}\n  ${log.join("\n  ")}`);
+          cookie = got.cookie;
+        } else {
+          const data = op.kind === "write" ? `${id}.${k}` : null;
+          cookie = (op.kind === "write" ? await impl.writeSession(env(op.pop), id, data as string, cookie) : await impl.deleteSession(env(op.pop), id, cookie)).cookie;
+          latest = data;
+          log.push(`${at} ${JSON.stringify(data)}`);
+        }
+      } catch (error) {
+        return void problems.push(`${id}: ${at} failed: ${error instanceof Error ? error.message : String(error)}\n  ${log.join("\n  ")}`);
+      }
+    }
+  });
+  const all = Promise.all(users);
+  await sim.runAsync();
+  await all;
+  return problems;
+}
+
+export const suite = defineLevel<Impl>({
+  kata: "q2-kv-vs-do",
+  level: 4,
+  load: (m) => {
+    const sessionObject = m.sessionObject;
+    if (typeof sessionObject !== "function") throw new TypeError(`expected the module to export function \`sessionObject\`; found ${typeof sessionObject}`);
+    return {
+      sessionObject: sessionObject as DurableObjectFactory,
+      writeSession: requireExport<Impl["writeSession"]>(m, "writeSession"),
+      deleteSession: requireExport<Impl["deleteSession"]>(m, "deleteSession"),
+      readSession: requireExport<Impl["readSession"]>(m, "readSession"),
+    };
+  },
+  probe: async (impl) => {
+    const { sim, env } = build(impl, 1);
+    const done = impl.writeSession(env("LHR"), "probe", "x", null);
+    done.catch(() => undefined);
+    await sim.runAsync();
+    return done;
+  },
+  properties: [
+    {
+      name: "every read returns the user's latest write (read-your-writes, monotonic reads, logout sticks) from any PoP, and no write fails",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(scenario, async ({ seed, sessions }) => {
+            const problems = await play(impl, seed, sessions);
+            if (problems.length > 0) throw new Error(problems.join("\n"));
+          }),
+          ctx,
+          { numRuns: 25 },
+        ),
+    },
+    {
+      name: "once KV has caught up (propagation + cacheTtl), reads from any PoP make no Durable Object call",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom(...SESSION_POPS), fc.shuffledSubarray([...SESSION_POPS], { minLength: 1 }), async (seed, home, readers) => {
+            const { sim, env, calls } = build(impl, seed);
+            const flow = (async (): Promise<number> => {
+              const { cookie } = await impl.writeSession(env(home), "u", "hello", null);
+              await sim.sleep(200_000);
+              const before = calls();
+              let c: string | null = cookie;
+              for (const pop of readers) {
+                const got = await impl.readSession(env(pop), "u", c);
+                if (got.data !== "hello") throw new Error(`read at ${pop} 200 s after the write returned ${JSON.stringify(got.data)}`);
+                c = got.cookie;
+              }
+              return calls() - before;
+            })();
+            flow.catch(() => undefined);
+            await sim.runAsync();
+            const extra = await flow;
+            if (extra > 0) throw new Error(`${readers.length} reads 200 s after the write made ${extra} Durable Object call(s); KV had the copy, so a read should cost no round trip`);
+          }),
+          ctx,
+          { numRuns: 15 },
+        ),
+    },
+  ],
+});

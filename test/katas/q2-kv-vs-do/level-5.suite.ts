@@ -1,0 +1,200 @@
+import fc from "fast-check";
+import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { checkLinearizable as reference, counterModel, kvModel, registerModel, type CheckResult, type Model, type Operation } from "../../../src/lin/index.js";
+import { Rng } from "../../../src/sim/index.js";
+
+type AnyModel = Model<unknown, unknown, unknown>;
+type AnyOp = Operation<unknown, unknown>;
+type Checker = (model: AnyModel, history: readonly AnyOp[], options?: { stepsMax?: number }) => CheckResult<unknown, unknown>;
+
+/** Wraps a model to count `step` calls and to stop a runaway search at `stepsCap`. */
+function counting(model: AnyModel, stepsCap = Number.POSITIVE_INFINITY): { model: AnyModel; steps: () => number } {
+  let steps = 0;
+  const wrapped: AnyModel = {
+    init: () => model.init(),
+    step: (state, input, output) => {
+      if (++steps > stepsCap) throw new Error(`spent more than ${stepsCap} model steps`);
+      return model.step(state, input, output);
+    },
+    ...(model.partition !== undefined && { partition: (h: readonly AnyOp[]) => (model.partition as NonNullable<AnyModel["partition"]>)(h) }),
+    ...(model.hash !== undefined && { hash: (s: unknown) => (model.hash as NonNullable<AnyModel["hash"]>)(s) }),
+    ...(model.describe !== undefined && { describe: (i: unknown, o: unknown) => (model.describe as NonNullable<AnyModel["describe"]>)(i, o) }),
+  };
+  return { model: wrapped, steps: () => steps };
+}
+
+type Kind = "register" | "kv" | "counter";
+const models: Record<Kind, () => AnyModel> = {
+  register: () => registerModel(0) as AnyModel,
+  kv: () => kvModel() as AnyModel,
+  counter: () => counterModel() as AnyModel,
+};
+
+function input(kind: Kind, r: { write: boolean; key: number; value: number }): unknown {
+  if (kind === "register") return r.write ? { kind: "put", value: r.value } : { kind: "get" };
+  if (kind === "counter") return r.write ? { kind: "increment" } : { kind: "read" };
+  return r.write ? { kind: "put", key: `k${r.key}`, value: `v${r.value}` } : { kind: "get", key: `k${r.key}` };
+}
+
+/**
+ * Small histories from a real execution: each client's operations are sequential, each
+ * takes effect at a point inside its interval, and outputs come from the model in that
+ * order — so concurrent writes often take effect in the opposite of their call order. One
+ * output in three runs is then corrupted, which may or may not break linearizability; the
+ * reference checker decides.
+ */
+const smallHistory = fc
+  .record({
+    kind: fc.constantFrom<Kind>("register", "register", "kv", "counter"),
+    ops: fc.array(
+      fc.record({ client: fc.integer({ min: 0, max: 3 }), write: fc.boolean(), key: fc.integer({ min: 0, max: 1 }), value: fc.integer({ min: 1, max: 3 }), gap: fc.integer({ min: 0, max: 3 }), dur: fc.integer({ min: 0, max: 6 }), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+      { minLength: 1, maxLength: 9 },
+    ),
+    corrupt: fc.option(fc.record({ index: fc.nat(), value: fc.integer({ min: 0, max: 3 }) }), { freq: 2 }),
+  })
+  .map(({ kind, ops, corrupt }) => {
+    const cursor = [0, 0, 0, 0];
+    const timed = ops.map((r, id) => {
+      const call = (cursor[r.client] as number) + r.gap;
+      const ret = call + r.dur;
+      cursor[r.client] = ret + 1;
+      return { id, r, call, ret, point: call + r.at * (ret - call) };
+    });
+    const model = models[kind]();
+    let state = model.init();
+    const history: AnyOp[] = new Array<AnyOp>(timed.length);
+    for (const t of [...timed].sort((a, b) => a.point - b.point || a.id - b.id)) {
+      const inp = input(kind, t.r);
+      const output = trueOutput(kind, state, inp);
+      state = model.step(state, inp, output).state;
+      history[t.id] = { clientId: t.r.client, input: inp, output, call: t.call, ret: t.ret };
+    }
+    if (corrupt !== null) {
+      const op = history[corrupt.index % history.length] as AnyOp;
+      const bad = kind === "counter" ? corrupt.value : kind === "kv" ? (corrupt.value === 0 ? null : `v${corrupt.value}`) : corrupt.value;
+      if (op.output !== undefined) op.output = bad;
+    }
+    return { kind, history };
+  });
+
+/** What a sequential object answers: the value for reads, the new count for increments. */
+function trueOutput(kind: Kind, state: unknown, inp: unknown): unknown {
+  const i = inp as { kind: string; key?: string };
+  if (kind === "register") return i.kind === "get" ? state : undefined;
+  if (kind === "counter") return i.kind === "increment" ? (state as number) + 1 : state;
+  return i.kind === "get" ? ((state as Record<string, string>)[i.key as string] ?? null) : undefined;
+}
+
+function describeHistory(h: readonly AnyOp[]): string {
+  return h.map((o) => `c${o.clientId} ${JSON.stringify(o.input)}->${JSON.stringify(o.output)} [${o.call},${o.ret}]`).join("\n  ");
+}
+
+/** A result claiming ok must carry a real linearization: all ops, real time kept, model accepts. */
+function validateOrder(model: AnyModel, history: readonly AnyOp[], order: readonly AnyOp[]): void {
+  if (order.length !== history.length || new Set(order).size !== history.length || order.some((o) => !history.includes(o))) throw new Error(`the order has ${order.length} operations, not a permutation of the ${history.length} in the history`);
+  let state = model.init();
+  order.forEach((op, k) => {
+    const later = order.slice(0, k).find((earlier) => op.ret < earlier.call);
+    if (later !== undefined) throw new Error(`the order puts an op that started at ${later.call} before one that returned at ${op.ret}`);
+    const stepped = model.step(state, op.input, op.output);
+    if (!stepped.ok) throw new Error(`the model rejects op ${k} of the order: ${JSON.stringify(op.input)} -> ${JSON.stringify(op.output)}`);
+    state = stepped.state;
+  });
+}
+
+/**
+ * 1,000 operations on 10 keys in waves of 20 concurrent operations (calls before returns),
+ * outputs from a random order inside each wave; `corrupt` makes one read of the last wave
+ * return a value nobody wrote. Searching the whole map at once meets 2^19 subsets of the
+ * last wave; per key, a handful.
+ */
+function bigHistory(seed: number, corrupt: boolean): AnyOp[] {
+  const rng = new Rng(seed);
+  const WAVES = 50;
+  const WIDTH = 20;
+  const state: Record<string, string> = {};
+  const history: AnyOp[] = [];
+  for (let w = 0; w < WAVES; w++) {
+    const wave: AnyOp[] = [];
+    for (let j = 0; j < WIDTH; j++) {
+      const key = `k${rng.int(0, 9)}`;
+      const write = j > 0 && rng.bool(0.5);
+      wave.push({ clientId: j, input: write ? { kind: "put", key, value: `${w}.${j}` } : { kind: "get", key }, output: undefined, call: 10 * w, ret: 10 * w + 5 });
+    }
+    for (const op of rng.shuffle([...wave])) {
+      const i = op.input as { kind: string; key: string; value?: string };
+      if (i.kind === "put") state[i.key] = i.value as string;
+      else op.output = state[i.key] ?? null;
+    }
+    history.push(...wave);
+  }
+  if (corrupt) (history[history.length - 20] as AnyOp).output = "never-written";
+  return history;
+}
+
+export const suite = defineLevel<Checker>({
+  kata: "q2-kv-vs-do",
+  level: 5,
+  load: (m) => requireExport<Checker>(m, "checkLinearizable"),
+  probe: (checker) => checker(models.register(), [{ clientId: 0, input: { kind: "get" }, output: 0, call: 0, ret: 1 }]),
+  properties: [
+    {
+      name: "agrees with the reference checker on small concurrent histories, and every 'ok' carries a valid linearization",
+      run: (checker, ctx) =>
+        check(
+          fc.property(smallHistory, ({ kind, history }) => {
+            const want = reference(models[kind](), history);
+            const got = checker(models[kind](), history);
+            if (got.ok !== want.ok) throw new Error(`${kind} history:\n  ${describeHistory(history)}\nreference says ${String(want.ok)}, checker says ${String(got.ok)}`);
+            if (got.ok === true) validateOrder(models[kind](), history, got.order);
+            if (got.ok === false && (typeof got.reason !== "string" || got.reason.length === 0)) throw new Error("a rejection needs a reason");
+          }),
+          ctx,
+          { numRuns: 250 },
+        ),
+    },
+    {
+      name: "checks a sequential history of n operations in O(n) model steps",
+      run: (checker, ctx) =>
+        check(
+          fc.property(fc.integer({ min: 20, max: 400 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (n, seed, corrupt) => {
+            const rng = new Rng(seed);
+            const state: Record<string, string> = {};
+            const history: AnyOp[] = Array.from({ length: n }, (_, k) => {
+              const key = `k${rng.int(0, 3)}`;
+              if (rng.bool(0.5)) return { clientId: k % 3, input: { kind: "put", key, value: `v${k}` }, output: undefined, call: 2 * k, ret: 2 * k + 1 };
+              const out = state[key] ?? null;
+              return { clientId: k % 3, input: { kind: "get", key }, output: out, call: 2 * k, ret: 2 * k + 1 };
+            }).map((op) => {
+              const i = op.input as { kind: string; key: string; value?: string };
+              if (i.kind === "put") state[i.key] = i.value as string;
+              else op.output = state[i.key] ?? null;
+              return op;
+            });
+            if (corrupt) (history[n - 1] as AnyOp).input = { kind: "get", key: "k0" };
+            if (corrupt) (history[n - 1] as AnyOp).output = "never-written";
+            const counted = counting(models.kv(), 3 * n + 10);
+            const got = checker(counted.model, history);
+            if (got.ok !== !corrupt) throw new Error(`sequential history of ${n}: expected ${String(!corrupt)}, got ${String(got.ok)}`);
+          }),
+          ctx,
+          { numRuns: 30 },
+        ),
+    },
+    {
+      name: "decides a 1,000-operation key-value history within 20,000 model steps (about 10× what a memoised per-key search spends)",
+      run: (checker, ctx) =>
+        check(
+          fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+            for (const corrupt of [false, true]) {
+              const counted = counting(models.kv(), 20_000);
+              const got = checker(counted.model, bigHistory(seed, corrupt));
+              if (got.ok !== !corrupt) throw new Error(`1,000-op history (corrupt: ${corrupt}): expected ${String(!corrupt)}, got ${String(got.ok)}`);
+            }
+          }),
+          ctx,
+          { numRuns: 4 },
+        ),
+    },
+  ],
+});

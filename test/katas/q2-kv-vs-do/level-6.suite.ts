@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { DO_VALUE_SIZE_BYTES_MAX } from "../../../src/durable-objects/index.js";
+import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { KV_CACHE_TTL_SECONDS_MIN, KV_PROPAGATION_MS_MAX_DEFAULT, KV_VALUE_SIZE_BYTES_MAX, KV_WRITES_PER_KEY_INTERVAL_MS } from "../../../src/kv/index.js";
+
+interface Workload {
+  readsPerSecond: number;
+  writesPerSecond: number;
+  writesPerSecondPerKeyMax: number;
+  consistency: "linearizable" | "read-your-writes" | "eventual";
+  stalenessBudgetMs: number;
+  keyCount: number;
+  geography: "global" | "regional";
+  valueBytesMax: number;
+}
+interface Choice {
+  store: "KV" | "DO" | "both";
+  reason: string;
+}
+type Choose = (w: Workload) => Choice;
+
+// The platform's figures (claims.test.ts and test/platform/kv show them hold): any KV reader
+// may be up to propagation + the shortest cacheTtl stale; KV takes 1 write/s per key.
+const KV_STALENESS_MS_WORST = KV_PROPAGATION_MS_MAX_DEFAULT + KV_CACHE_TTL_SECONDS_MIN * 1000;
+const KV_WRITES_PER_KEY_PER_SECOND_MAX = 1000 / KV_WRITES_PER_KEY_INTERVAL_MS;
+
+/** Workloads at the edges of every rule: budgets around 60 s and 90 s, write rates around 1/s. */
+const workload: fc.Arbitrary<Workload> = fc
+  .record({
+    readsPerSecond: fc.constantFrom(1, 10, 1_000, 100_000),
+    writesPerSecond: fc.constantFrom(0.01, 1, 10, 1_000),
+    writesPerSecondPerKeyMax: fc.constantFrom(0.001, 0.5, 1, 1.01, 2, 50),
+    consistency: fc.constantFrom<Workload["consistency"]>("linearizable", "read-your-writes", "eventual"),
+    stalenessBudgetMs: fc.constantFrom(0, 1_000, 30_000, 59_999, 60_000, 89_999, 90_000, 300_000, 3_600_000),
+    keyCount: fc.constantFrom(1, 1_000, 10_000_000),
+    geography: fc.constantFrom<Workload["geography"]>("global", "regional"),
+    valueBytesMax: fc.constantFrom(100, 64 * 1024, DO_VALUE_SIZE_BYTES_MAX + 1, 5 * 1024 * 1024, KV_VALUE_SIZE_BYTES_MAX),
+  })
+  .map((w) => ({ ...w, writesPerSecondPerKeyMax: Math.min(w.writesPerSecondPerKeyMax, w.writesPerSecond) }));
+
+interface Rule {
+  name: string;
+  allowed: ReadonlyArray<Choice["store"]>;
+  /** The reason must name the deciding fact. */
+  mentions: RegExp;
+}
+
+/** What the platform's behaviour forces, or undefined when more than one answer is defensible. */
+function required(w: Workload): Rule | undefined {
+  if (w.consistency === "linearizable") return { name: "linearizable updates need one serialising owner; KV loses concurrent updates (level 2)", allowed: ["DO"], mentions: /lineari[sz]|atomic|serial|lost update|last.writer/i };
+  if (w.writesPerSecondPerKeyMax > KV_WRITES_PER_KEY_PER_SECOND_MAX) return { name: `more than ${KV_WRITES_PER_KEY_PER_SECOND_MAX} write/s per key is refused by KV`, allowed: ["DO"], mentions: /write/i };
+  if (w.stalenessBudgetMs < KV_STALENESS_MS_WORST) return { name: `a staleness budget below ${KV_STALENESS_MS_WORST} ms (propagation + minimum cacheTtl) cannot be met by KV`, allowed: ["DO"], mentions: /stale|propagat/i };
+  if (w.consistency === "read-your-writes" && w.geography === "global" && w.readsPerSecond >= 10 * w.writesPerSecond) return { name: "global read-heavy with read-your-writes: KV for reads, a DO for writes and fallback", allowed: ["both"], mentions: /own write|read.your.writes|version|cookie/i };
+  if (w.consistency === "eventual" && w.valueBytesMax > DO_VALUE_SIZE_BYTES_MAX) return { name: `values over ${DO_VALUE_SIZE_BYTES_MAX} bytes do not fit a Durable Object value`, allowed: ["KV"], mentions: /128|KiB|size|large|bytes/i };
+  if (w.consistency === "eventual" && w.geography === "global" && w.readsPerSecond >= 10 * w.writesPerSecond) return { name: "global, read-heavy, loose staleness: KV's local reads win", allowed: ["KV"], mentions: /read/i };
+  return undefined;
+}
+
+export const suite = defineLevel<Choose>({
+  kata: "q2-kv-vs-do",
+  level: 6,
+  load: (m) => requireExport<Choose>(m, "choose"),
+  probe: (choose) =>
+    choose({ readsPerSecond: 1_000, writesPerSecond: 1, writesPerSecondPerKeyMax: 0.01, consistency: "eventual", stalenessBudgetMs: 300_000, keyCount: 10, geography: "global", valueBytesMax: 100 }),
+  properties: [
+    {
+      name: "never picks KV where the platform's measured behaviour rules it out, and picks KV or both where it clearly wins",
+      run: (choose, ctx) =>
+        check(
+          fc.property(workload, (w) => {
+            const rule = required(w);
+            const got = choose(structuredClone(w));
+            if (!["KV", "DO", "both"].includes(got?.store)) throw new Error(`choose returned ${JSON.stringify(got)}; store must be "KV", "DO" or "both"`);
+            if (rule !== undefined && !rule.allowed.includes(got.store)) throw new Error(`${JSON.stringify(w)}\nchose ${got.store} ("${got.reason}"), but ${rule.name}: expected ${rule.allowed.join(" or ")}`);
+          }),
+          ctx,
+          { numRuns: 300 },
+        ),
+    },
+    {
+      name: "gives a reason that names the deciding fact",
+      run: (choose, ctx) =>
+        check(
+          fc.property(workload, (w) => {
+            const got = choose(structuredClone(w));
+            if (typeof got.reason !== "string" || got.reason.trim().length < 10) throw new Error(`reason ${JSON.stringify(got.reason)} is not a reason`);
+            const rule = required(w);
+            if (rule !== undefined && !rule.mentions.test(got.reason)) throw new Error(`${JSON.stringify(w)}\nreason "${got.reason}" should mention why: ${rule.name} (${rule.mentions})`);
+          }),
+          ctx,
+          { numRuns: 300 },
+        ),
+    },
+  ],
+});

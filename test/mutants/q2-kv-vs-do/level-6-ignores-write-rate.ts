@@ -1,0 +1,48 @@
+// Mutant: ignores the per-key write rate, so a hot key written 50 times a second is put on KV, which refuses all but one write per second.
+import { DO_VALUE_SIZE_BYTES_MAX } from "../../../src/durable-objects/index.js";
+import { KV_CACHE_TTL_SECONDS_MIN, KV_PROPAGATION_MS_MAX_DEFAULT } from "../../../src/kv/index.js";
+
+export interface Workload {
+  readsPerSecond: number;
+  writesPerSecond: number;
+  /** The busiest key's write rate. */
+  writesPerSecondPerKeyMax: number;
+  /** What readers must see: every write in one order, their own writes, or eventually anything. */
+  consistency: "linearizable" | "read-your-writes" | "eventual";
+  /** How old a value another user may read, in milliseconds. */
+  stalenessBudgetMs: number;
+  keyCount: number;
+  geography: "global" | "regional";
+  valueBytesMax: number;
+}
+
+export interface Choice {
+  store: "KV" | "DO" | "both";
+  reason: string;
+}
+
+/** Worst staleness of a KV read: propagation plus the shortest cache lifetime. */
+const KV_STALENESS_MS_WORST = KV_PROPAGATION_MS_MAX_DEFAULT + KV_CACHE_TTL_SECONDS_MIN * 1000;
+const READ_HEAVY_RATIO_MIN = 10;
+
+export function choose(w: Workload): Choice {
+  // Correctness first: these rule KV out whatever it would save.
+  if (w.consistency === "linearizable") {
+    return { store: "DO", reason: "needs linearizable updates: one Durable Object per key serialises them, while KV's last-writer-wins loses concurrent read-modify-writes" };
+  }
+  if (w.stalenessBudgetMs < KV_STALENESS_MS_WORST) {
+    return { store: "DO", reason: `a staleness budget of ${w.stalenessBudgetMs} ms is below KV's worst case of ${KV_STALENESS_MS_WORST} ms (60 s propagation + 30 s cacheTtl)` };
+  }
+  // KV is allowed from here on; now it is about cost and latency.
+  if (w.consistency === "read-your-writes") {
+    return { store: "both", reason: "others may read a stale KV copy, but the writer must read its own writes: write through a Durable Object, serve reads from KV, and fall back to the object when the cookie's version is newer" };
+  }
+  if (w.valueBytesMax > DO_VALUE_SIZE_BYTES_MAX) {
+    return { store: "KV", reason: `values of ${w.valueBytesMax} bytes exceed a Durable Object value's 128 KiB; KV stores up to 25 MiB and staleness is acceptable` };
+  }
+  const readHeavy = w.readsPerSecond >= READ_HEAVY_RATIO_MIN * Math.max(w.writesPerSecond, Number.MIN_VALUE);
+  if (readHeavy || w.geography === "global") {
+    return { store: "KV", reason: `read-heavy and eventual: KV serves reads from the local PoP cache everywhere, and ${w.stalenessBudgetMs} ms of staleness is within budget` };
+  }
+  return { store: "DO", reason: "write-heavy in one region: a nearby Durable Object answers every read fresh at one short round trip, without paying KV's propagation on every write" };
+}
