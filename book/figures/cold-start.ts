@@ -87,7 +87,15 @@ async function measureNow(): Promise<ColdStarts> {
   return { isolateMs: median(isolate), processMs: median(processes), source: `measured at book build, ${BUILD_SAMPLES} samples each` };
 }
 
-export async function render(): Promise<string> {
+// Two chapters show this figure; measuring once keeps their numbers identical and the build fast.
+let rendered: Promise<string> | undefined;
+
+export function render(): Promise<string> {
+  rendered ??= draw();
+  return rendered;
+}
+
+async function draw(): Promise<string> {
   const m = fromBench() ?? (await measureNow());
   return barChart({
     title: `Cold start p50: a fresh process is ${(m.processMs / m.isolateMs).toFixed(0)}x an isolate (${m.source})`,

@@ -37,6 +37,7 @@ export function notStorableReason(request: CacheRequest, response: CacheResponse
   return null;
 }
 
+// ANCHOR: lifetime
 /** RFC 9111 §4.2.1 for a shared cache: s-maxage, then max-age, then Expires − Date, then §4.2.2. */
 export function freshnessLifetimeMs(response: CacheResponse): number {
   const { directives, targeted } = effectiveDirectives(response.headers);
@@ -52,6 +53,7 @@ export function freshnessLifetimeMs(response: CacheResponse): number {
   const lastModified = parseHttpDate(response.headers["last-modified"]);
   if (date === null || lastModified === null || lastModified >= date) return 0;
   return Math.min(HEURISTIC_FRESHNESS_MS_MAX, Math.floor((date - lastModified) * HEURISTIC_FRACTION));
+// ANCHOR_END: lifetime
 }
 
 export interface AgeInputs {

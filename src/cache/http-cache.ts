@@ -57,6 +57,7 @@ export class HttpCache {
     return cacheKey(url, this.#keyOptions);
   }
 
+  // ANCHOR: lookup
   async handle(request: CacheRequest): Promise<CacheResponse> {
     const method = request.method.toUpperCase();
     if (method !== "GET" && method !== "HEAD") return this.#passUnsafe(request);
@@ -84,6 +85,7 @@ export class HttpCache {
     if (!entry) return this.#lead(key, () => this.#miss(request, key));
     const stale = entry;
     return this.#lead(key, () => this.#revalidate(request, key, stale, this.#freshness(stale).staleIfErrorOk));
+  // ANCHOR_END: lookup
   }
 
   /** Purge by URL: every variant of the URL's key. Returns the number of entries removed. */
@@ -105,6 +107,7 @@ export class HttpCache {
     return entry.meta.initialAgeMs + (this.#clock.nowMs() - entry.responseTimeMs);
   }
 
+  // ANCHOR: freshness
   /** RFC 9111 §4.2 and RFC 5861: may this entry be used as is, or stale, right now? */
   #freshness(entry: StoredEntry): { fresh: boolean; staleWhileRevalidateOk: boolean; staleIfErrorOk: boolean } {
     const { directives, lifetimeMs } = entry.meta;
@@ -116,6 +119,7 @@ export class HttpCache {
       fresh: !directives.noCache && ageMs < lifetimeMs,
       staleWhileRevalidateOk: mayServeStale && directives.staleWhileRevalidateS !== undefined && stalenessMs <= directives.staleWhileRevalidateS * 1000,
       staleIfErrorOk: mayServeStale && directives.staleIfErrorS !== undefined && stalenessMs <= directives.staleIfErrorS * 1000,
+  // ANCHOR_END: freshness
     };
   }
 

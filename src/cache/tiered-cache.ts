@@ -33,6 +33,7 @@ export class TieredCache {
       this.#originRequests++;
       return options.origin(request);
     };
+    // ANCHOR: upper-tier
     for (const pop of options.lowerTiers) {
       const upperCode = options.upperTierOf?.(pop) ?? null;
       let upstream = origin;
@@ -46,6 +47,7 @@ export class TieredCache {
         upstream = (request) => target.handle(request);
       }
       this.#lower.set(pop, new HttpCache({ clock: options.clock, upstream, store: options.lowerStore, key: options.key }));
+    // ANCHOR_END: upper-tier
     }
   }
 

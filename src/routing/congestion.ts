@@ -30,7 +30,9 @@ export function drawCongestion(rng: Rng, options: CongestionOptions = {}): LinkC
   };
 }
 
+// ANCHOR: congestion-factor
 export function congestionFactor(c: LinkCongestion | null, atMs: number): number {
   if (!c) return 1;
   return 1 + (c.peakFactor - 1) * Math.max(0, Math.sin((2 * Math.PI * atMs) / c.periodMs + c.phase));
+// ANCHOR_END: congestion-factor
 }

@@ -4,12 +4,14 @@ import type { Rng } from "../sim/rng.js";
 import { congestionFactor, drawCongestion, type CongestionOptions, type LinkCongestion } from "./congestion.js";
 import type { WeightedGraph } from "./dijkstra.js";
 
+// ANCHOR: route-factors
 // BGP picks paths by policy and AS-path length, not delay; measured Internet paths are
 // typically 1.5–2x longer than the great circle where a private backbone is ~1.5x (see
 // Spring, Mahajan, Anderson, "The causes of path inflation", SIGCOMM 2003). Our modelling
 // choices, named so a reader can change them.
 export const BACKBONE_ROUTE_FACTOR = 1.5;
 export const TRANSIT_ROUTE_FACTOR = 1.9;
+// ANCHOR_END: route-factors
 export const MESH_NEIGHBOURS_DEFAULT = 5;
 export const HUBS_PER_REGION_DEFAULT = 3;
 

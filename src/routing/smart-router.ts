@@ -24,6 +24,7 @@ export class SmartRouter {
     this.#mesh = mesh;
   }
 
+  // ANCHOR: route
   route(fromCode: string, toCode: string, atMs: number): RouteDecision {
     const from = this.#mesh.indexOf(fromCode);
     const to = this.#mesh.indexOf(toCode);
@@ -39,6 +40,7 @@ export class SmartRouter {
       path: viaBackbone ? best.path.map(code) : [code(from), code(to)],
       viaBackbone,
       improvementPct: ((directMs - chosenMs) / directMs) * 100,
+  // ANCHOR_END: route
     };
   }
 }

@@ -83,6 +83,7 @@ export class ManagedRuleset {
     this.rules = MANAGED_RULES.filter((r) => r.paranoiaLevel <= pl && !disabled.has(r.id));
   }
 
+  // ANCHOR: evaluate
   evaluate(request: WafRequest): ManagedVerdict {
     const targets = inspectionTargets(request);
     const matches: ManagedMatch[] = [];
@@ -96,5 +97,6 @@ export class ManagedRuleset {
       matches.push({ ruleId: rule.id, attackClass: rule.attackClass, score, target });
     }
     return { anomalyScore, blocked: anomalyScore >= this.anomalyThreshold, matches };
+  // ANCHOR_END: evaluate
   }
 }

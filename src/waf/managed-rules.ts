@@ -31,6 +31,7 @@ type Row = [id: string, cls: AttackClass, pl: ParanoiaLevel, sev: Severity, targ
 // Patterns avoid unbounded scans that can restart at every position (`[^<>]*` rather than
 // `[^>]*` after a tag opener), so each stays near-linear on the 8 KiB inspected per field.
 const ROWS: readonly Row[] = [
+  // ANCHOR: sqli-rows
   // SQL injection.
   ["942100", "sqli", 1, "critical", ARGS, /\bunion\b(\s+(all|distinct))?\s*\(?\s*select\b/, "UNION-based SELECT"],
   ["942110", "sqli", 1, "critical", ARGS, /['"`]\)*\s*(or|and|xor|\|\||&&)\s*\(*\s*['"]?[\w@]*['"]?\s*(=|<>|!=|<|>|\blike\b|\bis\b|\brlike\b|\bregexp\b)/, "quoted tautology (' OR 'a'='a)"],
@@ -47,6 +48,7 @@ const ROWS: readonly Row[] = [
   ["942220", "sqli", 2, "critical", ARGS, /['"`]\s*(or|and|union|select|having|where)\b|\b0x[0-9a-f]{8,}\b/, "quote then SQL keyword, or hex literal"],
   ["942230", "sqli", 3, "critical", ARGS, /['"`]\s*[=<>!|&+;]|--|\bor\b\s*\d|\band\b\s*\d/, "quote then operator, or SQL comment"],
   ["942240", "sqli", 4, "critical", ARGS, /['"`]/, "any quote in a parameter"],
+  // ANCHOR_END: sqli-rows
   // Cross-site scripting.
   ["941100", "xss", 1, "critical", ARGS_AND_PATH, /<script[\s>/]|<\/script>/, "script tag"],
   ["941110", "xss", 1, "critical", ARGS_AND_PATH, /(javascript|vbscript|livescript)\s*:|data\s*:\s*text\/html|data\s*:\s*(application\/(x-)?javascript|image\/svg)/, "script URL scheme"],

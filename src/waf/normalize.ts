@@ -71,6 +71,7 @@ export function htmlEntityDecode(text: string): string {
  * t:lowercase,t:removeNulls,t:compressWhitespace`; SQL comments become spaces so `UNION/**\/SELECT`
  * reads as `union select`.
  */
+// ANCHOR: normalize
 export function normalizeForInspection(text: string): string {
   let s = urlDecodeRepeated(text);
   s = htmlEntityDecode(s);
@@ -78,4 +79,5 @@ export function normalizeForInspection(text: string): string {
   s = s.replace(/\/\*.*?\*\//g, " ");
   // Newlines stay: they separate shell commands.
   return s.replace(/[ \t\r\f\v]+/g, " ");
+// ANCHOR_END: normalize
 }

@@ -105,6 +105,7 @@ export class Waf {
       ...(last ? { ruleId: last.ruleId, phase: last.phase } : {}),
     });
 
+    // ANCHOR: phases
     for (const { rule, test } of this.#custom) {
       if (!test(ctx)) continue;
       const event: WafEvent = { phase: "http_request_firewall_custom", ruleId: rule.id, action: rule.action };
@@ -136,6 +137,7 @@ export class Waf {
       return end("allow", verdict.anomalyScore);
     }
     return end("allow", 0);
+    // ANCHOR_END: phases
   }
 
   /** Requests from `ip` in the current minute: the request-rate feature of the bot score. */
