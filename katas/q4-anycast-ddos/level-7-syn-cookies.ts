@@ -1,0 +1,33 @@
+// Q4 · level 7 · SYN cookies
+// A SYN flood does not need bandwidth: each spoofed SYN makes a classic TCP server allocate a
+// half-open connection and wait for an ACK that never comes, until the table is full and real
+// clients are refused. SYN cookies (D. J. Bernstein, RFC 4987 §3.6) keep NO state: the
+// server's initial sequence number IS the state — a keyed hash of the 4-tuple and a coarse
+// time slot — and only a client that received the SYN-ACK can echo it back as ACK − 1.
+//
+// Implement `SynCookieServer({ secret, clock })`:
+// - `onSyn(tuple, clientMss)` returns the ISN (an unsigned 32-bit cookie) for the SYN-ACK and
+//   stores nothing: another instance with the same secret must accept the ACK;
+// - `onAck(tuple, ackNumber)` is true iff `ackNumber` is (cookie + 1) mod 2^32 for a cookie
+//   issued to THIS 4-tuple in the current time slot or up to SYN_COOKIE_SLOT_AGE_MAX (2) slots
+//   before it; slots are SYN_COOKIE_SLOT_MS (60 s) long, numbered floor(nowMs / slot).
+// Constraints: read time only from `clock`; use an HMAC (node:crypto), not a plain hash: a
+// cookie an attacker can compute is no cookie.
+// Hints: `npm run kata -- hint q4/7`. Grade: `npm run kata -- check q4/7`.
+import type { FourTuple } from "../../src/ddos/index.js";
+import type { Clock } from "../../src/sim/index.js";
+import { NotImplemented } from "../../src/kata/not-implemented.js";
+
+export class SynCookieServer {
+  constructor(readonly options: { secret: string; clock: Clock }) {}
+
+  onSyn(tuple: FourTuple, clientMss: number): number {
+    // TODO: encode the time slot and a MAC of the 4-tuple into 32 bits; store nothing.
+    throw new NotImplemented("SynCookieServer.onSyn");
+  }
+
+  onAck(tuple: FourTuple, ackNumber: number): boolean {
+    // TODO: recompute the MAC for the recent slots and compare.
+    throw new NotImplemented("SynCookieServer.onAck");
+  }
+}

@@ -1,0 +1,3 @@
+import { checkMutants } from "../support/check-mutants.js";
+
+checkMutants("q4-anycast-ddos");

@@ -1,0 +1,48 @@
+// Mutant: withdraw marks the PoP down locally and maps its clients to null instead of letting BGP move them.
+import { EdgeError } from "../../../src/core/errors.js";
+import { BgpNetwork, type AsGraph } from "../../../src/net/index.js";
+
+// RFC 5737 TEST-NET-2, so the simulation never names a real network.
+const PREFIX = "198.51.100.0/24";
+
+export class AnycastCatchments {
+  readonly graph: AsGraph;
+  readonly #bgp: BgpNetwork;
+  readonly #down = new Set<string>();
+
+  constructor(graph: AsGraph) {
+    this.graph = graph;
+    this.#bgp = new BgpNetwork(graph);
+  }
+
+  announce(popCodes: readonly string[]): void {
+    // One origin per PoP, all with the edge ASN: outside the edge network they look identical.
+    for (const code of popCodes) this.#down.delete(code);
+    for (const code of popCodes) this.#bgp.originate(this.#edgeNode(code), PREFIX);
+    this.#bgp.run();
+  }
+
+  withdraw(popCode: string): void {
+    // The withdrawal travels like any update; only networks whose best route ended at this
+    // PoP change their choice, so every other catchment stays exactly where it was.
+    this.#down.add(popCode);
+  }
+
+  catchment(): ReadonlyMap<number, string | null> {
+    const out = new Map<number, string | null>();
+    for (const node of this.graph.nodes) {
+      if (node.kind !== "access") continue;
+      // The PoP is whoever originated the route this network chose, not the closest one.
+      const route = this.#bgp.bestRoute(node.id, PREFIX);
+      const pop = route ? (this.graph.nodes[route.originNode]?.popCode ?? null) : null;
+      out.set(node.id, pop !== null && this.#down.has(pop) ? null : pop);
+    }
+    return out;
+  }
+
+  #edgeNode(popCode: string): number {
+    const node = this.graph.nodes.find((n) => n.kind === "edge" && n.popCode === popCode);
+    if (!node) throw new EdgeError("NET_UNKNOWN_POP", 404, `no edge node for PoP "${popCode}" in the AS graph`);
+    return node.id;
+  }
+}
