@@ -1,0 +1,62 @@
+import type { DurableObjectInstanceApi, DurableObjectStateApi } from "../core/bindings.js";
+import { EdgeError } from "../core/errors.js";
+import type { LogLine } from "./host-bridge.js";
+import { requestToWire, responseFromWire } from "./http-wire.js";
+import type { EntryPoint, Outcome, RunResult, WorkerInstance } from "./worker-instance.js";
+
+/** What a Durable Object instance needs from the `Worker` whose script defines its class. */
+export interface DurableObjectHost {
+  workerName: string;
+  acquire(): Promise<WorkerInstance>;
+  budgetNs(): bigint;
+  nowMs(): number;
+  /** Maps a failed run to its outcome (null when it succeeded) and forgets a dead isolate. */
+  failure(run: RunResult, logs: LogLine[]): Exclude<Outcome, "ok"> | null;
+}
+
+interface Reply {
+  kind: "ok" | "exception";
+  message?: string;
+  response?: unknown;
+  value?: unknown;
+}
+
+/**
+ * Builds one Durable Object instance inside the worker's isolate and returns its host-side
+ * face: `fetch` plus one RPC function per method of the class. The object's `state.storage`
+ * calls come back to the host `DurableObjectStateApi` given by the DO runtime. Each call runs
+ * under the same CPU budget as a request; exceptions reach the caller as typed errors, as a
+ * Durable Object's exceptions reach the calling worker on Cloudflare.
+ */
+export async function createDurableObject(host: DurableObjectHost, className: string, state: DurableObjectStateApi): Promise<DurableObjectInstanceApi> {
+  const logs: LogLine[] = [];
+  const instance = await host.acquire();
+  const instanceId = instance.bridge.registerDurableObjectState(state);
+  const idWire = state.id.name === undefined ? { hex: state.id.toString() } : { hex: state.id.toString(), name: state.id.name };
+  const created = await instance.run("createDurableObject", [instanceId, className, idWire], host.budgetNs(), logs);
+  if (created.outcome !== "ok") {
+    instance.bridge.releaseDurableObjectState(instanceId);
+    throw new EdgeError("DURABLE_OBJECT_CONSTRUCTOR_FAILED", 500, `worker "${host.workerName}": cannot construct ${className}: ${created.error ?? created.outcome}`);
+  }
+  const call = async (entry: EntryPoint, args: unknown[]): Promise<Reply> => {
+    // The object lived in an isolate that a limit has since discarded; its memory is gone.
+    if (instance.disposed) throw new EdgeError("DURABLE_OBJECT_RESET", 503, `Durable Object ${className} ${idWire.hex} was reset: its isolate was discarded`);
+    const run = await instance.run(entry, [instanceId, ...args], host.budgetNs(), logs);
+    const failed = host.failure(run, logs);
+    if (failed !== null) throw new EdgeError("WORKER_EXCEEDED_RESOURCES", 503, `Durable Object ${className}: ${run.error ?? failed}`);
+    const reply = run.value as Reply;
+    if (reply.kind === "exception") throw new EdgeError("DURABLE_OBJECT_EXCEPTION", 500, reply.message ?? "exception");
+    return reply;
+  };
+  const api: DurableObjectInstanceApi = {
+    fetch: async (request: Request): Promise<Response> => {
+      const reply = await call("durableObjectFetch", [await requestToWire(request), host.nowMs()]);
+      return responseFromWire(reply.response);
+    },
+  };
+  for (const method of created.value as string[]) {
+    if (method === "fetch") continue;
+    api[method] = async (...args: unknown[]): Promise<unknown> => (await call("durableObjectCall", [method, args, host.nowMs()])).value;
+  }
+  return api;
+}

@@ -1,0 +1,251 @@
+import { randomFillSync } from "node:crypto";
+import type { DurableObjectIdApi, DurableObjectNamespaceApi, DurableObjectStateApi, KvNamespaceApi } from "../core/bindings.js";
+import type { Clock } from "../sim/clock.js";
+import type { ResolvedWorkerConfig } from "./config.js";
+import { SubtleBridge } from "./crypto-bridge.js";
+import { requestFromWire, responseToWire } from "./http-wire.js";
+import { DO_IDS_REMEMBERED_MAX, LOG_LINE_CHARS_MAX, LOG_LINES_PER_REQUEST_MAX, TIMERS_PENDING_MAX } from "./limits.js";
+
+/** Where a worker's `fetch()` goes: the origin (or the next stage). Never the real network. */
+export type OriginFetcher = (request: Request) => Promise<Response>;
+
+/** How the host waits for a worker's timers; a simulation passes its own `sleep`. */
+export type Sleeper = (ms: number) => Promise<void>;
+
+export interface LogLine {
+  level: "log" | "info" | "warn" | "error" | "debug";
+  message: string;
+}
+
+/** What every host call returns to the isolate: the new frozen time and a value or an error. */
+export interface HostReply {
+  t: number;
+  v?: unknown;
+  e?: { name: string; message: string };
+}
+
+const URL_PARTS = ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"] as const;
+const URL_SETTABLE = new Set<string>(URL_PARTS.filter((p) => p !== "origin"));
+const KV_OPS = new Set(["get", "getWithMetadata", "put", "delete", "list"]);
+const STORAGE_OPS = new Set(["get", "put", "delete", "list", "deleteAll", "getAlarm", "setAlarm", "deleteAlarm"]);
+const LOG_LEVELS = new Set(["log", "info", "warn", "error", "debug"]);
+
+/**
+ * The host side of one isolate: every operation the in-isolate runtime may ask for, each
+ * validating its copied arguments. Host objects stay here; the isolate sees strings, numbers,
+ * ArrayBuffers and plain data only.
+ */
+export class HostBridge {
+  readonly sinks = new Set<LogLine[]>();
+  readonly #config: ResolvedWorkerConfig;
+  readonly #clock: Clock;
+  readonly #origin: OriginFetcher;
+  readonly #subtle = new SubtleBridge();
+  readonly #doIds = new Map<string, DurableObjectIdApi>();
+  readonly #doStates = new Map<number, DurableObjectStateApi>();
+  #nextDoInstance = 1;
+
+  /** Called just before a reply goes back: the isolate is about to run a continuation. */
+  onReply: () => void = () => {};
+
+  readonly #sleep: Sleeper;
+  #timersPending = 0;
+
+  constructor(config: ResolvedWorkerConfig, clock: Clock, origin: OriginFetcher, sleep: Sleeper) {
+    this.#config = config;
+    this.#clock = clock;
+    this.#origin = origin;
+    this.#sleep = sleep;
+  }
+
+  readonly asyncCall = async (op: unknown, args: unknown): Promise<HostReply> => {
+    let reply: HostReply;
+    try {
+      const v = await this.#async(String(op), Array.isArray(args) ? args : []);
+      reply = { t: this.#clock.nowMs(), v };
+    } catch (e) {
+      reply = { t: this.#clock.nowMs(), e: toWireError(e) };
+    }
+    this.onReply();
+    return reply;
+  };
+
+  readonly syncCall = (op: unknown, args: unknown): HostReply => {
+    try {
+      return { t: this.#clock.nowMs(), v: this.#sync(String(op), Array.isArray(args) ? args : []) };
+    } catch (e) {
+      return { t: this.#clock.nowMs(), e: toWireError(e) };
+    }
+  };
+
+  readonly log = (level: unknown, message: unknown): void => {
+    const text = String(message);
+    const line: LogLine = {
+      level: (LOG_LEVELS.has(String(level)) ? level : "log") as LogLine["level"],
+      message: text.length > LOG_LINE_CHARS_MAX ? `${text.slice(0, LOG_LINE_CHARS_MAX)}… (${text.length} characters)` : text,
+    };
+    for (const sink of this.sinks) {
+      if (sink.length < LOG_LINES_PER_REQUEST_MAX) sink.push(line);
+      else if (sink.length === LOG_LINES_PER_REQUEST_MAX) sink.push({ level: "warn", message: `further console output dropped: the limit is ${LOG_LINES_PER_REQUEST_MAX} lines per request` });
+    }
+  };
+
+  registerDurableObjectState(state: DurableObjectStateApi): number {
+    const id = this.#nextDoInstance++;
+    this.#doStates.set(id, state);
+    this.#rememberId(state.id);
+    return id;
+  }
+
+  releaseDurableObjectState(instanceId: number): void {
+    this.#doStates.delete(instanceId);
+  }
+
+  async #async(op: string, args: unknown[]): Promise<unknown> {
+    switch (op) {
+      case "fetch":
+        return responseToWire(await this.#origin(requestFromWire(args[0])));
+      case "kv":
+        return this.#kv(args);
+      case "do.fetch":
+        return responseToWire(await this.#namespace(args[0]).get(this.#id(args[0], args[1])).fetch(requestFromWire(args[2])));
+      case "do.call": {
+        if (typeof args[2] !== "string" || !Array.isArray(args[3])) throw new TypeError("RPC needs a method name and an argument list");
+        return this.#namespace(args[0]).get(this.#id(args[0], args[1])).call(args[2], ...args[3]);
+      }
+      case "do.storage":
+        return this.#storage(args);
+      case "subtle":
+        return this.#subtle.call(args);
+      case "sleep":
+        return this.#timer(Number(args[0]));
+      default:
+        throw new TypeError(`unknown host operation "${op}"`);
+    }
+  }
+
+  #sync(op: string, args: unknown[]): unknown {
+    switch (op) {
+      case "url.parse": {
+        const base = typeof args[1] === "string" ? args[1] : undefined;
+        return URL.canParse(String(args[0]), base) ? urlParts(new URL(String(args[0]), base)) : null;
+      }
+      case "url.set": {
+        const url = new URL(String(args[0]));
+        const part = String(args[1]);
+        if (!URL_SETTABLE.has(part)) throw new TypeError(`URL.${part} cannot be set`);
+        (url as unknown as Record<string, string>)[part] = String(args[2]);
+        return urlParts(url);
+      }
+      case "random": {
+        const n = Number(args[0]);
+        if (!Number.isInteger(n) || n < 0 || n > 65_536) throw new RangeError(`random: ${n} bytes requested`);
+        return randomFillSync(new Uint8Array(n)).buffer; // CSPRNG on purpose: this backs crypto.getRandomValues.
+      }
+      case "clone":
+        return args[0]; // Crossing the boundary twice is the structured clone.
+      case "do.id":
+        return this.#newId(args);
+      default:
+        throw new TypeError(`unknown host operation "${op}"`);
+    }
+  }
+
+  async #timer(ms: number): Promise<void> {
+    if (this.#timersPending >= TIMERS_PENDING_MAX) throw new RangeError(`${this.#timersPending} timers are pending; the limit is ${TIMERS_PENDING_MAX}`);
+    this.#timersPending++;
+    try {
+      await this.#sleep(Number.isFinite(ms) ? Math.max(0, ms) : 0);
+    } finally {
+      this.#timersPending--;
+    }
+  }
+
+  async #kv(args: unknown[]): Promise<unknown> {
+    const [binding, op, rest] = args;
+    const kv: KvNamespaceApi | undefined = ownValue(this.#config.kvNamespaces, String(binding));
+    if (kv === undefined || !KV_OPS.has(String(op)) || !Array.isArray(rest)) throw new TypeError(`KV: bad call ${String(binding)}.${String(op)}`);
+    const options = rest.at(-1) ?? undefined;
+    const type = typeof options === "string" ? options : typeof options === "object" ? (options as { type?: string }).type : undefined;
+    if ((op === "get" || op === "getWithMetadata") && type === "stream") {
+      throw new TypeError('KV get type "stream" is not supported by this runtime; use "arrayBuffer"');
+    }
+    const key = String(rest[0]);
+    switch (op) {
+      case "get":
+        return toTransferable(await kv.get(key, options as never));
+      case "getWithMetadata": {
+        const r = await kv.getWithMetadata(key, options as never);
+        return { value: toTransferable(r.value), metadata: r.metadata, cacheStatus: null };
+      }
+      case "put":
+        return kv.put(key, rest[1] as string | ArrayBuffer, (rest[2] ?? undefined) as never);
+      case "delete":
+        return kv.delete(key);
+      default:
+        return kv.list((rest[0] ?? undefined) as never);
+    }
+  }
+
+  async #storage(args: unknown[]): Promise<unknown> {
+    const [instanceId, op, rest] = args;
+    const state = this.#doStates.get(Number(instanceId));
+    if (state === undefined || !STORAGE_OPS.has(String(op)) || !Array.isArray(rest)) throw new TypeError(`storage.${String(op)}: bad call`);
+    const storage = state.storage as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    return storage[String(op)]!.apply(state.storage, rest);
+  }
+
+  #namespace(binding: unknown): DurableObjectNamespaceApi {
+    const ns = ownValue(this.#config.durableObjects, String(binding));
+    if (ns === undefined) throw new TypeError(`no Durable Object binding "${String(binding)}"`);
+    return ns;
+  }
+
+  #newId(args: unknown[]): { hex: string; name?: string } {
+    const ns = this.#namespace(args[0]);
+    const kind = args[1];
+    const id =
+      kind === "name" ? ns.idFromName(String(args[2]))
+      : kind === "unique" ? ns.newUniqueId(typeof args[2] === "string" ? { jurisdiction: args[2] } : undefined)
+      : ns.idFromString(String(args[2]));
+    this.#rememberId(id);
+    return id.name === undefined ? { hex: id.toString() } : { hex: id.toString(), name: id.name };
+  }
+
+  #rememberId(id: DurableObjectIdApi): void {
+    const hex = id.toString();
+    const known = this.#doIds.get(hex);
+    this.#doIds.delete(hex);
+    // idFromString loses the name; keep the named id so the object still sees `id.name`.
+    this.#doIds.set(hex, known?.name !== undefined && id.name === undefined ? known : id);
+    if (this.#doIds.size > DO_IDS_REMEMBERED_MAX) this.#doIds.delete(this.#doIds.keys().next().value as string);
+  }
+
+  #id(binding: unknown, hex: unknown): DurableObjectIdApi {
+    return this.#doIds.get(String(hex)) ?? this.#namespace(binding).idFromString(String(hex));
+  }
+}
+
+/** Binding names come from untrusted code: "__proto__" must not find Object.prototype. */
+function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function urlParts(url: URL): Record<string, string> {
+  const parts: Record<string, string> = {};
+  for (const p of URL_PARTS) parts[p] = url[p];
+  return parts;
+}
+
+function toTransferable(value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
+}
+
+function toWireError(e: unknown): { name: string; message: string } {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return { name: e.name === "EdgeError" ? "Error" : e.name, message: typeof code === "string" ? `${code}: ${e.message}` : e.message };
+  }
+  return { name: "Error", message: String(e) };
+}

@@ -1,0 +1,47 @@
+/**
+ * Resource limits of one Worker invocation. Figures are Cloudflare's public ones unless said
+ * otherwise; the runtime enforces them with measurements, not promises.
+ */
+
+/** Default CPU budget per request. Cloudflare: 10 ms (free) / 30 s (paid); the seed asks for 50. */
+export const CPU_MS_MAX_DEFAULT = 50;
+
+/** Memory per isolate. Cloudflare Workers limits page: 128 MB. */
+export const MEMORY_MB_MAX_DEFAULT = 128;
+
+/** isolated-vm refuses a `memoryLimit` below 8 MB (isolated-vm README, `new Isolate`). */
+export const MEMORY_MB_MIN = 8;
+
+/** Global-scope startup time. Cloudflare Workers limits page: "Worker startup time 400 ms". */
+export const STARTUP_MS_MAX = 400;
+
+/** Wall time `ctx.waitUntil` work may run after the response. Cloudflare: 30 s after the response. */
+export const WAIT_UNTIL_MS_MAX = 30_000;
+
+/**
+ * CryptoKeys one isolate may hold at once; each is a host object, so the table is bounded.
+ * Keys the isolate garbage-collects are released, so only live keys count.
+ */
+export const CRYPTO_KEYS_PER_ISOLATE_MAX = 10_000;
+
+/** Timers one isolate may have pending; each holds a host timer, so the count is bounded. */
+export const TIMERS_PENDING_MAX = 10_000;
+
+/** Durable Object ids remembered per isolate to map hex strings back to host ids. */
+export const DO_IDS_REMEMBERED_MAX = 10_000;
+
+/** How often the CPU watchdog samples `isolate.cpuTime`; bounds how far a runaway overshoots. */
+export const CPU_WATCHDOG_INTERVAL_MS = 2;
+
+/**
+ * Console lines kept per request, and characters per line. The logs live on the host, so a
+ * tenant logging in a loop must not grow host memory without bound; this platform's choice.
+ */
+export const LOG_LINES_PER_REQUEST_MAX = 1_000;
+export const LOG_LINE_CHARS_MAX = 16_384;
+
+/** Cloudflare's body for "Worker exceeded resource limits" (error 1102). */
+export const ERROR_1102_BODY = "error code: 1102";
+
+/** Cloudflare's body for "Worker threw exception" (error 1101). */
+export const ERROR_1101_BODY = "error code: 1101";

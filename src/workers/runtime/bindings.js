@@ -1,0 +1,90 @@
+// In-isolate fragment: `env` bindings. Each method forwards to the host binding by name;
+// the host owns the real KV namespace and Durable Object namespace.
+
+function makeKvNamespace(binding) {
+  const kv = (op, args) => callHost("kv", [binding, op, args]);
+  const valueToWire = (value) => (typeof value === "string" ? value : value instanceof BodyStream ? toArrayBuffer(value._bytes()) : toArrayBuffer(value));
+  return Object.freeze({
+    get: (key, options) => kv("get", [String(key), options ?? null]),
+    getWithMetadata: (key, options) => kv("getWithMetadata", [String(key), options ?? null]),
+    put: (key, value, options) => kv("put", [String(key), valueToWire(value), options ?? null]),
+    delete: (key) => kv("delete", [String(key)]),
+    list: (options) => kv("list", [options ?? null]),
+  });
+}
+
+class DurableObjectId {
+  #hex; #name;
+  constructor(wire) { this.#hex = wire.hex; this.#name = wire.name ?? undefined; }
+  get name() { return this.#name; }
+  toString() { return this.#hex; }
+  equals(other) { return other instanceof DurableObjectId && other.toString() === this.#hex; }
+}
+
+function makeDurableObjectNamespace(binding) {
+  const id = (kind, value) => new DurableObjectId(callHostSync("do.id", [binding, kind, value]));
+  const stubFor = (doId) => {
+    const hex = doId.toString();
+    const target = {
+      id: doId,
+      name: doId.name,
+      fetch: async (input, init) => {
+        const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+        return responseFromWire(await callHost("do.fetch", [binding, hex, requestToWire(request)]));
+      },
+    };
+    // Unknown properties become RPC calls, as with Cloudflare's stubs; arguments are copied.
+    return new Proxy(target, {
+      get: (t, prop) => (prop in t || typeof prop === "symbol" || prop === "then" ? t[prop] : (...args) => callHost("do.call", [binding, hex, prop, args])),
+    });
+  };
+  return Object.freeze({
+    idFromName: (name) => id("name", String(name)),
+    newUniqueId: (options) => id("unique", options && options.jurisdiction ? String(options.jurisdiction) : null),
+    idFromString: (hex) => id("string", String(hex)),
+    get: (doId) => stubFor(doId),
+    getByName: (name) => stubFor(id("name", String(name))),
+  });
+}
+
+function makeEnv(spec) {
+  const env = {};
+  for (const [k, v] of Object.entries(spec.vars)) env[k] = v;
+  for (const name of spec.kv) env[name] = makeKvNamespace(name);
+  for (const name of spec.durableObjects) env[name] = makeDurableObjectNamespace(name);
+  return Object.freeze(env);
+}
+
+function makeStorage(instance) {
+  const call = (op, ...args) => callHost("do.storage", [instance, op, args]);
+  const storage = {
+    get: (keys) => call("get", keys),
+    put: (keyOrEntries, value) => (typeof keyOrEntries === "string" ? call("put", keyOrEntries, value) : call("put", keyOrEntries)),
+    delete: (keys) => call("delete", keys),
+    list: (options) => call("list", options ?? {}),
+    deleteAll: () => call("deleteAll"),
+    getAlarm: () => call("getAlarm"),
+    setAlarm: (time) => call("setAlarm", time instanceof Date ? time.getTime() : Number(time)),
+    deleteAlarm: () => call("deleteAlarm"),
+    // The host serialises each storage call; a closure cannot cross the isolate boundary, so
+    // the transaction runs against the same storage without an isolated snapshot.
+    transaction: async (fn) => fn(storage),
+  };
+  return Object.freeze(storage);
+}
+
+function makeState(instance, idWire) {
+  return Object.freeze({
+    id: new DurableObjectId(idWire),
+    storage: makeStorage(instance),
+    blockConcurrencyWhile: async (fn) => fn(),
+    waitUntil: (promise) => { Promise.resolve(promise).catch(() => {}); },
+  });
+}
+
+// `import { DurableObject } from "cloudflare:workers"` resolves to these.
+class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }
+class WorkerEntrypoint { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }
+
+// The synthetic `cloudflare:workers` module reads these two classes from this symbol.
+Object.defineProperty(globalThis, Symbol.for("edge-kata.cloudflare:workers"), { value: Object.freeze({ DurableObject, WorkerEntrypoint }) });

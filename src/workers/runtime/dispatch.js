@@ -1,0 +1,113 @@
+// In-isolate fragment: the entry points the host calls. Every result is plain data so it
+// can be copied out; errors become `{ kind: "exception", message }` with the worker's stack.
+
+let workerModule = null;
+let env = null;
+const pendingWaitUntil = new Map();
+const durableObjects = new Map();
+
+function describeError(e) {
+  if (e instanceof Error) return e.stack && e.stack.includes(e.message) ? e.stack : `${e.name}: ${e.message}`;
+  return `Uncaught ${formatLogArg(e)}`;
+}
+
+function makeContext(requestId) {
+  const ctx = { passThrough: false, pending: () => promises.length };
+  const promises = [];
+  pendingWaitUntil.set(requestId, promises);
+  return {
+    ctx,
+    api: Object.freeze({
+      waitUntil: (p) => { promises.push(Promise.resolve(p)); },
+      passThroughOnException: () => { ctx.passThrough = true; },
+      props: {},
+    }),
+  };
+}
+
+function handlerFor(method, api) {
+  const exported = workerModule && workerModule.default;
+  if (typeof exported === "function") {
+    const instance = new exported(api, env);
+    if (typeof instance[method] === "function") return (...args) => instance[method](...args.slice(0, 1));
+  } else if (exported && typeof exported[method] === "function") {
+    return (...args) => exported[method](...args);
+  }
+  throw new TypeError(`the worker has no "${method}" handler on its default export`);
+}
+
+const entryPoints = {
+  install(namespace, spec) {
+    workerModule = namespace;
+    env = makeEnv(spec);
+  },
+  async fetch(requestId, wire, nowMs) {
+    frozenNowMs = nowMs;
+    const { ctx, api } = makeContext(requestId);
+    try {
+      const handler = handlerFor("fetch", api);
+      const response = await handler(requestFromWire(wire), env, api);
+      return { kind: "ok", response: responseToWire(response), passThrough: ctx.passThrough, pending: ctx.pending() };
+    } catch (e) {
+      return { kind: "exception", message: describeError(e), passThrough: ctx.passThrough, pending: ctx.pending() };
+    } finally {
+      if (ctx.pending() === 0) pendingWaitUntil.delete(requestId);
+    }
+  },
+  async scheduled(requestId, cron, scheduledTimeMs, nowMs) {
+    frozenNowMs = nowMs;
+    const { ctx, api } = makeContext(requestId);
+    try {
+      const handler = handlerFor("scheduled", api);
+      await handler({ type: "scheduled", cron, scheduledTime: scheduledTimeMs, noRetry() {} }, env, api);
+      return { kind: "ok", pending: ctx.pending() };
+    } catch (e) {
+      return { kind: "exception", message: describeError(e), pending: ctx.pending() };
+    } finally {
+      if (ctx.pending() === 0) pendingWaitUntil.delete(requestId);
+    }
+  },
+  async drainWaitUntil(requestId) {
+    const promises = pendingWaitUntil.get(requestId) || [];
+    pendingWaitUntil.delete(requestId);
+    const settled = await Promise.allSettled(promises);
+    return settled.filter((s) => s.status === "rejected").map((s) => describeError(s.reason));
+  },
+  createDurableObject(instanceId, className, idWire) {
+    const Class = workerModule[className];
+    if (typeof Class !== "function") throw new TypeError(`the worker exports no Durable Object class "${className}"`);
+    const object = new Class(makeState(instanceId, idWire), env);
+    durableObjects.set(instanceId, object);
+    // The host learns the method names so it can offer them as RPC methods.
+    const methods = new Set();
+    for (let p = Object.getPrototypeOf(object); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      for (const name of Object.getOwnPropertyNames(p)) if (name !== "constructor" && typeof object[name] === "function") methods.add(name);
+    }
+    return [...methods];
+  },
+  async durableObjectFetch(instanceId, wire, nowMs) {
+    frozenNowMs = nowMs;
+    try {
+      const object = durableObjects.get(instanceId);
+      if (!object || typeof object.fetch !== "function") throw new TypeError("this Durable Object has no fetch() method");
+      return { kind: "ok", response: responseToWire(await object.fetch(requestFromWire(wire))) };
+    } catch (e) {
+      return { kind: "exception", message: describeError(e) };
+    }
+  },
+  async durableObjectCall(instanceId, method, args, nowMs) {
+    frozenNowMs = nowMs;
+    try {
+      const object = durableObjects.get(instanceId);
+      if (!object || typeof object[method] !== "function" || method === "constructor") throw new TypeError(`this Durable Object has no method "${method}"`);
+      return { kind: "ok", value: await object[method](...args) };
+    } catch (e) {
+      return { kind: "exception", message: describeError(e) };
+    }
+  },
+  releaseDurableObject(instanceId) {
+    durableObjects.delete(instanceId);
+  },
+};
+
+return entryPoints;

@@ -1,0 +1,221 @@
+import type { DurableObjectFactory, DurableObjectStateApi } from "../core/bindings.js";
+import { type Clock, WallClock } from "../sim/clock.js";
+import { type ResolvedWorkerConfig, type WorkerConfig, resolveWorkerConfig } from "./config.js";
+import type { LogLine, OriginFetcher, Sleeper } from "./host-bridge.js";
+import { requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
+import { WAIT_UNTIL_MS_MAX } from "./limits.js";
+import { type DurableObjectHost, createDurableObject } from "./durable-object-host.js";
+import { checkSyntax } from "./syntax-check.js";
+import { type RunResult, WorkerInstance } from "./worker-instance.js";
+import { type ScheduledResult, type WorkerResult, errorResponse } from "./worker-result.js";
+
+export interface WorkerOptions {
+  /** Drives `Date.now()` inside the isolate and the wall-time figures. @defaultValue a WallClock */
+  clock?: Clock;
+  /** Where the worker's `fetch()` goes. @defaultValue a 502 for every request */
+  origin?: OriginFetcher;
+  /** How `setTimeout` waits. @defaultValue a real timer; simulations pass `Simulation.sleep` */
+  sleep?: Sleeper;
+}
+
+interface Reply {
+  kind: "ok" | "exception";
+  message?: string;
+  response?: unknown;
+  passThrough?: boolean;
+  pending?: number;
+}
+
+const noOrigin: OriginFetcher = async () => new Response("no origin configured", { status: 502 });
+
+/** Real waiting for timers outside a simulation; the only real-time delay in the runtime. */
+const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A deployed module worker. Its isolate is built lazily (the first request is cold), reused
+ * while healthy, and rebuilt after a limit kills it; the `Worker` object itself stays valid.
+ */
+export class Worker {
+  readonly name: string;
+  readonly config: ResolvedWorkerConfig;
+  readonly #source: string;
+  readonly #clock: Clock;
+  readonly #origin: OriginFetcher;
+  readonly #sleep: Sleeper;
+  #instance: WorkerInstance | null = null;
+  #creating: Promise<WorkerInstance> | null = null;
+  #nextRequestId = 1;
+  /** Invocations between arrival and completion, including the wait for a cold start. */
+  #active = 0;
+
+  constructor(source: string, config: WorkerConfig, options: WorkerOptions = {}) {
+    this.config = resolveWorkerConfig(config);
+    this.name = this.config.name;
+    checkSyntax(source, this.name);
+    this.#source = source;
+    this.#clock = options.clock ?? new WallClock();
+    this.#origin = options.origin ?? noOrigin;
+    this.#sleep = options.sleep ?? realSleep;
+  }
+
+  get warm(): boolean {
+    return this.#instance !== null && !this.#instance.disposed;
+  }
+
+  get inFlight(): number {
+    return this.#active + (this.#instance?.inFlight ?? 0);
+  }
+
+  /** Heap bytes of the live isolate, measured when it was last idle; 0 when cold. */
+  get heapBytes(): number {
+    return this.warm ? this.#instance!.heapBytes : 0;
+  }
+
+  /** Starts building the isolate now, e.g. while the TLS handshake carrying its SNI completes. */
+  prewarm(): Promise<void> {
+    return this.#acquire().then(() => undefined, () => undefined);
+  }
+
+  async fetch(request: Request, options: { pop?: string } = {}): Promise<WorkerResult> {
+    this.#active++;
+    try {
+      return await this.#fetch(request, options);
+    } finally {
+      this.#active--;
+    }
+  }
+
+  async scheduled(cron: string, options: { scheduledTimeMs?: number } = {}): Promise<ScheduledResult> {
+    this.#active++;
+    try {
+      return await this.#scheduled(cron, options);
+    } finally {
+      this.#active--;
+    }
+  }
+
+  async #fetch(request: Request, options: { pop?: string }): Promise<WorkerResult> {
+    const startMs = this.#clock.nowMs();
+    const logs: LogLine[] = [];
+    const wire = await requestToWire(request, options.pop === undefined ? undefined : { colo: options.pop });
+    const finish = (response: Response, outcome: WorkerResult["outcome"], cold: boolean, cpuNs: bigint, waitUntil = Promise.resolve()): WorkerResult => ({
+      response, outcome, cold, cpuMs: Number(cpuNs) / 1e6, wallMs: this.#clock.nowMs() - startMs, logs, waitUntil,
+    });
+    const acquired = await this.#acquireOrLog(logs);
+    if (acquired === null) return finish(errorResponse("exception"), "exception", true, 0n);
+    const { instance, cold } = acquired;
+    const id = this.#nextRequestId++;
+    const budgetNs = this.#budgetNs();
+    const run = await instance.run("fetch", [id, wire, this.#clock.nowMs()], budgetNs, logs);
+    const failed = this.#failure(run, logs);
+    if (failed !== null) return finish(errorResponse(failed), failed, cold, run.cpuNs);
+    const reply = run.value as Reply;
+    const waitUntil = (reply.pending ?? 0) > 0 ? this.#drain(instance, id, budgetNs - run.cpuNs, logs) : Promise.resolve();
+    if (reply.kind === "exception") {
+      logs.push({ level: "error", message: reply.message ?? "exception" });
+      // ctx.passThroughOnException(): Cloudflare sends the request on to the origin instead of 1101.
+      if (reply.passThrough === true) return finish(await this.#origin(requestFromWire(wire)), "exception", cold, run.cpuNs, waitUntil);
+      return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);
+    }
+    try {
+      return finish(responseFromWire(reply.response), "ok", cold, run.cpuNs, waitUntil);
+    } catch (e) {
+      logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
+      return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);
+    }
+  }
+
+  async #scheduled(cron: string, options: { scheduledTimeMs?: number }): Promise<ScheduledResult> {
+    const startMs = this.#clock.nowMs();
+    const logs: LogLine[] = [];
+    const result = (outcome: ScheduledResult["outcome"], cold: boolean, cpuNs: bigint): ScheduledResult => ({
+      outcome, cold, cpuMs: Number(cpuNs) / 1e6, wallMs: this.#clock.nowMs() - startMs, logs,
+    });
+    const acquired = await this.#acquireOrLog(logs);
+    if (acquired === null) return result("exception", true, 0n);
+    const id = this.#nextRequestId++;
+    const now = this.#clock.nowMs();
+    const run = await acquired.instance.run("scheduled", [id, cron, options.scheduledTimeMs ?? now, now], this.#budgetNs(), logs);
+    const failed = this.#failure(run, logs);
+    if (failed !== null) return result(failed, acquired.cold, run.cpuNs);
+    const reply = run.value as Reply;
+    if ((reply.pending ?? 0) > 0) await this.#drain(acquired.instance, id, this.#budgetNs() - run.cpuNs, logs);
+    if (reply.kind === "exception") logs.push({ level: "error", message: reply.message ?? "exception" });
+    return result(reply.kind === "exception" ? "exception" : "ok", acquired.cold, run.cpuNs);
+  }
+
+  /** A factory for instances of the Durable Object class the script exports as `className`. */
+  durableObjectFactory(className: string): DurableObjectFactory {
+    const host: DurableObjectHost = {
+      workerName: this.name,
+      acquire: async () => (await this.#acquire()).instance,
+      budgetNs: () => this.#budgetNs(),
+      nowMs: () => this.#clock.nowMs(),
+      failure: (run, logs) => this.#failure(run, logs),
+    };
+    return (state: DurableObjectStateApi) => createDurableObject(host, className, state);
+  }
+
+  /** Drops the isolate if no request is in flight; the next request is cold. */
+  evict(): boolean {
+    if (this.#instance === null || this.inFlight > 0) return false;
+    this.#instance.dispose();
+    this.#instance = null;
+    return true;
+  }
+
+  dispose(): void {
+    this.#instance?.dispose();
+    this.#instance = null;
+  }
+
+  #budgetNs(): bigint {
+    return BigInt(Math.round(this.config.cpuMsMax * 1e6));
+  }
+
+  /** Maps a limit or isolate failure to its outcome, dropping the dead isolate. */
+  #failure(run: RunResult, logs: LogLine[]): Exclude<WorkerResult["outcome"], "ok"> | null {
+    if (run.outcome === "ok") return null;
+    logs.push({ level: "error", message: run.error ?? run.outcome });
+    if (this.#instance?.disposed === true) this.#instance = null;
+    return run.outcome;
+  }
+
+  #drain(instance: WorkerInstance, id: number, budgetNs: bigint, logs: LogLine[]): Promise<void> {
+    const drained = instance.run("drainWaitUntil", [id], budgetNs > 0n ? budgetNs : 1n, logs).then((run) => {
+      if (this.#failure(run, logs) === null) for (const message of run.value as string[]) logs.push({ level: "error", message });
+    });
+    // Cloudflare cuts waitUntil work off 30 s after the response; the CPU budget still applies.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cutOff = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        logs.push({ level: "warn", message: `waitUntil work cut off after ${WAIT_UNTIL_MS_MAX} ms` });
+        resolve();
+      }, WAIT_UNTIL_MS_MAX);
+      timer.unref();
+    });
+    return Promise.race([drained, cutOff]).finally(() => clearTimeout(timer));
+  }
+
+  async #acquireOrLog(logs: LogLine[]): Promise<{ instance: WorkerInstance; cold: boolean } | null> {
+    try {
+      return await this.#acquire();
+    } catch (e) {
+      logs.push({ level: "error", message: `worker "${this.name}" failed to start: ${e instanceof Error ? e.message : String(e)}` });
+      return null;
+    }
+  }
+
+  async #acquire(): Promise<{ instance: WorkerInstance; cold: boolean }> {
+    if (this.#instance !== null && !this.#instance.disposed) return { instance: this.#instance, cold: false };
+    this.#instance = null;
+    if (this.#creating === null) {
+      this.#creating = WorkerInstance.create(this.#source, this.config, this.#clock, this.#origin, this.#sleep).finally(() => {
+        this.#creating = null;
+      });
+    }
+    const instance = await this.#creating;
+    this.#instance = instance;
+    return { instance, cold: true };
+  }
+}
