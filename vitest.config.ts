@@ -6,8 +6,11 @@ export default defineConfig({
     // isolated-vm on Node 20 needs the node snapshot disabled in every process that loads it.
     pool: "forks",
     execArgv: ["--no-node-snapshot"],
+    // vitest's default is one worker per core minus one: a single worker on these 2-core
+    // machines. Many suites wait on child processes, sockets and timers, so use both cores.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: process.env.CI ? ["default"] : ["default"],
+    reporters: ["default"],
   },
 });
