@@ -1,9 +1,6 @@
 // Figures for ANSWER.md, measured on this platform with fixed seeds (so answer.test.ts can
 // regenerate them and fail if they drift). Run with --write to refresh the block in ANSWER.md.
-import { readFileSync, writeFileSync } from "node:fs";
 import type { DurableObjectInstanceApi } from "../../src/core/bindings.js";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { greatCircleKm, popByCode, Rng, Simulation, VirtualClock } from "../../src/sim/index.js";
 import { simulatedWorld } from "../../test/katas/q1-rate-limiter/do-world.js";
 import { runTuningScenario, type HybridImpl } from "../../test/katas/q1-rate-limiter/hybrid-scenario.js";
@@ -11,6 +8,7 @@ import { SlidingLogLimiter } from "./level-2-sliding-log.js";
 import { SlidingWindowCounter } from "./level-3-sliding-counter.js";
 import { acquire, RateLimiterObject } from "./level-5-global-limiter.js";
 import * as hybrid from "./level-6-hybrid.js";
+import { figuresMain } from "../lib/answer-figures.js";
 
 // Cloudflare blog, "How we built rate limiting capable of scaling to millions of domains":
 // over 400 million requests, 0.003% were wrongly allowed or rate limited.
@@ -184,32 +182,4 @@ export async function figures(): Promise<string> {
   ].join("\n");
 }
 
-const BEGIN = "<!-- figures:begin -->";
-const END = "<!-- figures:end -->";
-
-/** Replaces the figures block of ANSWER.md. */
-export function withFigures(answer: string, table: string): string {
-  const a = answer.indexOf(BEGIN);
-  const b = answer.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
-  return `${answer.slice(0, a + BEGIN.length)}\n${table}\n${answer.slice(b)}`;
-}
-
-export function figuresBlock(answer: string): string {
-  const a = answer.indexOf(BEGIN);
-  const b = answer.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
-  return answer.slice(a + BEGIN.length, b).trim();
-}
-
-const answerPath = join(dirname(fileURLToPath(import.meta.url)), "ANSWER.md");
-
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const table = await figures();
-  if (process.argv.includes("--write")) {
-    writeFileSync(answerPath, withFigures(readFileSync(answerPath, "utf8"), table));
-    console.log(`wrote the figures block of ${answerPath}`);
-  } else {
-    console.log(table);
-  }
-}
+await figuresMain(import.meta.url, figures);

@@ -1,8 +1,5 @@
 // Figures for ANSWER.md, measured on this platform with fixed seeds (so answer.test.ts can
 // regenerate them and fail if they drift). Run with --write to refresh the block in ANSWER.md.
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { checkLinearizable, counterModel, type CounterInput, type Operation } from "../../src/lin/index.js";
 import { Rng, Simulation } from "../../src/sim/index.js";
 import { simulatedWorld } from "../../test/katas/q2-kv-vs-do/do-world.js";
@@ -10,6 +7,7 @@ import { runKvCounter } from "../../test/katas/q2-kv-vs-do/kv-counter.js";
 import { KV_POPS, kvOn, makeKvWorld } from "../../test/katas/q2-kv-vs-do/kv-world.js";
 import { counterObject, increment as doIncrement } from "./level-3-do-counter.js";
 import { readSession, sessionObject, type SessionEnv, writeSession } from "./level-4-session-store.js";
+import { figuresMain } from "../lib/answer-figures.js";
 
 const TRIALS = 40;
 const WRITE_AT_MS = 200_000;
@@ -173,32 +171,4 @@ export async function figures(): Promise<string> {
   ].join("\n");
 }
 
-const BEGIN = "<!-- figures:begin -->";
-const END = "<!-- figures:end -->";
-
-/** Replaces the figures block of ANSWER.md. */
-export function withFigures(answer: string, table: string): string {
-  const a = answer.indexOf(BEGIN);
-  const b = answer.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
-  return `${answer.slice(0, a + BEGIN.length)}\n${table}\n${answer.slice(b)}`;
-}
-
-export function figuresBlock(answer: string): string {
-  const a = answer.indexOf(BEGIN);
-  const b = answer.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
-  return answer.slice(a + BEGIN.length, b).trim();
-}
-
-const answerPath = join(dirname(fileURLToPath(import.meta.url)), "ANSWER.md");
-
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const table = await figures();
-  if (process.argv.includes("--write")) {
-    writeFileSync(answerPath, withFigures(readFileSync(answerPath, "utf8"), table));
-    console.log(`wrote the figures block of ${answerPath}`);
-  } else {
-    console.log(table);
-  }
-}
+await figuresMain(import.meta.url, figures);

@@ -3,11 +3,9 @@
 // structure-checked; compare the ratio, not the absolute times.
 // Run: node --no-node-snapshot --import tsx solutions/q3-isolates/figures.ts [--write]
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import ivm from "isolated-vm";
 import { coldStartMs, ratio, warmStartMs, type StartupBreakdown } from "./level-1-cold-start.js";
+import { figuresMain } from "../lib/answer-figures.js";
 
 /** The "worker": compile a handler, then answer one request with it. */
 const WORKER_SOURCE = "globalThis.handle = (request) => 'hello ' + request.toUpperCase();";
@@ -127,22 +125,4 @@ export async function figures(): Promise<string> {
   ].join("\n");
 }
 
-const BEGIN = "<!-- figures:begin -->";
-const END = "<!-- figures:end -->";
-
-/** Replaces the block between the markers in ANSWER.md. */
-export function writeFigures(markdown: string, table: string): string {
-  const start = markdown.indexOf(BEGIN);
-  const end = markdown.indexOf(END);
-  if (start < 0 || end < start) throw new Error("ANSWER.md has no figures markers");
-  return `${markdown.slice(0, start + BEGIN.length)}\n${table}\n${markdown.slice(end)}`;
-}
-
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const table = await figures();
-  if (process.argv.includes("--write")) {
-    const path = join(dirname(fileURLToPath(import.meta.url)), "ANSWER.md");
-    writeFileSync(path, writeFigures(readFileSync(path, "utf8"), table));
-  }
-  console.log(table);
-}
+await figuresMain(import.meta.url, figures);

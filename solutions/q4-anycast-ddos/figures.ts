@@ -1,12 +1,10 @@
 // Figures for ANSWER.md, measured on this platform's 410-PoP dataset with fixed seeds (so
 // answer.test.ts can regenerate them and fail if they drift). Run with --write to refresh the
 // block in ANSWER.md.
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { AnycastNetwork, catchmentLatency, generateAsGraph, nearestPopByGeography, type AsGraph, type AsNode, type CatchmentEntry } from "../../src/net/index.js";
 import { CLIENT_POPULATIONS, LatencyModel, POPS, Rng } from "../../src/sim/index.js";
 import { absorb, planCapacity } from "./level-6-absorption.js";
+import { figuresMain } from "../lib/answer-figures.js";
 
 const WORLD_SEED = 1;
 // The one site a unicast deployment would use: Ashburn, the densest interconnection hub.
@@ -119,31 +117,4 @@ export async function figures(): Promise<string> {
   ].join("\n");
 }
 
-const BEGIN = "<!-- figures:begin -->";
-const END = "<!-- figures:end -->";
-
-export function withFigures(answer: string, table: string): string {
-  const a = answer.indexOf(BEGIN);
-  const b = answer.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
-  return `${answer.slice(0, a + BEGIN.length)}\n${table}\n${answer.slice(b)}`;
-}
-
-export function figuresBlock(answer: string): string {
-  const a = answer.indexOf(BEGIN);
-  const b = answer.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`ANSWER.md must contain ${BEGIN} … ${END}`);
-  return answer.slice(a + BEGIN.length, b).trim();
-}
-
-const answerPath = join(dirname(fileURLToPath(import.meta.url)), "ANSWER.md");
-
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const table = await figures();
-  if (process.argv.includes("--write")) {
-    writeFileSync(answerPath, withFigures(readFileSync(answerPath, "utf8"), table));
-    console.log(`wrote the figures block of ${answerPath}`);
-  } else {
-    console.log(table);
-  }
-}
+await figuresMain(import.meta.url, figures);

@@ -3,15 +3,13 @@
 // flood and revocation tables are seeded and exact (test/katas/q5-edge-jwt/answer.test.ts
 // regenerates them); the verify timings are wall time and only structure-checked.
 import type { webcrypto } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as jose from "jose";
 import { KvStore } from "../../src/kv/index.js";
 import { FIBRE_KM_PER_MS, greatCircleKm, popByCode, Rng, Simulation } from "../../src/sim/index.js";
 import { type Jwk, JwksCache } from "./level-3-jwks-cache.js";
 import { DoDenyList, KvDenyList } from "./level-4-revocation.js";
 import { verifyJws, type JwsAlg } from "./level-1-verify-jws.js";
+import { figuresMain } from "../lib/answer-figures.js";
 
 const FLOOD_SECONDS = 600;
 const FLOOD_REQUESTS_PER_SECOND = 20;
@@ -146,20 +144,4 @@ export async function figures(): Promise<string> {
   ].join("\n");
 }
 
-export function replaceBlock(markdown: string, block: string): string {
-  const begin = "<!-- figures:begin -->";
-  const end = "<!-- figures:end -->";
-  const i = markdown.indexOf(begin);
-  const j = markdown.indexOf(end);
-  if (i < 0 || j < i) throw new Error("ANSWER.md has no figures markers");
-  return `${markdown.slice(0, i + begin.length)}\n${block}\n${markdown.slice(j)}`;
-}
-
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const block = await figures();
-  if (process.argv.includes("--write")) {
-    const path = join(dirname(fileURLToPath(import.meta.url)), "ANSWER.md");
-    writeFileSync(path, replaceBlock(readFileSync(path, "utf8"), block));
-  }
-  console.log(block);
-}
+await figuresMain(import.meta.url, figures);

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { figures, figuresBlock } from "../../../solutions/q2-kv-vs-do/figures.js";
+import { figures } from "../../../solutions/q2-kv-vs-do/figures.js";
+import { figuresBlock } from "../../../solutions/lib/answer-figures.js";
 
 // Every figure in ANSWER.md is seeded (virtual time, seeded propagation and latency), so the
 // block must be exactly what figures.ts produces today: a platform change that moves a number

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../../src/kata/index.js";
 import { coldStartMs, ratio } from "../../../solutions/q3-isolates/level-1-cold-start.js";
-import { breakdownOf, measure, writeFigures } from "../../../solutions/q3-isolates/figures.js";
+import { breakdownOf, measure } from "../../../solutions/q3-isolates/figures.js";
+import { withFigures } from "../../../solutions/lib/answer-figures.js";
 
 const answer = readFileSync(join(REPO_ROOT, "solutions", "q3-isolates", "ANSWER.md"), "utf8");
 
@@ -18,7 +19,7 @@ describe("q3 ANSWER.md", () => {
   });
 
   it("rewrites only the block between the markers", () => {
-    const rewritten = writeFigures("before\n<!-- figures:begin -->\nold\n<!-- figures:end -->\nafter", "new");
+    const rewritten = withFigures("before\n<!-- figures:begin -->\nold\n<!-- figures:end -->\nafter", "new");
     expect(rewritten).toBe("before\n<!-- figures:begin -->\nnew\n<!-- figures:end -->\nafter");
   });
 

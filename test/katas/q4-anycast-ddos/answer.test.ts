@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { figures, figuresBlock } from "../../../solutions/q4-anycast-ddos/figures.js";
+import { figures } from "../../../solutions/q4-anycast-ddos/figures.js";
+import { figuresBlock } from "../../../solutions/lib/answer-figures.js";
 
 // Every figure in ANSWER.md is seeded (generated AS graph, BGP, deterministic latency model),
 // so the block must be exactly what figures.ts produces today: a change to the platform that
