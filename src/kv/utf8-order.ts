@@ -1,26 +1,8 @@
 /**
- * Cloudflare lists KV keys "in lexicographic order by their UTF-8 bytes". JavaScript's `<`
- * compares UTF-16 code units, which disagrees for characters above U+FFFF versus U+E000..U+FFFF;
- * comparing code points gives exactly the UTF-8 byte order.
+ * Cloudflare lists KV keys "in lexicographic order by their UTF-8 bytes". That is code point
+ * order, the same order the storage layer (SQLite BLOB keys) uses, so KV shares its comparator.
  */
-export function compareUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Only the first differing unit matters; a surrogate (D800..DFFF) stands for a code point
-    // above U+FFFF, so it sorts after every BMP unit from E000 upwards.
-    return codePointRank(x) - codePointRank(y);
-  }
-  return a.length - b.length;
-}
-
-function codePointRank(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000; // above 0xFFFF after the shift
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit;
-}
+export { compareKeys as compareUtf8 } from "../storage/key-order.js";
 
 const encoder = new TextEncoder();
 
