@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
  * The demo origin, in process: a handful of resources, each with the caching headers that
  * make one behaviour of the edge visible, and the book as static files.
  */
-export function demoOrigin(options: { clock: Clock; bookDir: string }): OriginHandler {
+export function demoOrigin(options: { clock: Clock; bookDir: () => Promise<string> }): OriginHandler {
   let hits = 0;
   return async (request) => {
     hits++;
@@ -27,7 +27,7 @@ export function demoOrigin(options: { clock: Clock; bookDir: string }): OriginHa
     if (url.pathname === "/cached") return Response.json({ generatedAt: now, originHits: hits }, { headers: { "cache-control": "public, max-age=60", etag: `"v${Math.floor(options.clock.nowMs() / 60_000)}"` } });
     if (url.pathname === "/private") return Response.json({ you: request.headers.get("cf-connecting-ip") }, { headers: { "cache-control": "private, max-age=60" } });
     if (url.pathname === "/echo" && request.method !== "GET") return new Response(request.body, { headers: { "content-type": request.headers.get("content-type") ?? "application/octet-stream" } });
-    if (url.pathname === "/book" || url.pathname.startsWith("/book/")) return serveBook(options.bookDir, url.pathname.slice("/book".length));
+    if (url.pathname === "/book" || url.pathname.startsWith("/book/")) return serveBook(await options.bookDir(), url.pathname.slice("/book".length));
     return new Response("not found\n", { status: 404, headers: { "cache-control": "public, max-age=10", "content-type": "text/plain" } });
   };
 }

@@ -53,8 +53,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const kv = new KvStore({ clock, scheduler: kvScheduler, rng: rng.fork("kv"), pops: POPS.map((p) => p.code), backend: storage.kv });
   const objects = new DurableObjectRuntime({ sim: wall, latency: new LatencyModel({ rng: rng.fork("do-latency") }), pops: POPS, engine: storage.engine, rng: rng.fork("durable-objects") });
 
-  const bookDir = await ensureBook();
   const proxy = originUrl ? createProxyOrigin({ originUrl }) : undefined;
+  // The book is built on first use, after the server is already answering everything else.
+  let book: Promise<string> | undefined;
+  const bookDir = (): Promise<string> =>
+    (book ??= ensureBook().catch((error: unknown) => {
+      book = undefined; // a failed build is retried by the next /book/ request
+      throw error;
+    }));
   const demo = demoOrigin({ clock, bookDir });
   const origin: OriginHandler = (request, ctx) =>
     new URL(request.url).pathname.startsWith("/book") || !proxy ? demo(request, ctx) : proxy(request, ctx);
