@@ -3,14 +3,22 @@ import { CPU_WATCHDOG_INTERVAL_MS } from "./limits.js";
 
 interface Watch {
   isolate: ivm.Isolate;
-  startNs: bigint;
   budgetNs: bigint;
-  lastNs: bigint;
+  /** CPU charged to this watch: its share of the isolate's CPU while it was in flight. */
+  usedNs: bigint;
   onExceeded: () => void;
   /** For background watches: called when the isolate has gone quiet, ending the watch. */
   onIdle?: () => void;
   quietSamples: number;
   overSamples: number;
+}
+
+/** Per isolate: the last CPU reading, when it was taken, and the current busy streak. */
+interface IsolateReading {
+  cpuNs: bigint;
+  wallNs: bigint;
+  /** CPU used in consecutive samples during which the isolate was busy nearly all the time. */
+  streakNs: bigint;
 }
 
 /**
@@ -37,19 +45,21 @@ const QUIET_SAMPLES_TO_IDLE = 5;
  */
 class CpuWatchdog {
   readonly #watches = new Set<Watch>();
+  readonly #readings = new Map<ivm.Isolate, IsolateReading>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
-  /** Starts watching; the returned function stops and reports CPU nanoseconds used so far. */
+  /** Starts watching; the returned function stops and reports CPU nanoseconds charged. */
   watch(isolate: ivm.Isolate, budgetNs: bigint, onExceeded: () => void): () => bigint {
-    const startNs = isolate.cpuTime;
-    const w: Watch = { isolate, startNs, budgetNs, lastNs: startNs, onExceeded, quietSamples: 0, overSamples: 0 };
-    this.#watches.add(w);
-    this.#ensureTimer();
+    const w: Watch = { isolate, budgetNs, usedNs: 0n, onExceeded, quietSamples: 0, overSamples: 0 };
+    this.#add(w);
     return () => {
-      this.#read(w);
-      this.#watches.delete(w);
-      this.#stopTimerIfIdle();
-      return w.lastNs - w.startNs;
+      this.#settle(isolate);
+      // A request finished, so the isolate was not stuck: a burst of queued requests that
+      // keeps it busy is not a runaway.
+      const reading = this.#readings.get(isolate);
+      if (reading) reading.streakNs = 0n;
+      this.#remove(w);
+      return w.usedNs;
     };
   }
 
@@ -59,9 +69,20 @@ class CpuWatchdog {
    * a sample shows no CPU used since the previous one.
    */
   watchUntilIdle(isolate: ivm.Isolate, budgetNs: bigint, onExceeded: () => void, onIdle: () => void): void {
-    const startNs = isolate.cpuTime;
-    this.#watches.add({ isolate, startNs, budgetNs, lastNs: startNs, onExceeded, onIdle, quietSamples: 0, overSamples: 0 });
+    this.#add({ isolate, budgetNs, usedNs: 0n, onExceeded, onIdle, quietSamples: 0, overSamples: 0 });
+  }
+
+  #add(w: Watch): void {
+    // CPU used before this watch began belongs to the watches already in flight.
+    this.#settle(w.isolate);
+    this.#watches.add(w);
     this.#ensureTimer();
+  }
+
+  #remove(w: Watch): void {
+    this.#watches.delete(w);
+    if (![...this.#watches].some((other) => other.isolate === w.isolate)) this.#readings.delete(w.isolate);
+    this.#stopTimerIfIdle();
   }
 
   #ensureTimer(): void {
@@ -78,24 +99,56 @@ class CpuWatchdog {
     }
   }
 
-  #read(w: Watch): void {
-    if (!w.isolate.isDisposed) w.lastNs = w.isolate.cpuTime;
+  /**
+   * Reads the isolate's CPU once and shares what it used since the last reading equally among
+   * the watches in flight on it. One isolate serves concurrent requests, and the host cannot
+   * tell whose promise continuation ran, so charging each of them the isolate's whole CPU (as
+   * a per-watch reading would) bills N concurrent hello-worlds N times over.
+   */
+  #settle(isolate: ivm.Isolate): { deltaNs: bigint; busy: boolean } {
+    const nowCpu = isolate.isDisposed ? undefined : isolate.cpuTime;
+    const nowWall = process.hrtime.bigint();
+    const last = this.#readings.get(isolate);
+    if (nowCpu === undefined) return { deltaNs: 0n, busy: false };
+    if (last === undefined) {
+      this.#readings.set(isolate, { cpuNs: nowCpu, wallNs: nowWall, streakNs: 0n });
+      return { deltaNs: 0n, busy: false };
+    }
+    const deltaNs = nowCpu - last.cpuNs;
+    // Busy: on the CPU for at least 80% of the wall time since the last reading.
+    const busy = deltaNs > 0n && deltaNs * 10n >= (nowWall - last.wallNs) * 8n;
+    last.streakNs = busy ? last.streakNs + deltaNs : 0n;
+    last.cpuNs = nowCpu;
+    last.wallNs = nowWall;
+    const watches = [...this.#watches].filter((w) => w.isolate === isolate);
+    if (watches.length > 0) {
+      const share = deltaNs / BigInt(watches.length);
+      for (const w of watches) w.usedNs += share;
+    }
+    return { deltaNs, busy };
   }
 
   #sample(): void {
-    for (const w of this.#watches) {
-      const previousNs = w.lastNs;
-      this.#read(w);
-      w.overSamples = w.lastNs - w.startNs > w.budgetNs ? w.overSamples + 1 : 0;
-      if (w.overSamples >= OVER_SAMPLES_TO_KILL) {
-        this.#watches.delete(w);
-        w.onIdle?.();
-        w.onExceeded();
-      } else if (w.onIdle !== undefined) {
-        w.quietSamples = w.lastNs === previousNs ? w.quietSamples + 1 : 0;
-        if (w.quietSamples >= QUIET_SAMPLES_TO_IDLE || w.isolate.isDisposed) {
-          this.#watches.delete(w);
-          w.onIdle();
+    const isolates = new Set([...this.#watches].map((w) => w.isolate));
+    for (const isolate of isolates) {
+      const { deltaNs } = this.#settle(isolate);
+      const streakNs = this.#readings.get(isolate)?.streakNs ?? 0n;
+      for (const w of [...this.#watches].filter((x) => x.isolate === isolate)) {
+        // Over budget by its share, or the isolate has run without a break for longer than the
+        // budget: a synchronous loop or a microtask loop stalls every request on the isolate,
+        // whichever request started it.
+        const over = w.usedNs > w.budgetNs || streakNs > w.budgetNs;
+        w.overSamples = over ? w.overSamples + 1 : 0;
+        if (w.overSamples >= OVER_SAMPLES_TO_KILL) {
+          this.#remove(w);
+          w.onIdle?.();
+          w.onExceeded();
+        } else if (w.onIdle !== undefined) {
+          w.quietSamples = deltaNs === 0n ? w.quietSamples + 1 : 0;
+          if (w.quietSamples >= QUIET_SAMPLES_TO_IDLE || w.isolate.isDisposed) {
+            this.#remove(w);
+            w.onIdle();
+          }
         }
       }
     }

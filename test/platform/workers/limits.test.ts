@@ -52,6 +52,34 @@ describe("CPU limit", () => {
     await expectHealthyAfter(w);
   });
 
+  it("charges concurrent requests on one isolate their share, not each other's CPU", async () => {
+    // Each request burns a little CPU; 40 of them queue on one isolate. Charging every
+    // in-flight request the isolate's whole CPU would bill the last one for all 40 and kill it.
+    const busy = new Worker(
+      `export default { async fetch() { let x = 0; for (let i = 0; i < 300000; i++) x += Math.sqrt(i); return new Response(String(x > 0)); } };`,
+      { name: "busy-share", cpuMsMax: 30 },
+      { clock },
+    );
+    workers.push(busy);
+    await get(busy, "/warm");
+    const results = await Promise.all(Array.from({ length: 40 }, () => get(busy, "/")));
+    expect(results.map((r) => r.outcome)).toEqual(results.map(() => "ok"));
+    const total = results.reduce((sum, r) => sum + r.cpuMs, 0);
+    expect(Math.max(...results.map((r) => r.cpuMs))).toBeLessThan(30);
+    expect(total).toBeGreaterThan(0);
+  });
+
+  it("still stops a runaway while other requests are queued behind it on the same isolate", async () => {
+    const w = tenant("while (true) {}", { cpuMsMax: 50 });
+    await get(w, "/ok");
+    const [bad, ...others] = await Promise.all([get(w, "/bad"), ...Array.from({ length: 8 }, () => get(w, "/ok"))]);
+    expect(bad!.outcome).toBe("exceededCpu");
+    expect(await bad!.response.text()).toBe("error code: 1102");
+    // Requests stuck behind the loop lose their isolate with it, as on Cloudflare.
+    expect(others.every((r) => r.outcome === "ok" || r.response.status >= 500)).toBe(true);
+    await expectHealthyAfter(w);
+  });
+
   it("a CPU loop in an un-awaited continuation after the response is stopped in the background", async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
