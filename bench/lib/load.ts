@@ -7,6 +7,8 @@ export interface LoadResult {
   requestsPerSecond: number;
   latencyMsP50: number;
   latencyMsP99: number;
+  /** Responses by HTTP status (measured phase only), so a run of fast 4xx answers is visible. */
+  statuses: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -34,11 +36,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) throw new Error(`load tests target loopback only, not ${url.hostname}`);
   const connections = options.connections ?? 32;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const statuses: Record<string, number> = {};
+  let counting = false;
   const once = (): Promise<number> =>
     new Promise((resolve, reject) => {
       const started = performance.now();
       const req = request(url, { agent, headers: options.headers }, (res) => {
         res.resume();
+        if (counting) statuses[String(res.statusCode)] = (statuses[String(res.statusCode)] ?? 0) + 1;
         res.on("end", () => (res.statusCode && res.statusCode < 500 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
       });
       req.on("error", reject);
@@ -47,6 +52,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   for (let i = 0; i < (options.warmupRequests ?? 200); i++) await once().catch(() => undefined);
   const latencies: number[] = [];
   let errors = 0;
+  counting = true;
   const deadline = performance.now() + (options.durationMs ?? 3000);
   const started = performance.now();
   await Promise.all(
@@ -70,5 +76,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requestsPerSecond: latencies.length / seconds,
     latencyMsP50: percentile(latencies, 0.5),
     latencyMsP99: percentile(latencies, 0.99),
+    statuses,
   };
 }
