@@ -12,6 +12,7 @@
 // - a warm start (the sandbox is resident) pays only the request, for both kinds;
 // - `ratio(model)` is container cold start divided by isolate cold start.
 // Constraints: pure functions, no clocks. Hints: `npm run kata -- hint q3/1`.
+// Grade: `npm run kata -- check q3/1`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
 /** Milliseconds spent in each start-up phase (all ≥ 0). */

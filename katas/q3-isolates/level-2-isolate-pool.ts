@@ -16,7 +16,7 @@
 //   `new EdgeError("POOL_EXHAUSTED", 503, …)` and change nothing (no eviction, no insert).
 // - `release(scriptId)` ends one request; releasing a script with nothing in flight throws
 //   `new EdgeError("NOT_IN_FLIGHT", 500, …)`.
-// Hints: `npm run kata -- hint q3/2`.
+// Hints: `npm run kata -- hint q3/2`. Grade: `npm run kata -- check q3/2`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
 export interface IsolatePoolOptions {

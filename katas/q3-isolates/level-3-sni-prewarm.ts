@@ -16,7 +16,7 @@
 //   serving. If the pool refuses, reject with the pool's error.
 // The visible cold start then becomes max(0, coldStartMs − handshake).
 // Constraints: time comes from `sim` only (`sim.now()`, `sim.sleep(ms)`).
-// Hints: `npm run kata -- hint q3/3`.
+// Hints: `npm run kata -- hint q3/3`. Grade: `npm run kata -- check q3/3`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 import type { Simulation } from "../../src/sim/index.js";
 

@@ -15,7 +15,7 @@
 // affect another tenant.
 // Constraints: never hand a host object or function into the isolate; copy strings only.
 // Processes that load isolated-vm need `node --no-node-snapshot` (vitest sets it).
-// Hints: `npm run kata -- hint q3/4`.
+// Hints: `npm run kata -- hint q3/4`. Grade: `npm run kata -- check q3/4`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
 export interface TenantOptions {

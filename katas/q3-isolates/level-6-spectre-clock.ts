@@ -14,7 +14,7 @@
 //   however long the code between them ran; time never decreases, even when the host's real
 //   clock steps backwards (NTP); and at each I/O it catches up with real time.
 // Constraints: read no clock of your own; the host tells you the time at each I/O.
-// Hints: `npm run kata -- hint q3/6`.
+// Hints: `npm run kata -- hint q3/6`. Grade: `npm run kata -- check q3/6`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
 export class SpectreClock {

@@ -13,7 +13,7 @@
 // - adding a machine to n machines moves about 1/(n+1) of the scripts, all of them to the new
 //   machine (modulo hashing, `hash % n`, moves about n/(n+1) of them).
 // Constraints: deterministic; use `hashString` from src/sim (no Math.random).
-// Hints: `npm run kata -- hint q3/7`.
+// Hints: `npm run kata -- hint q3/7`. Grade: `npm run kata -- check q3/7`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
 export interface ShardRingOptions {

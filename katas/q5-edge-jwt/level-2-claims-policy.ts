@@ -15,6 +15,7 @@
 //   - `iss` === policy.issuer; `aud` === policy.audience, or an array with an element === it.
 // You may use the platform's level-1 pieces: `parseCompactJws`, `verifyJwsSignature`,
 // `webCryptoParams` from src/auth. Hints: `npm run kata -- hint q5/2`.
+// Grade: `npm run kata -- check q5/2`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
 /** Key material as an edge stores it: the HMAC secret, or the DER SubjectPublicKeyInfo. */

@@ -12,6 +12,7 @@
 //   - when a refresh fails, serve the last good set until it is `ttlMs + maxStaleMs` old, then
 //     return null (fail closed); a failure is retried after the cooldown, not remembered.
 // Read time only from `clock.nowMs()`. Hints: `npm run kata -- hint q5/3`.
+// Grade: `npm run kata -- check q5/3`.
 import type { webcrypto } from "node:crypto";
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 

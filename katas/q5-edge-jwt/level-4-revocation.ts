@@ -8,13 +8,15 @@
 // Implement two deny lists with `revoke(token)` and `isRevoked(token)`:
 //   - `KvDenyList(kv, clock)`: `kv` is the namespace as seen from THIS PoP. Revoked at one PoP,
 //     a token must read as revoked there at once and at every PoP within propagation (60 s)
-//     + the KV cacheTtl you read with (≥ 30 s, Cloudflare's minimum), until the token's `exp`.
+//     + 60 s, until the token's `exp`: read with a cacheTtl between 30 s (Cloudflare's minimum)
+//     and 60 s (KV's default), since a PoP may serve "not revoked" from its cache that long.
 //     KV needs expirationTtl ≥ 60 s.
 //   - `DoDenyList(storage, clock)`: every PoP's instance talks to the same object storage;
 //     a revocation is visible everywhere as soon as `revoke` resolves.
 // Key the list on the token's `jti`, or a hash of its DECODED signature — never the raw
 // string: jose accepts other spellings of the same signature (pad bits are ignored).
 // An unparseable token counts as revoked. Hints: `npm run kata -- hint q5/4`.
+// Grade: `npm run kata -- check q5/4`.
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 

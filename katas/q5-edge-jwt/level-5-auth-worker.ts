@@ -17,6 +17,7 @@
 //     `X-Auth-Scope: <scope>` — and never let the client's own copies of those through.
 // Read time from `env.CLOCK.nowMs()` when present (tests inject it), else Date.now().
 // You may import your own levels 2–4. Hints: `npm run kata -- hint q5/5`.
+// Grade: `npm run kata -- check q5/5`.
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 

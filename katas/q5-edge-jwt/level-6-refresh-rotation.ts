@@ -13,7 +13,7 @@
 //   - revokeFamily(familyId) (logout) kills every token of the family.
 // Storage calls are async and other calls may run while one awaits: two concurrent rotations
 // of one token must give one success and one REUSED. Make tokens with `newToken()`.
-// Hints: `npm run kata -- hint q5/6`.
+// Hints: `npm run kata -- hint q5/6`. Grade: `npm run kata -- check q5/6`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
 export interface RefreshStorage {
