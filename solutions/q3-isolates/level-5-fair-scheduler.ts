@@ -11,9 +11,9 @@
 // - `cpuMsOf(tenant)` is the CPU the tenant's slices have used so far.
 // Fairness is across tenants, not jobs: a tenant with 1,000 queued jobs gets the same share of
 // turns as a tenant with one. The suite checks that a quiet tenant (one job of at most a
-// quantum at a time) waits at most `tenants × quantumMs` before its job completes, whatever
-// the others submit: the bound of round robin over tenants (deficit round robin with equal
-// quanta, Shreedhar & Varghese 1995).
+// quantum at a time) sees each job complete within `tenants × quantumMs + costMs` of its
+// arrival, whatever the others submit: the bound of round robin over tenants (deficit round
+// robin with equal quanta, Shreedhar & Varghese 1995).
 import { assert } from "../../src/core/errors.js";
 
 export interface Job {
