@@ -8,6 +8,7 @@ import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, 
 import { PopSelector } from "./pop-selector.js";
 import { StageTimer } from "./stage-timer.js";
 import type { WorkerHost } from "./worker-host.js";
+import type { WorkerResult } from "../workers/index.js";
 
 export interface EdgeOptions {
   /** Wall clock in the server, virtual clock in simulations. */
@@ -27,6 +28,8 @@ export interface EdgeOptions {
   tieredCache?: boolean;
   /** PoP nearest the origin, for the modelled backbone leg. @defaultValue "IAD" */
   originPop?: string;
+  /** Sees every worker run (outcome, logs): the server prints exceptions and limit kills. */
+  onWorkerResult?: (pop: string, result: WorkerResult) => void;
 }
 
 export interface EdgeRequestContext {
@@ -116,6 +119,7 @@ export class Edge {
     if (this.#worker) {
       const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop));
       timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
+      this.#options.onWorkerResult?.(pop, result);
       return finish(result.response, result.response.headers.get("cf-cache-status") ?? "DYNAMIC");
     }
     const { response, status } = await timer.time("cache", () => this.#throughCache(forwarded, { pop, clientIp: ctx.clientIp }));
@@ -165,7 +169,9 @@ export class Edge {
     this.#worker?.prewarm(pop);
     const zeroRtt = request.headers.get("early-data") === "1" && (request.method === "GET" || request.method === "HEAD");
     const timeline = timeToFirstByte("tcp", rttMs, zeroRtt);
-    timer.model("tls", timeline.ms, `${zeroRtt ? "0-RTT resumption" : "TLS 1.3 full handshake"} for ${host}`);
+    // What the client waits before its request reaches the PoP: TCP, then the TLS 1.3
+    // handshake (1 RTT), or neither for 0-RTT early data on a resumed session.
+    timer.model("handshake", timeline.ms, `${timeline.rtts} RTT to first byte: TCP + ${zeroRtt ? "TLS 1.3 0-RTT resumption" : "TLS 1.3 full handshake"} (${host})`);
   }
 
   #backboneMs(pop: string): number {

@@ -24,6 +24,11 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
+const VALUE_FLAGS = new Set(["impl", "seed"]);
+const KNOWN_FLAGS = new Set([...VALUE_FLAGS, "all", "force"]);
+
+class UsageError extends Error {}
+
 function parseArgs(argv: string[]): Args {
   const [command = "list", ...rest] = argv;
   const positional: string[] = [];
@@ -34,11 +39,15 @@ function parseArgs(argv: string[]): Args {
       positional.push(arg);
       continue;
     }
-    const next = rest[i + 1];
-    if (["--impl", "--seed"].includes(arg) && next !== undefined) {
-      flags.set(arg.slice(2), next);
-      i++;
-    } else flags.set(arg.slice(2), true);
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!KNOWN_FLAGS.has(name)) throw new UsageError(`unknown option --${name}; known: ${[...KNOWN_FLAGS].map((f) => `--${f}`).join(", ")}`);
+    if (VALUE_FLAGS.has(name)) {
+      const value = eq < 0 ? rest[++i] : arg.slice(eq + 1);
+      if (value === undefined || value === "") throw new UsageError(`--${name} needs a value`);
+      if (name === "seed" && !/^-?\d+$/.test(value)) throw new UsageError(`--seed must be an integer, got "${value}"`);
+      flags.set(name, value);
+    } else flags.set(name, true);
   }
   return { command, positional, flags };
 }
@@ -195,6 +204,11 @@ function watchLoop(): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `npm run kata -- list | head` closes the pipe early: stop quietly instead of crashing.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   const args = parseArgs(argv);
   switch (args.command) {
     case "list":

@@ -58,8 +58,8 @@ export async function check<Ts extends [unknown, ...unknown[]]>(
   const replay =
     ctx.mode === "mutant"
       ? `(mutant check, fixed seed ${details.seed})`
-      : `Replay: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath ?? ""} npm test   ` +
-        `(or: npm run kata -- check ${ctx.ref ?? "<kata/level>"} --seed ${details.seed})`;
+      : `Replay: npm run kata -- check ${ctx.ref ?? "<kata/level>"} --seed ${details.seed}   ` +
+        `(in the test runner: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath ?? ""} npm test)`;
   throw new PropertyFailure(`${ctx.target}\n${report}${why}\n${replay}`, details.seed, details.counterexample, details.errorInstance);
 }
 // ANCHOR_END: check

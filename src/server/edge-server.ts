@@ -64,7 +64,18 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const demo = demoOrigin({ clock, bookDir });
   const origin: OriginHandler = (request, ctx) =>
     new URL(request.url).pathname.startsWith("/book") || !proxy ? demo(request, ctx) : proxy(request, ctx);
-  const edge = new Edge({ clock, seed, origin, waf: {} });
+  const edge = new Edge({
+    clock,
+    seed,
+    origin,
+    waf: {},
+    onWorkerResult: (pop, result) => {
+      // A learner's worker that throws or hits a limit must say why, not only "1101".
+      if (result.outcome === "ok") return;
+      console.error(`worker at ${pop}: ${result.outcome}`);
+      for (const line of result.logs) console.error(`  [${line.level}] ${line.message}`);
+    },
+  });
 
   let objectHost: Worker | undefined;
   if (site.script !== undefined) {

@@ -18,8 +18,8 @@ try {
   const args = parseServerArgs(process.argv.slice(2));
   const running = await startEdgeServer(args);
   console.log(`edge-kata: ${POPS.length} PoPs, listening on ${running.url}`);
-  console.log(`  demo: ${running.url}/   book: ${running.url}/book/   status: ${running.url}/__edge/status`);
-  if (args.originUrl) console.log(`  proxying to ${args.originUrl}`);
+  const site = args.originUrl ? `proxy to ${args.originUrl}` : args.configPath ? `site from ${args.configPath}` : "demo site";
+  console.log(`  ${site}: ${running.url}/   book: ${running.url}/book/   status: ${running.url}/__edge/status`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void running.close().then(() => process.exit(0)));
   }

@@ -20,7 +20,8 @@ export function statusRoutes(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; o
       if (request.method !== "POST") return new Response("use POST\n", { status: 405, headers: { allow: "POST" } });
       const target = url.searchParams.get("url");
       const tag = url.searchParams.get("tag");
-      if (target) return Response.json({ purged: ctx.edge.cache.purgeUrl(target) });
+      // A path purges this host's URL, as Cloudflare's purge takes the full URL.
+      if (target) return Response.json({ purged: ctx.edge.cache.purgeUrl(new URL(target, url.origin).href) });
       if (tag) return Response.json({ purged: ctx.edge.cache.purgeTag(tag) });
       return new Response("give ?url= or ?tag=\n", { status: 400 });
     }
@@ -35,7 +36,7 @@ function statusPage(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl:
     .slice(0, 25)
     .map((b) => {
       const pop = POPS.find((p) => p.code === b.code);
-      return `<tr><td>${esc(b.code)}</td><td>${esc(pop?.city ?? "")}</td><td>${esc(pop?.country ?? "")}</td><td>${b.weight}</td></tr>`;
+      return `<tr><td>${esc(b.code)}</td><td>${esc(pop?.city ?? "")}</td><td>${esc(pop?.country ?? "")}</td><td>${b.weight.toFixed(1)}</td></tr>`;
     })
     .join("");
   const w = ctx.site.wrangler;
@@ -44,7 +45,7 @@ function statusPage(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl:
 <h1>edge-kata status</h1>
 <p>${POPS.length} PoPs announce the anycast prefix. Origin: ${ctx.originUrl ? `proxy to <code>${esc(ctx.originUrl)}</code>` : "the in-process demo site"}.
 Worker: ${ctx.site.script ? `<code>${esc(w.name)}</code> with KV ${w.kvNamespaces.map((k) => esc(k.binding)).join(", ") || "none"} and Durable Objects ${w.durableObjects.map((d) => esc(d.name)).join(", ") || "none"}` : "none"}.
-Requests the origin has seen through the cache: ${ctx.edge.cache.originRequests}. KV writes in flight: ${ctx.kv.inFlight}.</p>
+Requests the origin has seen through the cache: ${ctx.edge.cache.originRequests}. KV deliveries still propagating to PoPs (one per PoP per write): ${ctx.kv.inFlight}.</p>
 <h2>Busiest catchments (BGP, by client traffic weight)</h2>
 <table><tr><th>PoP</th><th>City</th><th>Country</th><th>Weight</th></tr>${rows}</table>`;
 }

@@ -76,7 +76,7 @@ describe("npm start", () => {
     expect(first.status).toBe(200);
     expect(first.headers.get("cf-ray")).toMatch(/^[0-9a-f]{16}-FRA$/);
     expect(first.headers.get("cf-cache-status")).toBe("MISS");
-    expect(first.headers.get("server-timing")).toMatch(/ddos;dur=.*tls;dur=.*waf;dur=.*worker;dur=/);
+    expect(first.headers.get("server-timing")).toMatch(/ddos;dur=.*handshake;dur=.*waf;dur=.*worker;dur=/);
     const body = await first.json();
     const second = await fetch(`${base}/cached?pop=FRA`);
     expect(second.headers.get("cf-cache-status")).toBe("HIT");
