@@ -34,6 +34,10 @@ export interface MitigationRule {
   droppedPackets: number;
 }
 
+// Bounds the per-detector memo of /24 source signatures (about 40 bytes each).
+const SOURCE_MEMO_ENTRIES_MAX = 4096;
+type TcpFlagName = (typeof TCP_FLAG_NAMES)[number];
+
 /** Power-of-two size buckets: [2^k, 2^(k+1)); attack tools send fixed or narrow sizes. */
 export function sizeBucket(sizeBytes: number): { low: number; high: number } {
   if (sizeBytes < 1) return { low: 0, high: 1 };
@@ -77,6 +81,11 @@ export class DdosDetector {
   readonly #top = new SpaceSaving(32);
   readonly #rules = new Map<string, MitigationRule>();
   #windowStartMs = -Infinity;
+  // Signature strings are rebuilt for every packet otherwise; traffic repeats a few shapes and
+  // a bounded set of /24s, so the last shape and a small map of sources are remembered.
+  #shapeKey = "";
+  #shape = "";
+  readonly #sources = new Map<number, string>();
 
   constructor(options: DetectorOptions) {
     this.#clock = options.clock;
@@ -91,7 +100,7 @@ export class DdosDetector {
   observe(packet: Packet): "drop" | "pass" {
     const now = this.#clock.nowMs();
     this.#roll(now);
-    for (const signature of [shapeSignature(packet), sourceSignature(packet)]) {
+    for (const signature of [this.#shapeOf(packet), this.#sourceOf(packet)]) {
       this.#sketch.add(signature);
       this.#top.add(signature);
       if (this.#sketch.estimate(signature) < this.#threshold) continue;
@@ -117,6 +126,28 @@ export class DdosDetector {
   /** The heaviest signatures of the current window, for dashboards and tests. */
   topSignatures(k: number): HeavyHitter[] {
     return this.#top.top(k);
+  }
+
+  #shapeOf(p: Packet): string {
+    let flags = 0;
+    if (p.protocol === "tcp") for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (p.flags[TCP_FLAG_NAMES[i] as TcpFlagName]) flags |= 1 << i;
+    const key = `${p.dstIp}|${p.protocol}|${p.dstPort}|${flags}|${sizeBucket(p.sizeBytes).low}`;
+    if (key !== this.#shapeKey) {
+      this.#shapeKey = key;
+      this.#shape = shapeSignature(p);
+    }
+    return this.#shape;
+  }
+
+  #sourceOf(p: Packet): string {
+    const net = (p.srcIp & 0xffffff00) >>> 0;
+    let signature = this.#sources.get(net);
+    if (signature === undefined) {
+      if (this.#sources.size >= SOURCE_MEMO_ENTRIES_MAX) this.#sources.clear();
+      signature = sourceSignature(p);
+      this.#sources.set(net, signature);
+    }
+    return signature;
   }
 
   #makeRule(packet: Packet, signature: string, now: number): MitigationRule {

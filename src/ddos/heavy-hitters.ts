@@ -3,6 +3,8 @@ import { hashString, type Rng } from "../sim/rng.js";
 
 // Bounds memory for a per-PoP sketch: 16 Mi counters of 8 bytes is 128 MiB.
 export const COUNT_MIN_CELLS_MAX = 1 << 24;
+// Bounds the memo of hashed keys per sketch: 1024 keys of a few dozen bytes each.
+const CELL_MEMO_KEYS_MAX = 1024;
 
 export interface CountMinOptions {
   /** Additive error as a fraction of the stream total N. */
@@ -22,7 +24,15 @@ export class CountMinSketch {
   readonly width: number;
   readonly depth: number;
   readonly #seeds: number[];
-  readonly #rows: Float64Array[];
+  // Allocated on the first `add`: a per-PoP detector that never sees a packet costs no counters.
+  #rows: Float64Array[] | undefined;
+  // Cells that went from zero to non-zero since the last reset (row * width + column), so that
+  // resetting a sparse window (a few hundred packets at one PoP) zeroes only those cells.
+  #touched: Int32Array | undefined;
+  #touchedCount = 0;
+  // Each key's cells, so that a key seen again (a detector sees the same few signatures all
+  // the time) is not hashed `depth` times per `add` and again per `estimate`.
+  readonly #cellsByKey = new Map<string, Int32Array>();
   #total = 0;
 
   constructor(options: CountMinOptions) {
@@ -35,7 +45,6 @@ export class CountMinSketch {
       throw new EdgeError("DDOS_SKETCH_PARAMS", 400, `${this.width * this.depth} counters exceed ${COUNT_MIN_CELLS_MAX}`);
     const rng = options.rng.fork("count-min");
     this.#seeds = Array.from({ length: this.depth }, () => rng.nextU32());
-    this.#rows = this.#seeds.map(() => new Float64Array(this.width));
   }
 
   get total(): number {
@@ -46,23 +55,59 @@ export class CountMinSketch {
   add(key: string, count = 1): void {
     assert(count >= 0, `count-min takes non-negative counts, got ${count}`);
     this.#total += count;
-    for (let r = 0; r < this.depth; r++) (this.#rows[r] as Float64Array)[this.#cell(r, key)] += count;
+    const rows = (this.#rows ??= this.#seeds.map(() => new Float64Array(this.width)));
+    const cells = this.#cellsOf(key);
+    for (let r = 0; r < this.depth; r++) {
+      const row = rows[r] as Float64Array;
+      const cell = cells[r] as number;
+      if (row[cell] === 0) this.#touch(r * this.width + cell);
+      row[cell] += count;
+    }
   }
 
   estimate(key: string): number {
+    const rows = this.#rows;
+    if (rows === undefined) return 0;
+    const cells = this.#cellsOf(key);
     let min = Infinity;
-    for (let r = 0; r < this.depth; r++) min = Math.min(min, (this.#rows[r] as Float64Array)[this.#cell(r, key)] as number);
+    for (let r = 0; r < this.depth; r++) min = Math.min(min, (rows[r] as Float64Array)[cells[r] as number] as number);
     return min;
   }
   // ANCHOR_END: count-min
 
   reset(): void {
-    for (const row of this.#rows) row.fill(0);
+    const rows = this.#rows;
+    const touched = this.#touched;
+    if (rows !== undefined) {
+      if (touched !== undefined && this.#touchedCount <= touched.length) {
+        for (let i = 0; i < this.#touchedCount; i++) {
+          const flat = touched[i] as number;
+          (rows[Math.floor(flat / this.width)] as Float64Array)[flat % this.width] = 0;
+        }
+      } else {
+        for (const row of rows) row.fill(0);
+      }
+    }
+    this.#touchedCount = 0;
     this.#total = 0;
   }
 
-  #cell(row: number, key: string): number {
-    return hashString(key, this.#seeds[row]) % this.width;
+  /** Remembers a cell leaving zero; past 1/8 of the table, filling every row is cheaper. */
+  #touch(flat: number): void {
+    const touched = (this.#touched ??= new Int32Array(Math.max(16, (this.width * this.depth) >>> 3)));
+    if (this.#touchedCount < touched.length) touched[this.#touchedCount] = flat;
+    this.#touchedCount++;
+  }
+
+  #cellsOf(key: string): Int32Array {
+    let cells = this.#cellsByKey.get(key);
+    if (cells === undefined) {
+      cells = new Int32Array(this.depth);
+      for (let r = 0; r < this.depth; r++) cells[r] = hashString(key, this.#seeds[r]) % this.width;
+      if (this.#cellsByKey.size >= CELL_MEMO_KEYS_MAX) this.#cellsByKey.clear();
+      this.#cellsByKey.set(key, cells);
+    }
+    return cells;
   }
 }
 

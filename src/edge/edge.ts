@@ -1,4 +1,4 @@
-import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheResponse } from "../cache/index.js";
+import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { TlsServer, timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
@@ -46,6 +46,12 @@ export interface EdgeResult {
 }
 
 const FORWARDED_INTERNAL = [REQUEST_ID_HEADER, STREAM_ID_HEADER];
+// The anycast address every simulated packet is sent to (TEST-NET-2, RFC 5737).
+const EDGE_ADDRESS = parseIpv4("198.51.100.1");
+const CLIENT_IP_HEADER = "cf-connecting-ip";
+const PLAIN_ADDRESS = /^[0-9a-fA-F.:]+$/;
+// Bounds the memo of scheme-and-authority prefixes to host names.
+const HOST_MEMO_ENTRIES_MAX = 1024;
 // Edge-only directives the cache strips from what it serves (RFC 9213 targeted fields).
 const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
 
@@ -67,6 +73,7 @@ export class Edge {
   readonly #rng: Rng;
   #worker: WorkerHost | undefined;
   #rays = 0;
+  readonly #hosts = new Map<string, string>();
 
   constructor(options: EdgeOptions) {
     this.#options = options;
@@ -93,7 +100,7 @@ export class Edge {
 
   /** Where a worker running at `pop` sends `fetch()`: through this PoP's cache to the origin. */
   originFor(pop: string): (request: Request) => Promise<Response> {
-    return (request) => this.#throughCache(request, { pop, clientIp: request.headers.get("cf-connecting-ip") ?? "0.0.0.0" }).then((r) => r.response);
+    return (request) => this.#throughCache(request, cacheRequestFromRequest(request), { pop, clientIp: request.headers.get("cf-connecting-ip") ?? "0.0.0.0" }).then((r) => r.response);
   }
 
   async handle(request: Request, ctx: EdgeRequestContext): Promise<EdgeResult> {
@@ -101,28 +108,32 @@ export class Edge {
     const choice = this.selector.choose(ctx.clientIp, ctx.pop);
     const pop = choice.pop.code;
     const ray = `${(hashString(`${this.#options.seed}:${++this.#rays}`) >>> 0).toString(16).padStart(8, "0")}${(this.#rays & 0xffffffff).toString(16).padStart(8, "0")}-${pop}`;
-    const finish = (response: Response, cacheStatus?: string): EdgeResult => ({ response: decorate(response, ray, timer, cacheStatus), pop, drop: false });
+    // Responses this method built itself are decorated in place; a Worker's may be immutable.
+    const finish = (response: Response, cacheStatus?: string): EdgeResult => ({ response: decorate(response, ray, timer, cacheStatus, true), pop, drop: false });
 
-    if (await timer.time("ddos", () => this.#dropped(request, ctx.clientIp, pop))) {
+    if (timer.timeSync("ddos", () => this.#dropped(request, ctx.clientIp, pop))) {
       return { response: edgeErrorResponse(503, "ddos", "dropped by an L3/L4 rule"), pop, drop: true };
     }
     const rttMs = 2 * this.#latency.propagationMs(choice.client, choice.pop);
     timer.model("client-rtt", rttMs, `client ${choice.client.city} to ${pop} (${choice.by})`);
     this.#handshake(request, pop, rttMs, timer);
 
-    const verdict = await timer.time("waf", () => this.#waf?.inspect(wafRequestFromRequest(request, ctx.clientIp)));
+    const verdict = timer.timeSync("waf", () => this.#waf?.inspect(wafRequestFromRequest(request, ctx.clientIp)));
     if (verdict && verdict.action !== "allow") {
       const headers = { "cf-mitigated": verdict.action, "cf-waf-rule": verdict.ruleId ?? "managed" };
       return finish(edgeErrorResponse(403, WAF_BLOCK_CODE, `Access denied (${verdict.action}, rule ${verdict.ruleId ?? "?"})`, headers));
     }
-    const forwarded = withClientIp(request, ctx.clientIp);
     if (this.#worker) {
+      const forwarded = withClientIp(request, ctx.clientIp);
       const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop));
       timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
       this.#options.onWorkerResult?.(pop, result);
-      return finish(result.response, result.response.headers.get("cf-cache-status") ?? "DYNAMIC");
+      return { response: decorate(result.response, ray, timer, result.response.headers.get("cf-cache-status") ?? "DYNAMIC", false), pop, drop: false };
     }
-    const { response, status } = await timer.time("cache", () => this.#throughCache(forwarded, { pop, clientIp: ctx.clientIp }));
+    // The cache sees the request as forwarded (client address added, internal headers removed)
+    // without building that intermediate Request: the bridge only needs the original's body.
+    const creq = cacheRequestWithClientIp(request, ctx.clientIp);
+    const { response, status } = await timer.time("cache", () => this.#throughCache(request, creq, { pop, clientIp: ctx.clientIp }));
     if (status === "MISS" || status === "EXPIRED" || status === "DYNAMIC" || status === "BYPASS" || status === "REVALIDATED") {
       const route = this.#backboneMs(pop);
       timer.model("origin-route", route, `${pop} to origin near ${this.#options.originPop ?? "IAD"}`);
@@ -131,10 +142,9 @@ export class Edge {
   }
 
   /** Lower tier -> upper tier -> origin, with streamed bodies for what is not stored. */
-  async #throughCache(request: Request, ctx: OriginContext): Promise<{ response: Response; status: string }> {
+  async #throughCache(request: Request, creq: CacheRequest, ctx: OriginContext): Promise<{ response: Response; status: string }> {
     const id = this.#bridge.register(request, ctx);
     try {
-      const creq = cacheRequestFromRequest(request);
       const answer: CacheResponse = await this.cache.handle(ctx.pop, { ...creq, headers: { ...creq.headers, [REQUEST_ID_HEADER]: id } });
       const status = answer.headers["cf-cache-status"] ?? "DYNAMIC";
       const live = this.#bridge.claimStream(answer.headers[STREAM_ID_HEADER]);
@@ -147,7 +157,7 @@ export class Edge {
 
   #dropped(request: Request, clientIp: string, pop: string): boolean {
     const src = safeIpv4(clientIp);
-    const packet = makePacket({ srcIp: src, dstIp: parseIpv4("198.51.100.1"), protocol: "tcp", srcPort: 40000 + (src & 0x3fff), dstPort: 443, flags: { syn: false, ack: true, fin: false, rst: false, psh: true }, sizeBytes: 64 + request.url.length });
+    const packet = makePacket({ srcIp: src, dstIp: EDGE_ADDRESS, protocol: "tcp", srcPort: 40000 + (src & 0x3fff), dstPort: 443, flags: { syn: false, ack: true, fin: false, rst: false, psh: true }, sizeBytes: 64 + request.url.length });
     if (this.#ddosRules.some((matches) => matches(packet))) return true;
     let detector = this.#detectors.get(pop);
     if (!detector) {
@@ -164,7 +174,7 @@ export class Edge {
       server = new TlsServer({ clock: this.#options.clock });
       this.#tls.set(pop, server);
     }
-    const host = new URL(request.url).hostname;
+    const host = this.#hostOf(request.url);
     // The SNI is known at ClientHello: start the worker's isolate while the handshake runs.
     this.#worker?.prewarm(pop);
     const zeroRtt = request.headers.get("early-data") === "1" && (request.method === "GET" || request.method === "HEAD");
@@ -172,6 +182,21 @@ export class Edge {
     // What the client waits before its request reaches the PoP: TCP, then the TLS 1.3
     // handshake (1 RTT), or neither for 0-RTT early data on a resumed session.
     timer.model("handshake", timeline.ms, `${timeline.rtts} RTT to first byte: TCP + ${zeroRtt ? "TLS 1.3 0-RTT resumption" : "TLS 1.3 full handshake"} (${host})`);
+  }
+
+  /** `new URL(url).hostname`, parsed once per scheme and authority (the only parts it depends on). */
+  #hostOf(url: string): string {
+    const scheme = url.startsWith("https://") ? 8 : url.startsWith("http://") ? 7 : -1;
+    const end = scheme < 0 ? -1 : url.indexOf("/", scheme);
+    if (end < 0) return new URL(url).hostname;
+    const origin = url.slice(0, end);
+    let host = this.#hosts.get(origin);
+    if (host === undefined) {
+      host = new URL(url).hostname;
+      if (this.#hosts.size >= HOST_MEMO_ENTRIES_MAX) this.#hosts.clear();
+      this.#hosts.set(origin, host);
+    }
+    return host;
   }
 
   #backboneMs(pop: string): number {
@@ -182,6 +207,8 @@ export class Edge {
 }
 
 function safeIpv4(ip: string): number {
+  const fast = plainIpv4(ip);
+  if (fast >= 0) return fast;
   try {
     return parseIpv4(ip.replace(/^::ffff:/, ""));
   } catch {
@@ -190,9 +217,56 @@ function safeIpv4(ip: string): number {
   }
 }
 
+/**
+ * A plain dotted quad ("10.1.2.3") parsed without allocating, accepting exactly what
+ * `parseIpv4` accepts (no leading zeros, octets 0-255); -1 sends anything else down the slow path.
+ */
+function plainIpv4(ip: string): number {
+  let acc = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      acc = acc * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 3 || (digits === 1 && octet === 0)) return -1;
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return -1;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return acc * 256 + octet;
+}
+
+/** `cacheRequestFromRequest(withClientIp(request, clientIp))`, with the same header order. */
+function cacheRequestWithClientIp(request: Request, clientIp: string): CacheRequest {
+  // Anything but a plain address takes the general path, so `Headers` validates it as before.
+  if (!PLAIN_ADDRESS.test(clientIp)) return cacheRequestFromRequest(withClientIp(request, clientIp));
+  const headers: Record<string, string> = {};
+  let placed = false;
+  // Headers iterate sorted by name, so the client address goes where a copy would have put it.
+  request.headers.forEach((value, name) => {
+    if (!placed && name >= CLIENT_IP_HEADER) {
+      headers[CLIENT_IP_HEADER] = clientIp;
+      placed = true;
+    }
+    if (name === CLIENT_IP_HEADER || name === REQUEST_ID_HEADER || name === STREAM_ID_HEADER) return;
+    headers[name] = value;
+  });
+  if (!placed) headers[CLIENT_IP_HEADER] = clientIp;
+  return { method: request.method, url: request.url, headers };
+}
+
 function withClientIp(request: Request, clientIp: string): Request {
   const headers = new Headers(request.headers);
-  headers.set("cf-connecting-ip", clientIp);
+  headers.set(CLIENT_IP_HEADER, clientIp);
   for (const name of FORWARDED_INTERNAL) headers.delete(name);
   const init: RequestInit & { duplex?: "half" } = { method: request.method, headers };
   if (request.body !== null) {
@@ -211,19 +285,23 @@ function withHeaders(response: Response, extra: Record<string, string>): Respons
 
 function toResponse(answer: CacheResponse): Response {
   const nullBody = answer.status === 204 || answer.status === 304 || answer.status < 200;
-  const headers = new Headers(answer.headers);
-  for (const name of FORWARDED_INTERNAL) headers.delete(name);
+  const headers = new Headers();
+  for (const name in answer.headers) if (name !== REQUEST_ID_HEADER && name !== STREAM_ID_HEADER) headers.append(name, answer.headers[name] as string);
   const body = nullBody ? null : typeof answer.body === "string" ? answer.body : answer.body;
   return new Response(body as BodyInit | null, { status: answer.status, headers });
 }
 
-function decorate(response: Response, ray: string, timer: StageTimer, cacheStatus: string | undefined): Response {
-  const headers = new Headers(response.headers);
+/**
+ * Adds the edge's own headers. `owned` says the pipeline built `response` itself (its headers
+ * are mutable and nobody else holds it), so they are set in place instead of on a copy.
+ */
+function decorate(response: Response, ray: string, timer: StageTimer, cacheStatus: string | undefined, owned: boolean): Response {
+  const headers = owned ? response.headers : new Headers(response.headers);
   headers.set("cf-ray", ray);
   if (cacheStatus !== undefined && !headers.has("cf-cache-status")) headers.set("cf-cache-status", cacheStatus);
   headers.set("server", "edge-kata");
   headers.set("server-timing", timer.header());
   for (const name of FORWARDED_INTERNAL) headers.delete(name);
+  if (owned) return response;
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
-

@@ -28,6 +28,16 @@ export class StageTimer {
     }
   }
 
+  /** `time` for a synchronous stage: no promise, and the same recorded duration. */
+  timeSync<T>(name: string, fn: () => T): T {
+    const started = this.#clock.nowMs();
+    try {
+      return fn();
+    } finally {
+      this.#stages.push({ name, durMs: this.#clock.nowMs() - started });
+    }
+  }
+
   model(name: string, durMs: number, desc: string): void {
     this.#stages.push({ name, durMs, desc });
   }
