@@ -66,7 +66,9 @@ export class HttpCache {
     if (entry) {
       const state = this.#freshness(entry);
       if (state.fresh) return this.#serve(request, entry, "HIT");
-      if (state.staleWhileRevalidateOk) {
+      // Only the tier facing clients answers stale while it refreshes: an upper tier asked by a
+      // lower tier refreshes first, or the lower tier would store the stale copy as new.
+      if (state.staleWhileRevalidateOk && this.#facesClients) {
         this.#revalidateInBackground(key, entry, request);
         return this.#serve(request, entry, "UPDATING");
       }
@@ -134,18 +136,22 @@ export class HttpCache {
     }
   }
 
-  async #fetchUpstream(request: CacheRequest): Promise<{ response: CacheResponse | null; requestTimeMs: number; responseTimeMs: number }> {
+  async #fetchUpstream(
+    request: CacheRequest,
+  ): Promise<{ response: CacheResponse | null; upstreamStatus: string | undefined; requestTimeMs: number; responseTimeMs: number }> {
     this.stats.upstreamRequests++;
     const requestTimeMs = this.#clock.nowMs();
     let response: CacheResponse | null;
+    let upstreamStatus: string | undefined;
     try {
       response = await this.#upstream(request);
-      const { ["cf-cache-status"]: _upstreamStatus, ...headers } = response.headers;
+      const { ["cf-cache-status"]: status, ...headers } = response.headers;
+      upstreamStatus = status;
       response = { ...response, headers };
     } catch {
       response = null;
     }
-    return { response, requestTimeMs, responseTimeMs: this.#clock.nowMs() };
+    return { response, upstreamStatus, requestTimeMs, responseTimeMs: this.#clock.nowMs() };
   }
 
   async #miss(request: CacheRequest, key: string): Promise<CacheResponse> {
@@ -160,11 +166,14 @@ export class HttpCache {
 
   async #revalidate(request: CacheRequest, key: string, entry: StoredEntry, mayServeStaleOnError: boolean): Promise<CacheResponse> {
     const conditional = { method: "GET", url: request.url, headers: { ...withoutConditionals(request).headers, ...validatorsFor(entry.response) } };
-    const { response, requestTimeMs, responseTimeMs } = await this.#fetchUpstream(conditional);
-    if (!response || ERROR_STATUSES.has(response.status)) {
+    const { response, upstreamStatus, requestTimeMs, responseTimeMs } = await this.#fetchUpstream(conditional);
+    // An upper tier that answers STALE could not reach the origin either: for this tier that
+    // is an error too, not a fresh validation (its copy must keep its age).
+    const upstreamFailed = !response || ERROR_STATUSES.has(response.status) || upstreamStatus === "STALE";
+    if (upstreamFailed) {
       if (mayServeStaleOnError) return this.#serve(request, entry, "STALE");
       // RFC 9111 §4.2.4: a stale response that may not be served stale becomes a 504.
-      return this.#respond(request, response ?? gatewayError(504), "EXPIRED");
+      return this.#respond(request, response && upstreamStatus !== "STALE" ? response : gatewayError(504), "EXPIRED");
     }
     if (response.status === 304) {
       entry.response = updateHeadersFrom304(entry.response, response);
@@ -209,7 +218,11 @@ export class HttpCache {
   #serve(request: CacheRequest, entry: StoredEntry, status: CacheStatus): CacheResponse {
     const age = String(Math.floor(this.#age(entry) / 1000));
     const base = { ...entry.response, headers: { ...entry.response.headers, age } };
-    return this.#respond(request, clientConditionMet(request, base) ? notModifiedFrom(base) : base, status);
+    if (!clientConditionMet(request, base)) return this.#respond(request, base, status);
+    // To a client, a 304 carries the RFC 9110 §15.4.5 fields; to a lower tier it carries every
+    // stored header, so the headers the origin updated with its own 304 (RFC 9111 §4.3.4)
+    // reach the lower tier's copy and its clients.
+    return this.#respond(request, this.#facesClients ? notModifiedFrom(base) : { status: 304, headers: base.headers, body: "" }, status);
   }
 
   #respond(request: CacheRequest, response: CacheResponse, status: CacheStatus): CacheResponse {

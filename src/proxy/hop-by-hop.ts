@@ -15,6 +15,7 @@ export const HOP_BY_HOP_HEADERS: readonly string[] = [
   "proxy-authorization",
 ];
 
+// ANCHOR: strip
 /** Copies `headers` without the hop-by-hop fields of RFC 9110 §7.6.1. */
 export function withoutHopByHop(headers: Headers): Headers {
   const named = new Set(HOP_BY_HOP_HEADERS);
@@ -33,6 +34,7 @@ export function withoutHopByHop(headers: Headers): Headers {
   if (!named.has("set-cookie")) for (const cookie of headers.getSetCookie()) out.append("set-cookie", cookie);
   return out;
 }
+// ANCHOR_END: strip
 
 /** RFC 9110 §7.6.3: each intermediary appends `<protocol> <pseudonym>` to Via. */
 export function appendVia(headers: Headers, pseudonym: string): void {

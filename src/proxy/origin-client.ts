@@ -5,6 +5,10 @@ import { appendVia, withoutHopByHop } from "./hop-by-hop.js";
 import { parseOriginUrl } from "./loopback.js";
 import { originErrorResponse, originTimeout, originUnreachable } from "./origin-error.js";
 
+// edge-kata's choices for an app on the same machine, which answers in milliseconds when it is
+// healthy. Cloudflare reports the same two failures as its own codes 522 (connection timed
+// out) and 524 (no response in time); proxy mode uses the standard 502 / 504 so that any
+// HTTP client and the cache's stale-if-error (RFC 5861 §4) understand them.
 export const ORIGIN_TIMEOUT_MS_DEFAULT = 30_000; // total time to response headers
 export const ORIGIN_CONNECT_TIMEOUT_MS_DEFAULT = 5_000;
 export const VIA_PSEUDONYM_DEFAULT = "edge-kata";
@@ -63,7 +67,11 @@ interface Settings {
 }
 
 /** RFC 9110 §7.6: the request as the origin should see it. */
-export function originRequestHeaders(request: Request, ctx: ProxyContext, origin: URL, preserveHost: boolean, via: string): Headers {
+export function originRequestHeaders(
+  request: Request,
+  ctx: ProxyContext,
+  { origin, preserveHost, via }: { origin: URL; preserveHost: boolean; via: string },
+): Headers {
   const incoming = new URL(request.url);
   const headers = withoutHopByHop(request.headers);
   headers.set("host", preserveHost ? (request.headers.get("host") ?? incoming.host) : origin.host);
@@ -88,7 +96,7 @@ function forward(s: Settings, request: Request, ctx: ProxyContext): Promise<Resp
   const originName = s.origin.origin;
   return new Promise<Response>((resolve) => {
     const headers: Record<string, string | string[]> = {};
-    originRequestHeaders(request, ctx, s.origin, s.preserveHost, s.via).forEach((value, name) => {
+    originRequestHeaders(request, ctx, s).forEach((value, name) => {
       if (name !== "set-cookie") headers[name] = value;
     });
     const req = httpRequest({

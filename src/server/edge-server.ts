@@ -11,7 +11,7 @@ import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../stora
 import { Worker } from "../workers/index.js";
 import { demoOrigin } from "./demo-origin.js";
 import { startHttpServer } from "./http-server.js";
-import { demoSiteConfig, loadSiteConfig, type SiteConfig } from "./site-config.js";
+import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
 import { statusRoutes } from "./status-routes.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -42,7 +42,12 @@ export interface RunningEdgeServer {
  * served at /book/ through the pipeline (and so through the cache).
  */
 export async function startEdgeServer(options: EdgeServerOptions): Promise<RunningEdgeServer> {
-  const site: SiteConfig = options.configPath ? loadSiteConfig(options.configPath) : demoSiteConfig();
+  // `--origin` alone is a caching proxy in front of the user's app; a worker comes from --config.
+  const site: SiteConfig = options.configPath
+    ? loadSiteConfig(options.configPath)
+    : options.originUrl
+      ? proxySiteConfig(options.originUrl)
+      : demoSiteConfig();
   const originUrl = options.originUrl ?? site.originUrl;
   const seed = options.seed ?? 2026;
   const rng = new Rng(seed);

@@ -15,6 +15,14 @@ export interface SiteConfig {
 
 const DEMO_WORKER = join(dirname(fileURLToPath(import.meta.url)), "demo-worker.js");
 
+/** The demo worker's source file (also usable as `main` in a wrangler.toml). */
+export const DEMO_WORKER_PATH = DEMO_WORKER;
+
+/** Proxy mode without a config: a pure caching proxy in front of the user's app, no worker. */
+export function proxySiteConfig(originUrl: string): SiteConfig {
+  return { wrangler: { name: "proxy", vars: {}, kvNamespaces: [], durableObjects: [], crons: [] }, script: undefined, originUrl };
+}
+
 /** The demo site: a worker with a KV namespace and a Durable Object class. */
 export function demoSiteConfig(): SiteConfig {
   return {
