@@ -3,7 +3,8 @@
  * holds the Workers benchmark (`bench/workers.ts`: a full `Worker` with the runtime, against
  * `runInChildProcess`), the figure draws those p50s. Otherwise it measures a small sample at
  * build time (measuring properly takes longer than a book build should): a bare isolated-vm
- * isolate that compiles and calls a handler, against a fresh Node process that does the same.
+ * isolate that compiles and calls a handler, against a fresh Node process that does the same,
+ * reporting the best sample of each.
  * The chart title says which source it used.
  */
 import { spawn } from "node:child_process";
@@ -13,7 +14,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { barChart } from "./lib/svg.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const BUILD_SAMPLES = 3;
+// Few samples, so the best of them is reported: on a loaded machine the minimum is the closest
+// to the intrinsic cost, and a median of three is mostly noise.
+export const ISOLATE_SAMPLES = 5;
+export const PROCESS_SAMPLES = 3;
 const HANDLER = "globalThis.handle = (request) => 'hello ' + request.toUpperCase();";
 
 // Runs in a child because isolated-vm needs --no-node-snapshot on Node 20, and the book build
@@ -34,13 +38,14 @@ const once = async () => {
 };
 await once();
 const samples = [];
-for (let i = 0; i < ${BUILD_SAMPLES}; i++) samples.push(await once());
+for (let i = 0; i < ${ISOLATE_SAMPLES}; i++) samples.push(await once());
 process.stdout.write(JSON.stringify(samples));
 `;
 
 interface ColdStarts {
   isolateMs: number;
   processMs: number;
+  statistic: "p50" | "best";
   source: string;
 }
 
@@ -52,7 +57,7 @@ function fromBench(): ColdStarts | null {
   const isolate = rows.find((r) => r.name === "isolate cold start p50");
   const child = rows.find((r) => r.name === "child-process cold start p50");
   if (!isolate || !child) return null;
-  return { isolateMs: isolate.value, processMs: child.value, source: "bench/results/latest.json" };
+  return { isolateMs: isolate.value, processMs: child.value, statistic: "p50", source: "p50 from bench/results/latest.json" };
 }
 
 function run(args: string[]): Promise<{ firstByteMs: number; stdout: string }> {
@@ -77,14 +82,18 @@ function run(args: string[]): Promise<{ firstByteMs: number; stdout: string }> {
   });
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 async function measureNow(): Promise<ColdStarts> {
   const isolate = JSON.parse((await run(["--no-node-snapshot", "--input-type=module", "-e", ISOLATE_PROBE])).stdout) as number[];
   const processes: number[] = [];
   const childWorker = `${HANDLER} process.stdout.write(globalThis.handle("first"));`;
-  for (let i = 0; i < BUILD_SAMPLES; i++) processes.push((await run(["-e", childWorker])).firstByteMs);
-  return { isolateMs: median(isolate), processMs: median(processes), source: `measured at book build, ${BUILD_SAMPLES} samples each` };
+  for (let i = 0; i < PROCESS_SAMPLES; i++) processes.push((await run(["-e", childWorker])).firstByteMs);
+  return {
+    isolateMs: Math.min(...isolate),
+    processMs: Math.min(...processes),
+    statistic: "best",
+    source: `best of ${ISOLATE_SAMPLES} and ${PROCESS_SAMPLES} runs at book build`,
+  };
 }
 
 // Two chapters show this figure; measuring once keeps their numbers identical and the build fast.
@@ -98,10 +107,10 @@ export function render(): Promise<string> {
 async function draw(): Promise<string> {
   const m = fromBench() ?? (await measureNow());
   return barChart({
-    title: `Cold start p50: a fresh process is ${(m.processMs / m.isolateMs).toFixed(0)}x an isolate (${m.source})`,
+    title: `Cold start: a fresh process takes ${(m.processMs / m.isolateMs).toFixed(0)}x an isolate (${m.source})`,
     yLabel: "ms to the first response",
     categories: [`isolate: ${m.isolateMs.toFixed(1)} ms`, `fresh process: ${m.processMs.toFixed(1)} ms`],
-    series: [{ name: "p50", values: [m.isolateMs, m.processMs] }],
+    series: [{ name: m.statistic, values: [m.isolateMs, m.processMs] }],
   });
 }
 

@@ -128,6 +128,7 @@ class CpuWatchdog {
     return { deltaNs, busy };
   }
 
+  // ANCHOR: sample
   #sample(): void {
     const isolates = new Set([...this.#watches].map((w) => w.isolate));
     for (const isolate of isolates) {
@@ -154,6 +155,7 @@ class CpuWatchdog {
     }
     this.#stopTimerIfIdle();
   }
+  // ANCHOR_END: sample
 }
 
 /** One watchdog per process: a single timer serves every isolate. */

@@ -28,7 +28,9 @@ export interface ScheduledResult {
  * Cloudflare's error pages for a failed invocation: 1101 "Worker threw exception" (500) and
  * 1102 "Worker exceeded resource limits" (503), per Cloudflare's 1xxx error documentation.
  */
+// ANCHOR: error-codes
 export function errorResponse(outcome: Exclude<Outcome, "ok">): Response {
   const [status, body] = outcome === "exception" ? [500, ERROR_1101_BODY] : [503, ERROR_1102_BODY];
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=UTF-8" } });
 }
+// ANCHOR_END: error-codes

@@ -47,7 +47,8 @@ async function open(url: string): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-describe.runIf(haveBrowser)("the rendered book in Chromium", () => {
+// Visiting every page takes tens of seconds on a loaded 2-core machine.
+describe.runIf(haveBrowser)("the rendered book in Chromium", { timeout: 180_000 }, () => {
   it("loads every page with no console errors, no broken internal links and no missing images", async () => {
     for (const name of pages) {
       const { page, problems } = await open(`${server.url}/${name}`);
