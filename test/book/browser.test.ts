@@ -119,6 +119,8 @@ describe.runIf(haveBrowser)("the rendered book in Chromium", { timeout: 180_000 
   });
 });
 
-describe.skipIf(haveBrowser)("the rendered book (no browser on this machine)", () => {
-  it.skip(`needs Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`, () => {});
-});
+if (!haveBrowser) {
+  describe("the rendered book (no browser on this machine)", () => {
+    it.todo(`needs Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  });
+}
