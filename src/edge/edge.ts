@@ -1,6 +1,6 @@
 import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
-import { TlsServer, timeToFirstByte } from "../net/index.js";
+import { timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
 import { Waf, wafRequestFromRequest, type WafOptions } from "../waf/index.js";
 import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
@@ -68,7 +68,6 @@ export class Edge {
   readonly #waf: Waf | undefined;
   readonly #ddosRules: PacketPredicate[];
   readonly #detectors = new Map<string, DdosDetector>();
-  readonly #tls = new Map<string, TlsServer>();
   readonly #latency: LatencyModel;
   readonly #rng: Rng;
   #worker: WorkerHost | undefined;
@@ -169,11 +168,6 @@ export class Edge {
 
   /** TLS 1.3: a full handshake costs one RTT before the request; a resumed GET rides 0-RTT. */
   #handshake(request: Request, pop: string, rttMs: number, timer: StageTimer): void {
-    let server = this.#tls.get(pop);
-    if (!server) {
-      server = new TlsServer({ clock: this.#options.clock });
-      this.#tls.set(pop, server);
-    }
     const host = this.#hostOf(request.url);
     // The SNI is known at ClientHello: start the worker's isolate while the handshake runs.
     this.#worker?.prewarm(pop);
