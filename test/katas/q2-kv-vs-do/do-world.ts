@@ -1,49 +1,18 @@
 import type fc from "fast-check";
 import type { DurableObjectFactory } from "../../../src/core/bindings.js";
-import { DurableObjectRuntime, type CallMetrics, type DoScheduler, type DurableObjectNamespace } from "../../../src/durable-objects/index.js";
-import { LatencyModel, POPS, Rng, type Simulation } from "../../../src/sim/index.js";
-import { MemoryStorageEngine } from "../../../src/storage/index.js";
+import type { Simulation } from "../../../src/sim/index.js";
+import { scheduledDoWorld, simulatedDoWorld, type DoWorld } from "../../support/do-world.js";
 
-/** The platform's Durable Object runtime (src/durable-objects), wired for grading. */
-export interface DoWorld {
-  readonly runtime: DurableObjectRuntime;
-  readonly ns: DurableObjectNamespace;
-  readonly calls: CallMetrics[];
-}
+export type { DoWorld };
 
-function build(sim: DoScheduler, seed: number, name: string, factory: DurableObjectFactory): DoWorld {
-  const calls: CallMetrics[] = [];
-  const runtime = new DurableObjectRuntime({
-    sim,
-    latency: new LatencyModel({ rng: new Rng(seed).fork("latency") }),
-    pops: POPS,
-    engine: new MemoryStorageEngine(),
-    rng: new Rng(seed).fork("ids"),
-    onCall: (m) => calls.push(m),
-  });
-  return { runtime, ns: runtime.namespace(name, factory), calls };
-}
-
-/**
- * Every network hop and every sleep is a task of fast-check's scheduler, so fast-check picks
- * the order in which messages arrive: an asynchronous network that may reorder anything.
- */
+/** The platform's Durable Object runtime with fast-check choosing the order of every message. */
 export function scheduledWorld(s: fc.Scheduler, name: string, factory: DurableObjectFactory): DoWorld {
-  const sim: DoScheduler = {
-    now: () => 0,
-    schedule: (_delayMs, fn, label) => {
-      void s.schedule(Promise.resolve(), label).then(fn);
-      return { cancel: () => undefined };
-    },
-    sleep: (_delayMs, label) => s.schedule(Promise.resolve(), label),
-    track: (promise) => promise,
-  };
-  return build(sim, 1, name, factory);
+  return scheduledDoWorld(s, () => 0, name, factory);
 }
 
 /** Real geography and latency on a virtual-time simulation (for latency figures). */
 export function simulatedWorld(sim: Simulation, name: string, factory: DurableObjectFactory): DoWorld {
-  return build(sim, sim.seed, name, factory);
+  return simulatedDoWorld(sim, name, factory);
 }
 
 /**
