@@ -11,5 +11,3 @@ export function edgeErrorResponse(status: number, code: number | string, detail:
 
 // Cloudflare error 1020: "Access denied" (a firewall/WAF rule blocked the request).
 export const WAF_BLOCK_CODE = 1020;
-// Cloudflare error 1015: "You are being rate limited".
-export const RATE_LIMITED_CODE = 1015;

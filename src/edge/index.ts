@@ -11,4 +11,4 @@ export { PopSelector, type PopChoice } from "./pop-selector.js";
 export { PerPopWorkers, type WorkerHost, type PerPopWorkersOptions, type PerPopBindings } from "./worker-host.js";
 export { StageTimer } from "./stage-timer.js";
 export { WallSim } from "./wall-sim.js";
-export { edgeErrorResponse, WAF_BLOCK_CODE, RATE_LIMITED_CODE } from "./error-pages.js";
+export { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";

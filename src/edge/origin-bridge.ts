@@ -58,10 +58,6 @@ export class OriginBridge {
     return response;
   }
 
-  get parkedStreams(): number {
-    return this.#streams.size;
-  }
-
   readonly upstream: Upstream = async (creq) => {
     const id = creq.headers[REQUEST_ID_HEADER] ?? "";
     const pending = this.#pending.get(id);

@@ -42,9 +42,6 @@ export class StageTimer {
     this.#stages.push({ name, durMs, desc });
   }
 
-  stages(): readonly Stage[] {
-    return this.#stages;
-  }
 
   header(): string {
     return this.#stages

@@ -53,10 +53,6 @@ export class PerPopWorkers implements WorkerHost {
     void this.#at(pop).prewarm();
   }
 
-  warmPops(): string[] {
-    return [...this.#workers.keys()];
-  }
-
   dispose(): void {
     for (const worker of this.#workers.values()) worker.dispose();
     this.#workers.clear();

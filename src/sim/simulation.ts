@@ -1,5 +1,5 @@
 import { AssertionFailed, assert } from "../core/errors.js";
-import { VirtualClock, type Clock } from "./clock.js";
+import { VirtualClock } from "./clock.js";
 import { EventQueue } from "./event-queue.js";
 import { Rng } from "./rng.js";
 
@@ -154,9 +154,4 @@ export class Simulation {
     event.value.fn();
   }
   // ANCHOR_END: step
-}
-
-/** A clock for components that only need to read time from a simulation. */
-export function clockOf(sim: Simulation): Clock {
-  return sim.clock;
 }
