@@ -12,6 +12,8 @@ export interface PopChoice {
 
 interface Catchment {
   entries: CatchmentEntry[];
+  /** The client population of each entry, resolved once (choose() runs per request). */
+  clients: ClientPopulation[];
   cumulative: number[];
   total: number;
 }
@@ -37,7 +39,9 @@ export class PopSelector {
       const cumulative: number[] = [];
       let total = 0;
       for (const e of entries) cumulative.push((total += e.weight));
-      catchment = { entries, cumulative, total };
+      const byId = new Map(CLIENT_POPULATIONS.map((c) => [c.id, c]));
+      const clients = entries.map((e) => byId.get(e.clientId) as ClientPopulation);
+      catchment = { entries, clients, cumulative, total };
       catchmentsBySeed.set(options.seed, catchment);
     }
     this.#catchment = catchment;
@@ -45,8 +49,9 @@ export class PopSelector {
 
   /** The PoP BGP delivers this client address to, or the one the caller asked to emulate. */
   choose(clientIp: string, override?: string): PopChoice {
-    const entry = this.#entryFor(clientIp);
-    const client = CLIENT_POPULATIONS.find((c) => c.id === entry.clientId) as ClientPopulation;
+    const index = this.#indexFor(clientIp);
+    const entry = this.#catchment.entries[index] as CatchmentEntry;
+    const client = this.#catchment.clients[index] as ClientPopulation;
     if (override !== undefined && override !== "") {
       const pop = popByCode(override.toUpperCase());
       if (!pop) throw new EdgeError("UNKNOWN_POP", 400, `no PoP "${override}"; use an IATA code such as LHR, NRT or IAD (see /__edge/pops)`);
@@ -62,8 +67,8 @@ export class PopSelector {
     return [...byPop].map(([code, weight]) => ({ code, weight })).sort((a, b) => b.weight - a.weight || a.code.localeCompare(b.code));
   }
 
-  #entryFor(clientIp: string): CatchmentEntry {
-    const { entries, cumulative, total } = this.#catchment;
+  #indexFor(clientIp: string): number {
+    const { cumulative, total } = this.#catchment;
     const point = (hashString(clientIp) / 2 ** 32) * total;
     let lo = 0;
     let hi = cumulative.length - 1;
@@ -72,6 +77,6 @@ export class PopSelector {
       if ((cumulative[mid] as number) > point) hi = mid;
       else lo = mid + 1;
     }
-    return entries[lo] as CatchmentEntry;
+    return lo;
   }
 }
