@@ -3,7 +3,7 @@ import type { Clock } from "../sim/clock.js";
 import type { ResolvedWorkerConfig } from "./config.js";
 import { cpuWatchdog } from "./cpu-watchdog.js";
 import { HostBridge, type LogLine, type OriginFetcher, type Sleeper } from "./host-bridge.js";
-import { STARTUP_MS_MAX } from "./limits.js";
+import { CPU_WATCHDOG_INTERVAL_MS, STARTUP_MS_MAX } from "./limits.js";
 import { CLOUDFLARE_WORKERS_MODULE_SOURCE, compileRuntime } from "./runtime-source.js";
 import { scriptError } from "./script-error.js";
 
@@ -27,6 +27,22 @@ export interface RunResult {
   cpuNs: bigint;
 }
 
+type Completion = (ok: boolean, value: unknown) => void;
+
+/** How a synchronous start ended: settled inline, timed out, or pending host I/O (`rest`). */
+interface Started {
+  timedOut: boolean;
+  settled: { ok: boolean; value: unknown } | null;
+  rest: () => Promise<unknown>;
+}
+
+/**
+ * Slack on top of the CPU budget for the synchronous part's wall-clock timeout: the sampling
+ * watchdog likewise kills only after two samples over budget, so a preempted request is not
+ * charged for the scheduler's time.
+ */
+const SYNC_GRACE_MS = 2 * CPU_WATCHDOG_INTERVAL_MS;
+
 const ENTRY_POINTS: EntryPoint[] = ["fetch", "scheduled", "drainWaitUntil", "createDurableObject", "durableObjectFetch", "durableObjectCall", "releaseDurableObject"];
 const MIB = 1024 * 1024;
 
@@ -39,6 +55,10 @@ export class WorkerInstance {
   readonly bridge: HostBridge;
   readonly #isolate: ivm.Isolate;
   readonly #entries: Map<EntryPoint, ivm.Reference<(...args: unknown[]) => unknown>>;
+  readonly #start: ivm.Reference<(...args: unknown[]) => unknown>;
+  readonly #wait: ivm.Reference<(...args: unknown[]) => unknown>;
+  readonly #completions: Map<number, Completion>;
+  #nextToken = 1;
   readonly #memoryBytesMax: number;
   readonly #cpuBudgetNs: bigint;
   #backgroundWatch = false;
@@ -46,10 +66,13 @@ export class WorkerInstance {
   /** Heap bytes measured when the isolate was last idle. */
   heapBytes = 0;
 
-  private constructor(isolate: ivm.Isolate, bridge: HostBridge, entries: Map<EntryPoint, ivm.Reference<(...args: unknown[]) => unknown>>, memoryMbMax: number, cpuMsMax: number) {
+  private constructor(isolate: ivm.Isolate, bridge: HostBridge, api: ivm.Reference<Record<string, unknown>>, completions: Map<number, Completion>, memoryMbMax: number, cpuMsMax: number) {
     this.#isolate = isolate;
     this.bridge = bridge;
-    this.#entries = entries;
+    this.#entries = new Map(ENTRY_POINTS.map((name) => [name, entryReference(api, name)]));
+    this.#start = entryReference(api, "start");
+    this.#wait = entryReference(api, "wait");
+    this.#completions = completions;
     this.#memoryBytesMax = memoryMbMax * MIB;
     this.#cpuBudgetNs = BigInt(Math.round(cpuMsMax * 1e6));
     bridge.onReply = () => this.#watchBackground();
@@ -64,20 +87,27 @@ export class WorkerInstance {
       const setup = compileRuntime(isolate).runSync(context, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
       const api = setup.applySync(
         undefined,
-        [new ivm.Reference(bridge.asyncCall), new ivm.Callback(bridge.syncCall), new ivm.Callback(bridge.log, { ignored: true }), clock.nowMs()],
+        [new ivm.Reference(bridge.asyncCall), new ivm.Callback(bridge.syncCall), new ivm.Callback(bridge.log), clock.nowMs()],
         { result: { reference: true } },
       ) as ivm.Reference<Record<string, unknown>>;
-      const entries = new Map(ENTRY_POINTS.map((name) => [name, api.getSync(name, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>]));
+      // Reports from the runtime's `start`: called inline when an entry point settles during
+      // the synchronous call that started it, or later from the isolate's thread.
+      const completions = new Map<number, Completion>();
+      const complete = (token: unknown, ok: unknown, value: unknown): void => {
+        const completion = completions.get(Number(token));
+        completions.delete(Number(token));
+        completion?.(ok === true, value);
+      };
+      entryReference(api, "bindCompletion").applySync(undefined, [new ivm.Callback(complete)]);
       const module = compile(isolate, source, config.name);
       module.instantiateSync(context, (specifier) => {
         if (specifier !== "cloudflare:workers") throw new Error(`cannot import "${specifier}": only "cloudflare:workers" is available`);
         return isolate.compileModuleSync(CLOUDFLARE_WORKERS_MODULE_SOURCE, { filename: "cloudflare:workers" });
       });
-      await module.evaluate({ timeout: STARTUP_MS_MAX });
-      const install = api.getSync("install", { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
+      module.evaluateSync({ timeout: STARTUP_MS_MAX });
       const spec = { vars: config.vars, kv: Object.keys(config.kvNamespaces), durableObjects: Object.keys(config.durableObjects) };
-      install.applySync(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(spec).copyInto({ release: true })]);
-      const instance = new WorkerInstance(isolate, bridge, entries, config.memoryMbMax, config.cpuMsMax);
+      entryReference(api, "install").applySync(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(spec).copyInto({ release: true })]);
+      const instance = new WorkerInstance(isolate, bridge, api, completions, config.memoryMbMax, config.cpuMsMax);
       instance.#recordHeap(isolate.getHeapStatisticsSync());
       return instance;
     } catch (e) {
@@ -93,25 +123,62 @@ export class WorkerInstance {
   /**
    * Runs one entry point under a CPU budget. A runaway (CPU) or a heap over the limit
    * disposes the isolate; the caller sees the outcome, never an exception.
+   *
+   * An idle isolate is entered synchronously on the host thread (`applySync`, its microtasks
+   * included), so a handler that needs no host I/O (hello world, a redirect, a cached KV read
+   * answered inline) completes without the two thread hops an async call costs. Only what is
+   * still pending when that call returns is awaited, under the sampling watchdog.
    */
   async run(entry: EntryPoint, args: unknown[], budgetNs: bigint, logs: LogLine[]): Promise<RunResult> {
     if (this.disposed) return { outcome: "exceededMemory", value: undefined, error: "isolate already disposed", cpuNs: 0n };
+    // Entering synchronously is safe only when no code of this isolate can be running on its
+    // own thread: nothing in flight and no background continuation being watched.
+    const idle = this.inFlight === 0 && !this.#backgroundWatch;
     let exceededCpu = false;
-    const stop = cpuWatchdog.watch(this.#isolate, budgetNs, () => {
-      exceededCpu = true;
-      this.dispose();
-    });
+    let syncCpuNs = 0n;
+    let stop: (() => bigint) | null = null;
+    const watch = (remainingNs: bigint): void => {
+      stop = cpuWatchdog.watch(this.#isolate, remainingNs > 0n ? remainingNs : 1n, () => {
+        exceededCpu = true;
+        this.dispose();
+      });
+    };
+    const charged = (): bigint => syncCpuNs + (stop === null ? 0n : (stop as () => bigint)());
     this.inFlight++;
     this.bridge.sinks.add(logs);
     try {
-      const value = await this.#entries.get(entry)!.apply(undefined, args, { arguments: { copy: true }, result: { copy: true, promise: true } });
-      const cpuNs = stop();
-      if (this.inFlight === 1) this.#checkHeapWhenIdle();
+      let value: unknown;
+      if (idle) {
+        const cpu0 = this.#isolate.cpuTime;
+        let started: Started;
+        try {
+          started = this.#startSync(entry, args, budgetNs);
+        } finally {
+          syncCpuNs = this.#isolate.isDisposed ? 0n : this.#isolate.cpuTime - cpu0;
+        }
+        if (started.timedOut) exceededCpu = true;
+        if (started.settled === null) {
+          watch(budgetNs - syncCpuNs);
+          value = await started.rest();
+        } else if (started.settled.ok) {
+          value = started.settled.value;
+        } else {
+          throw new Error(String(started.settled.value));
+        }
+      } else {
+        watch(budgetNs);
+        value = await this.#entries.get(entry)!.apply(undefined, args, { arguments: { copy: true }, result: { copy: true, promise: true } });
+      }
+      const cpuNs = charged();
+      if (this.inFlight === 1) this.#checkHeapWhenIdle(idle);
       return { outcome: "ok", value, cpuNs };
     } catch (e) {
-      const cpuNs = stop();
+      const cpuNs = charged();
       const message = e instanceof Error ? e.message : String(e);
-      if (exceededCpu) return { outcome: "exceededCpu", value: undefined, error: "Worker exceeded CPU time limit.", cpuNs };
+      if (exceededCpu) {
+        this.dispose();
+        return { outcome: "exceededCpu", value: undefined, error: "Worker exceeded CPU time limit.", cpuNs };
+      }
       // isolated-vm disposes an isolate that breaks its memoryLimit ("...due to memory limit").
       if (this.disposed || /memory limit/i.test(message)) {
         this.dispose();
@@ -122,6 +189,45 @@ export class WorkerInstance {
       this.inFlight--;
       this.bridge.sinks.delete(logs);
     }
+  }
+
+  /**
+   * Starts `entry` on the host thread. The synchronous part, microtasks included, is bounded by
+   * isolated-vm's `timeout` (wall time, which on the host thread is this code's CPU time plus
+   * any preemption, hence the watchdog's two-sample grace on top of the budget).
+   */
+  #startSync(entry: EntryPoint, args: unknown[], budgetNs: bigint): Started {
+    const token = this.#nextToken++;
+    let settled: Started["settled"] = null;
+    let resolveLate: (result: { ok: boolean; value: unknown }) => void = () => {};
+    const late = new Promise<{ ok: boolean; value: unknown }>((resolve) => {
+      resolveLate = resolve;
+    });
+    this.#completions.set(token, (ok, value) => {
+      settled = { ok, value };
+      resolveLate(settled);
+    });
+    const timeoutMs = Math.ceil(Number(budgetNs) / 1e6) + SYNC_GRACE_MS;
+    try {
+      this.#start.applySync(undefined, [token, entry, args], { arguments: { copy: true }, timeout: timeoutMs });
+    } catch (e) {
+      this.#completions.delete(token);
+      const message = e instanceof Error ? e.message : String(e);
+      if (/timed out/i.test(message) && !this.#isolate.isDisposed) return { timedOut: true, settled: { ok: false, value: message }, rest: () => late };
+      throw e;
+    }
+    if (settled !== null) return { timedOut: false, settled, rest: () => late };
+    // Still pending: the entry awaits host I/O. `wait` hands over its promise, whose result is
+    // copied out (and which rejects if the isolate is disposed meanwhile), unless the runtime
+    // already reported through the completion callback.
+    const waited = this.#wait.apply(undefined, [token], { arguments: { copy: true }, result: { copy: true, promise: true } }) as Promise<{ reported?: boolean; value?: unknown }>;
+    const rest = async (): Promise<unknown> => {
+      const first = await Promise.race([late, waited.then((w) => (w.reported === true ? late : { ok: true, value: w.value }))]);
+      this.#completions.delete(token);
+      if (!first.ok) throw new Error(String(first.value));
+      return first.value;
+    };
+    return { timedOut: false, settled: null, rest };
   }
 
   dispose(): void {
@@ -148,16 +254,25 @@ export class WorkerInstance {
 
   /**
    * `memoryLimit` is advisory (isolated-vm README: a determined script may reach 2-3x), so the
-   * heap is also measured after each run. The async form never blocks the host thread on the
-   * isolate's lock, which a waitUntil continuation may be holding.
+   * heap is also measured after each run. After a synchronous run the isolate is known idle
+   * and the reading is a 3 µs call; otherwise the async form never blocks the host thread on
+   * the isolate's lock, which a waitUntil continuation may be holding.
    */
-  #checkHeapWhenIdle(): void {
+  #checkHeapWhenIdle(idle: boolean): void {
+    const check = (stats: ivm.HeapStatistics): void => {
+      this.#recordHeap(stats);
+      // Over the limit yet alive: discard it once idle, so the next request starts fresh.
+      if (this.heapBytes > this.#memoryBytesMax && this.inFlight <= 1) this.dispose();
+    };
+    if (idle && !this.#backgroundWatch && !this.disposed) {
+      check(this.#isolate.getHeapStatisticsSync());
+      return;
+    }
     // Off the response path: the reading is for the pool's budget and for the backstop below.
     this.#isolate.getHeapStatistics().then(
       (stats) => {
-        this.#recordHeap(stats);
-        // Over the limit yet alive: discard it once idle, so the next request starts fresh.
-        if (this.heapBytes > this.#memoryBytesMax && this.inFlight === 0) this.dispose();
+        if (this.inFlight === 0) check(stats);
+        else this.#recordHeap(stats);
       },
       () => {
         // Disposed while measuring: the owner sees `disposed` and rebuilds.
@@ -168,6 +283,10 @@ export class WorkerInstance {
   #recordHeap(stats: ivm.HeapStatistics): void {
     this.heapBytes = stats.used_heap_size + stats.externally_allocated_size;
   }
+}
+
+function entryReference(api: ivm.Reference<Record<string, unknown>>, name: string): ivm.Reference<(...args: unknown[]) => unknown> {
+  return api.getSync(name, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
 }
 
 function compile(isolate: ivm.Isolate, source: string, name: string): ivm.Module {

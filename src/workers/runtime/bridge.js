@@ -1,6 +1,6 @@
 // In-isolate fragment: the only doors to the host. The host handles arrive as closure
 // arguments and never touch `globalThis`, so tenant code cannot call them directly.
-// $0: ivm.Reference to the host's async dispatcher; $1: sync ivm.Callback; $2: ignored
+// $0: ivm.Reference to the host's async dispatcher; $1: sync ivm.Callback; $2: sync
 // ivm.Callback for logs; $3: the host clock's time when this isolate was created.
 "use strict";
 const hostAsyncRef = $0;

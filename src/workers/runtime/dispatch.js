@@ -110,4 +110,48 @@ const entryPoints = {
   },
 };
 
-return entryPoints;
+// The host's fast path: `start` runs an entry point from a synchronous host call and reports
+// the settled result through `completion` (a host callback bound once at install). When the
+// entry finishes within that call's microtask checkpoint, the host has its answer without a
+// thread hop. When it awaits host I/O, the host asks for the promise with `wait`, whose
+// result isolated-vm copies out (and rejects if the isolate dies); a result that settled
+// before `wait` arrived is reported through `completion` instead.
+let completion = null;
+const running = new Map();
+const STARTABLE = new Set(["fetch", "scheduled", "drainWaitUntil", "createDurableObject", "durableObjectFetch", "durableObjectCall", "releaseDurableObject"]);
+const hostEntryPoints = {
+  ...entryPoints,
+  bindCompletion(cb) {
+    if (completion === null) completion = cb;
+  },
+  start(token, name, args) {
+    if (!STARTABLE.has(name)) throw new TypeError(`no entry point "${name}"`);
+    let settled;
+    try {
+      settled = Promise.resolve(entryPoints[name](...args));
+    } catch (e) {
+      settled = Promise.reject(e);
+    }
+    running.set(token, settled);
+    const fail = (e) => completion(token, false, e instanceof Error ? e.message : String(e));
+    settled.then((value) => {
+      if (!running.delete(token)) return;
+      try {
+        completion(token, true, value);
+      } catch (e) {
+        // The value could not be copied out (a function, a symbol...): the call fails instead.
+        fail(e);
+      }
+    }, (e) => {
+      if (running.delete(token)) fail(e);
+    });
+  },
+  wait(token) {
+    const settled = running.get(token);
+    if (settled === undefined) return { reported: true };
+    running.delete(token);
+    return settled.then((value) => ({ value }));
+  },
+};
+
+return hostEntryPoints;
