@@ -130,8 +130,20 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
     res.end();
     return;
   }
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+  // What the body has ready now (a buffered body: all of it, and its end) leaves with the header
+  // block in one system call; the socket is uncorked on the next tick, so a chunk that arrives
+  // later is sent as soon as it arrives and a streamed body is never held back.
+  const reader = response.body.getReader();
+  res.cork();
+  process.nextTick(() => res.uncork());
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
+    }
+    res.end();
+  } finally {
+    reader.releaseLock();
   }
-  res.end();
 }
