@@ -8,7 +8,7 @@ import { KvStore, MemoryKvBackend, TableKvBackend, WallScheduler, type KvBackend
 import { createProxyOrigin } from "../proxy/index.js";
 import { LatencyModel, POPS, Rng, WallClock } from "../sim/index.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../storage/index.js";
-import { Worker } from "../workers/index.js";
+import { spareIsolates, Worker } from "../workers/index.js";
 import { demoOrigin } from "./demo-origin.js";
 import { startHttpServer } from "./http-server.js";
 import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
@@ -49,6 +49,8 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
       ? proxySiteConfig(options.originUrl)
       : demoSiteConfig();
   const originUrl = options.originUrl ?? site.originUrl;
+  // The first cold start (each PoP's first request builds its worker's isolate) finds a spare.
+  spareIsolates.prime();
   const seed = options.seed ?? 2026;
   const rng = new Rng(seed);
   const clock = new WallClock();

@@ -6,6 +6,8 @@
  * heap are limited per request; a runaway isolate is discarded and the tenant answers 1102
  * while others keep serving. `IsolatePool` keeps many tenants warm under a memory budget, and
  * `runInChildProcess` is the one-process-per-cold-start baseline for comparison.
+ * `spareIsolates` keeps one tenant-less isolate (runtime loaded and warmed up) ready, so the
+ * next cold start only compiles the script.
  */
 export { type WorkerConfig, type ResolvedWorkerConfig, resolveWorkerConfig } from "./config.js";
 export { type LogLine, type OriginFetcher, type Sleeper } from "./host-bridge.js";
@@ -24,3 +26,4 @@ export { IsolatePool, type IsolatePoolOptions, type IsolatePoolStats } from "./i
 export { parseWranglerToml, type WranglerConfig } from "./wrangler-toml.js";
 export { runInChildProcess, type ChildRunResult, CHILD_PROCESS_TIMEOUT_MS } from "./process-baseline.js";
 export { loadWorker, workerConfigFromWrangler } from "./load-worker.js";
+export { spareIsolates } from "./spare-isolates.js";

@@ -4,8 +4,9 @@ import type { ResolvedWorkerConfig } from "./config.js";
 import { cpuWatchdog } from "./cpu-watchdog.js";
 import { HostBridge, type LogLine, type OriginFetcher, type Sleeper } from "./host-bridge.js";
 import { CPU_WATCHDOG_INTERVAL_MS, STARTUP_MS_MAX } from "./limits.js";
-import { CLOUDFLARE_WORKERS_MODULE_SOURCE, compileRuntime } from "./runtime-source.js";
+import { CLOUDFLARE_WORKERS_MODULE_SOURCE } from "./runtime-source.js";
 import { scriptError } from "./script-error.js";
+import { type Completion, entryReference, prepareIsolate, spareIsolates } from "./spare-isolates.js";
 
 export type Outcome = "ok" | "exception" | "exceededCpu" | "exceededMemory";
 
@@ -26,8 +27,6 @@ export interface RunResult {
   error?: string;
   cpuNs: bigint;
 }
-
-type Completion = (ok: boolean, value: unknown) => void;
 
 /** How a synchronous start ended: settled inline, timed out, or pending host I/O (`rest`). */
 interface Started {
@@ -78,27 +77,17 @@ export class WorkerInstance {
     bridge.onReply = () => this.#watchBackground();
   }
 
-  /** Cold start: isolate, context, runtime, then compile, link and evaluate the script. */
+  /**
+   * Cold start: isolate, context and runtime (taken ready-made from `spareIsolates` when one
+   * is waiting), then compile, link and evaluate the script.
+   */
   static async create(source: string, config: ResolvedWorkerConfig, clock: Clock, origin: OriginFetcher, sleep: Sleeper): Promise<WorkerInstance> {
-    const isolate = new ivm.Isolate({ memoryLimit: config.memoryMbMax });
+    const prepared = spareIsolates.take(config.memoryMbMax) ?? prepareIsolate(config.memoryMbMax, clock.nowMs());
+    const { isolate, context, api } = prepared;
     try {
-      const context = isolate.createContextSync();
       const bridge = new HostBridge(config, clock, origin, sleep);
-      const setup = compileRuntime(isolate).runSync(context, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
-      const api = setup.applySync(
-        undefined,
-        [new ivm.Reference(bridge.asyncCall), new ivm.Callback(bridge.syncCall), new ivm.Callback(bridge.log), clock.nowMs()],
-        { result: { reference: true } },
-      ) as ivm.Reference<Record<string, unknown>>;
-      // Reports from the runtime's `start`: called inline when an entry point settles during
-      // the synchronous call that started it, or later from the isolate's thread.
-      const completions = new Map<number, Completion>();
-      const complete = (token: unknown, ok: unknown, value: unknown): void => {
-        const completion = completions.get(Number(token));
-        completions.delete(Number(token));
-        completion?.(ok === true, value);
-      };
-      entryReference(api, "bindCompletion").applySync(undefined, [new ivm.Callback(complete)]);
+      prepared.attach(bridge);
+      entryReference(api, "begin").applySync(undefined, [clock.nowMs()]);
       const module = compile(isolate, source, config.name);
       module.instantiateSync(context, (specifier) => {
         if (specifier !== "cloudflare:workers") throw new Error(`cannot import "${specifier}": only "cloudflare:workers" is available`);
@@ -107,7 +96,7 @@ export class WorkerInstance {
       module.evaluateSync({ timeout: STARTUP_MS_MAX });
       const spec = { vars: config.vars, kv: Object.keys(config.kvNamespaces), durableObjects: Object.keys(config.durableObjects) };
       entryReference(api, "install").applySync(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(spec).copyInto({ release: true })]);
-      const instance = new WorkerInstance(isolate, bridge, api, completions, config.memoryMbMax, config.cpuMsMax);
+      const instance = new WorkerInstance(isolate, bridge, api, prepared.completions, config.memoryMbMax, config.cpuMsMax);
       instance.#recordHeap(isolate.getHeapStatisticsSync());
       return instance;
     } catch (e) {
@@ -283,10 +272,6 @@ export class WorkerInstance {
   #recordHeap(stats: ivm.HeapStatistics): void {
     this.heapBytes = stats.used_heap_size + stats.externally_allocated_size;
   }
-}
-
-function entryReference(api: ivm.Reference<Record<string, unknown>>, name: string): ivm.Reference<(...args: unknown[]) => unknown> {
-  return api.getSync(name, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
 }
 
 function compile(isolate: ivm.Isolate, source: string, name: string): ivm.Module {

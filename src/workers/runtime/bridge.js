@@ -1,12 +1,13 @@
 // In-isolate fragment: the only doors to the host. The host handles arrive as closure
 // arguments and never touch `globalThis`, so tenant code cannot call them directly.
 // $0: ivm.Reference to the host's async dispatcher; $1: sync ivm.Callback; $2: sync
-// ivm.Callback for logs; $3: the host clock's time when this isolate was created.
+// ivm.Callback for logs; $3: the host clock's time when this isolate was created (`begin`
+// resets it when a pre-built isolate is handed to its tenant).
 "use strict";
 const hostAsyncRef = $0;
 const hostSyncCb = $1;
 const hostLogCb = $2;
-const timeOriginMs = $3;
+let timeOriginMs = $3;
 // Spectre mitigation (Cloudflare "Mitigating Spectre"): time only moves on I/O, so a busy
 // loop cannot build a high-resolution timer out of Date.now().
 let frozenNowMs = $3;
@@ -73,7 +74,7 @@ if (typeof WebAssembly === "object") {
   FrozenDate.UTC = RealDate.UTC;
   Object.defineProperty(RealDate.prototype, "constructor", { value: FrozenDate, writable: true, configurable: true });
   defineGlobal("Date", FrozenDate);
-  defineGlobal("performance", { now: () => frozenNowMs - timeOriginMs, timeOrigin: timeOriginMs });
+  defineGlobal("performance", { now: () => frozenNowMs - timeOriginMs, get timeOrigin() { return timeOriginMs; } });
 }
 
 function formatLogArg(value) {
