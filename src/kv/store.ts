@@ -39,7 +39,14 @@ interface PopState {
   lag: Map<string, Lag>;
   cache: Map<string, CacheEntry>;
   lastWriteMs: Map<string, number>;
+  /** Reads and writes since expired entries were last dropped. */
+  opsSinceSweep: number;
+  /** The next sweep runs after this many operations: as many as the entries the last one kept. */
+  sweepAfterOps: number;
 }
+
+/** The fewest operations at a PoP between two sweeps of its expired entries. */
+const SWEEP_OPS_MIN = 1024;
 
 /**
  * Workers KV as Cloudflare describes it: one central store, and a cache in every PoP.
@@ -193,9 +200,32 @@ export class KvStore {
     }
     let state = byPop.get(pop);
     if (!state) {
-      state = { lag: new Map(), cache: new Map(), lastWriteMs: new Map() };
+      state = { lag: new Map(), cache: new Map(), lastWriteMs: new Map(), opsSinceSweep: 0, sweepAfterOps: SWEEP_OPS_MIN };
       byPop.set(pop, state);
     }
+    if (++state.opsSinceSweep >= state.sweepAfterOps) this.#sweep(state);
     return state;
+  }
+
+  /**
+   * Drops what can no longer change an answer: cache entries past their freshness (a read
+   * refills them exactly as if absent) and write times older than the rate-limit interval.
+   * Without this, a PoP would remember every key it ever read or wrote. Amortised O(1): a
+   * sweep runs after as many operations as the entries the previous sweep kept (at least
+   * SWEEP_OPS_MIN), so entries never exceed those alive plus that many.
+   */
+  #sweep(state: PopState): void {
+    const nowMs = this.clock.nowMs();
+    state.opsSinceSweep = 0;
+    for (const [key, entry] of state.cache) if (nowMs >= entry.freshUntilMs) state.cache.delete(key);
+    for (const [key, atMs] of state.lastWriteMs) if (nowMs - atMs >= KV_WRITES_PER_KEY_INTERVAL_MS) state.lastWriteMs.delete(key);
+    state.sweepAfterOps = Math.max(SWEEP_OPS_MIN, state.cache.size + state.lastWriteMs.size);
+  }
+
+  /** Cache entries and write times held for all PoPs and namespaces (memory is bounded by use in the last cacheTtl). */
+  get trackedEntries(): number {
+    let n = 0;
+    for (const byPop of this.#state.values()) for (const state of byPop.values()) n += state.cache.size + state.lastWriteMs.size;
+    return n;
   }
 }

@@ -103,6 +103,25 @@ describe("KV limits: each gives a typed error and stores nothing", () => {
     expect(await kv.get("hot")).toBe("2");
   });
 
+  it("remembers keys only while they matter: memory stays bounded under a stream of distinct keys", async () => {
+    const world = makeWorld(12, { pops: ["LHR"] });
+    const kv = world.at("LHR");
+    let peak = 0;
+    for (let i = 0; i < 20_000; i++) {
+      await kv.put(`key-${i}`, "v");
+      expect(await kv.get(`key-${i}`, { cacheTtl: 30 })).toBe("v");
+      world.sim.run(world.sim.now() + 10);
+      peak = Math.max(peak, world.store.trackedEntries);
+    }
+    // 100 writes per second, each cached by its writer for 60 s: ~6,000 entries alive at a time,
+    // plus at most as many expired ones between two sweeps. Remembering every key would be 40,000.
+    expect(peak).toBeLessThan(14_000);
+    // Forgetting a key changes no answer: the rate limit still holds and reads still refill.
+    await kv.put("again", "1");
+    await expectEdgeError(kv.put("again", "2"), "KV_RATE_LIMITED", 429);
+    expect(await kv.get("key-0")).toBe("v");
+  });
+
   it("accepts list limits from 1 to 1000 only, and only cursors that list returned", async () => {
     const { kv, unchanged } = await seeded();
     for (const limit of [0, 1001, 1.5, -1]) await expectEdgeError(kv.list({ limit }), "KV_LIST_LIMIT_INVALID", 400);
