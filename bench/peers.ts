@@ -42,7 +42,7 @@ interface MiniflareLike {
 type MiniflareCtor = new (options: Record<string, unknown>) => MiniflareLike;
 
 interface Target {
-  label: "edge-kata" | "edge-kata, WAF off" | "Miniflare";
+  label: "edge-kata" | "edge-kata, WAF off" | "Miniflare" | "node:http";
   url: string;
   close(): Promise<void>;
 }
@@ -103,6 +103,36 @@ function startEdgeChild(workload: Workload, variant: EdgeVariant): Promise<Targe
   });
 }
 
+/**
+ * The ceiling: a bare node:http server answering the workload's expected body as a constant,
+ * with no pipeline and no isolate, under the same load generator. It shows how much of the
+ * machine the load generator and the loopback leave for any Node-based server.
+ */
+function startCeilingChild(workload: Workload): Promise<Target> {
+  const source = `const body = ${JSON.stringify(workload.expect)};
+require("node:http").createServer((req, res) => { req.resume(); res.end(body); })
+  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\n"); });
+process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
+  const child = spawn(process.execPath, ["-e", source], { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
+  children.add(child);
+  const stop = (): Promise<void> =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once("exit", () => done());
+      child.stdin?.end();
+      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+    }).then(() => void children.delete(child));
+  return new Promise((ready, fail) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\S+)/.exec(out);
+      if (match) ready({ label: "node:http", url: match[1] as string, close: stop });
+    });
+    child.once("exit", (code) => fail(new Error(`node:http ceiling for ${workload.name} exited with ${code} before it was ready`)));
+  });
+}
+
 function summarise(results: LoadResult[]): Measured {
   const mean = (f: (r: LoadResult) => number): number => results.reduce((s, r) => s + f(r), 0) / results.length;
   const statuses: Record<string, number> = {};
@@ -122,6 +152,9 @@ async function measureWorkload(Miniflare: MiniflareCtor, workload: Workload): Pr
     targets.push(await startEdgeChild(workload, "full"));
     targets.push(await startEdgeChild(workload, "waf-off"));
     targets.push(await startMiniflare(Miniflare, workload));
+    const ceiling = await startCeilingChild(workload);
+    targets.push(ceiling);
+    await expectAnswer(ceiling.url, workload);
     const results = new Map<Target["label"], LoadResult[]>(targets.map((t) => [t.label, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? targets : [...targets].reverse();
@@ -155,17 +188,18 @@ async function main(): Promise<void> {
     const lines = [
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. ${MINIFLARE}.`,
       `Load: closed loop, ${LOAD_SETTINGS.connections} keep-alive connections, ${LOAD_SETTINGS.durationMs / 1000} s per measurement, ${ROUNDS} rounds in alternating order (means shown), 127.0.0.1 only, same settings for every server.`,
-      "edge-kata runs the whole edge pipeline per request (anycast choice, L3/L4 scrubbing, modelled TLS, WAF, the worker's isolate, cache bookkeeping, server-timing); Miniflare runs only the worker in workerd.",
+      "edge-kata runs the whole edge pipeline per request (anycast choice, L3/L4 scrubbing, modelled TLS, WAF, the worker's isolate, cache bookkeeping, server-timing); Miniflare runs only the worker in workerd. node:http is the ceiling: a bare Node server answering the same body as a constant, no pipeline, no isolate.",
       "",
-      "| workload | edge-kata req/s | edge-kata WAF off req/s | Miniflare req/s | edge-kata / Miniflare | WAF off / Miniflare | p50 ms edge-kata / WAF off / Miniflare | p99 ms edge-kata / WAF off / Miniflare |",
-      "|---|---:|---:|---:|---:|---:|---|---|",
+      "| workload | edge-kata req/s | edge-kata WAF off req/s | Miniflare req/s | node:http req/s | edge-kata / Miniflare | WAF off / Miniflare | node:http / Miniflare | p50 ms edge-kata / WAF off / Miniflare | p99 ms edge-kata / WAF off / Miniflare |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ];
     for (const r of rows) {
       const e = r["edge-kata"];
       const w = r["edge-kata, WAF off"];
       const m = r["Miniflare"];
+      const c = r["node:http"];
       lines.push(
-        `| ${r.workload} | ${f0(e.requestsPerSecond)} | ${f0(w.requestsPerSecond)} | ${f0(m.requestsPerSecond)} | ${(e.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${(w.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${f1(e.latencyMsP50)} / ${f1(w.latencyMsP50)} / ${f1(m.latencyMsP50)} | ${f1(e.latencyMsP99)} / ${f1(w.latencyMsP99)} / ${f1(m.latencyMsP99)} |`,
+        `| ${r.workload} | ${f0(e.requestsPerSecond)} | ${f0(w.requestsPerSecond)} | ${f0(m.requestsPerSecond)} | ${f0(c.requestsPerSecond)} | ${(e.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${(w.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${(c.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${f1(e.latencyMsP50)} / ${f1(w.latencyMsP50)} / ${f1(m.latencyMsP50)} | ${f1(e.latencyMsP99)} / ${f1(w.latencyMsP99)} / ${f1(m.latencyMsP99)} |`,
       );
     }
     lines.push("", "Answers by status (all rounds): " + rows.map((r) => `${r.workload}: edge-kata ${r["edge-kata"].statuses} (${r["edge-kata"].errors} errors); WAF off ${r["edge-kata, WAF off"].statuses} (${r["edge-kata, WAF off"].errors} errors); Miniflare ${r["Miniflare"].statuses} (${r["Miniflare"].errors} errors)`).join(". "));

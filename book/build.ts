@@ -66,6 +66,44 @@ function benchBlock(): string {
   return [`Measured with Node ${data.node}:`, "", "| benchmark | figure | value | unit | note |", "|---|---|---:|---|---|", ...rows].join("\n");
 }
 
+interface PeersMeasured {
+  requestsPerSecond: number;
+  latencyMsP50: number;
+  latencyMsP99: number;
+}
+
+/** `npm run bench:peers`'s last run (bench/results/peers.json), side by side. */
+function peersBlock(): string {
+  const path = join(ROOT, "bench", "results", "peers.json");
+  if (!existsSync(path)) return "*No Miniflare comparison in this checkout yet: run `npm run bench:peers` and rebuild the book.*";
+  const data = JSON.parse(readFileSync(path, "utf8")) as {
+    node: string;
+    cpus: number;
+    miniflare: string;
+    rows: Array<{ workload: string } & Record<string, PeersMeasured | string>>;
+  };
+  const columns = ["edge-kata", "edge-kata, WAF off", "Miniflare", "node:http"];
+  const rps = (row: Record<string, PeersMeasured | string>, column: string): number | undefined => {
+    const m = row[column];
+    return typeof m === "object" ? m.requestsPerSecond : undefined;
+  };
+  const lines = data.rows.map((row) => {
+    const miniflare = rps(row, "Miniflare") ?? Number.NaN;
+    const cells = columns.map((c) => {
+      const v = rps(row, c);
+      return v === undefined ? "–" : `${v.toFixed(0)} (${(v / miniflare).toFixed(2)}x)`;
+    });
+    return `| ${row.workload} | ${cells.join(" | ")} |`;
+  });
+  return [
+    `Requests per second (and the ratio to Miniflare), ${data.miniflare} and this server on the same ${data.cpus}-core machine, Node ${data.node}, same load generator, same run:`,
+    "",
+    `| workload | ${columns.join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...lines,
+  ].join("\n");
+}
+
 export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<BuildResult> {
   const chapters = parseSummary(join(BOOK_DIR, "SUMMARY.md"));
   const links = new Map(chapters.map((c) => [c.source.split("/").pop()!, c.output]));
@@ -85,6 +123,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
         if (kind === "kata") return kataBlock(arg, chapter.source);
         if (kind === "answer") return answerBlock(arg, chapter.source);
         if (kind === "bench") return benchBlock();
+        if (kind === "peers") return peersBlock();
         if (kind === "figure") {
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);
