@@ -33,30 +33,37 @@ export async function createDurableObject(host: DurableObjectHost, className: st
   const instance = await host.acquire();
   const instanceId = instance.bridge.registerDurableObjectState(state);
   const idWire = state.id.name === undefined ? { hex: state.id.toString() } : { hex: state.id.toString(), name: state.id.name };
-  const created = await instance.run("createDurableObject", [instanceId, className, idWire], host.budgetNs(), logs);
+  const constructing = instance.bridge.bodies.open();
+  const created = await instance.run("createDurableObject", [instanceId, className, idWire], host.budgetNs(), logs).finally(() => instance.bridge.bodies.close(constructing));
   if (created.outcome !== "ok") {
     instance.bridge.releaseDurableObjectState(instanceId);
     throw new EdgeError("DURABLE_OBJECT_CONSTRUCTOR_FAILED", 500, `worker "${host.workerName}": cannot construct ${className}: ${created.error ?? created.outcome}`);
   }
-  const call = async (entry: EntryPoint, args: unknown[]): Promise<Reply> => {
+  const bodies = instance.bridge.bodies;
+  // Each call is a scope of the isolate's body table (see body-streams.ts): the streams its
+  // code can reach are released when it returns. A response's own body leaves the table first.
+  const call = async <T>(entry: EntryPoint, args: (scope: number) => unknown[] | Promise<unknown[]>, answer: (reply: Reply) => T): Promise<T> => {
     // The object lived in an isolate that a limit has since discarded; its memory is gone.
     if (instance.disposed) throw new EdgeError("DURABLE_OBJECT_RESET", 503, `Durable Object ${className} ${idWire.hex} was reset: its isolate was discarded`);
-    const run = await instance.run(entry, [instanceId, ...args], host.budgetNs(), logs);
-    const failed = host.failure(run, logs);
-    if (failed !== null) throw new EdgeError("WORKER_EXCEEDED_RESOURCES", 503, `Durable Object ${className}: ${run.error ?? failed}`);
-    const reply = run.value as Reply;
-    if (reply.kind === "exception") throw new EdgeError("DURABLE_OBJECT_EXCEPTION", 500, reply.message ?? "exception");
-    return reply;
+    const scope = bodies.open();
+    try {
+      const run = await instance.run(entry, [instanceId, ...(await args(scope))], host.budgetNs(), logs);
+      const failed = host.failure(run, logs);
+      if (failed !== null) throw new EdgeError("WORKER_EXCEEDED_RESOURCES", 503, `Durable Object ${className}: ${run.error ?? failed}`);
+      const reply = run.value as Reply;
+      if (reply.kind === "exception") throw new EdgeError("DURABLE_OBJECT_EXCEPTION", 500, reply.message ?? "exception");
+      return answer(reply);
+    } finally {
+      bodies.close(scope);
+    }
   };
   const api: DurableObjectInstanceApi = {
-    fetch: async (request: Request): Promise<Response> => {
-      const reply = await call("durableObjectFetch", [await requestToWire(request), host.nowMs()]);
-      return responseFromWire(reply.response);
-    },
+    fetch: (request: Request): Promise<Response> =>
+      call("durableObjectFetch", async (scope) => [await requestToWire(request, bodies, scope), host.nowMs()], (reply) => responseFromWire(reply.response, bodies)),
   };
   for (const method of created.value as string[]) {
     if (method === "fetch") continue;
-    api[method] = async (...args: unknown[]): Promise<unknown> => (await call("durableObjectCall", [method, args, host.nowMs()])).value;
+    api[method] = (...args: unknown[]): Promise<unknown> => call("durableObjectCall", () => [method, args, host.nowMs()], (reply) => reply.value);
   }
   return api;
 }

@@ -2,6 +2,7 @@ import { randomFillSync } from "node:crypto";
 import type { DurableObjectIdApi, DurableObjectNamespaceApi, DurableObjectStateApi, KvNamespaceApi } from "../core/bindings.js";
 import type { Clock } from "../sim/clock.js";
 import type { ResolvedWorkerConfig } from "./config.js";
+import { BodyStreams } from "./body-streams.js";
 import { SubtleBridge } from "./crypto-bridge.js";
 import { requestFromWire, responseToWire } from "./http-wire.js";
 import { DO_IDS_REMEMBERED_MAX, LOG_LINE_CHARS_MAX, LOG_LINES_PER_REQUEST_MAX, TIMERS_PENDING_MAX } from "./limits.js";
@@ -37,6 +38,8 @@ const LOG_LEVELS = new Set(["log", "info", "warn", "error", "debug"]);
  */
 export class HostBridge {
   readonly sinks = new Set<LogLine[]>();
+  /** The host streams behind this isolate's bodies (see body-streams.ts). */
+  readonly bodies = new BodyStreams();
   readonly #config: ResolvedWorkerConfig;
   readonly #clock: Clock;
   readonly #origin: OriginFetcher;
@@ -103,12 +106,22 @@ export class HostBridge {
 
   async #async(op: string, args: unknown[]): Promise<unknown> {
     switch (op) {
-      case "fetch":
-        return responseToWire(await this.#origin(requestFromWire(args[0])));
+      case "fetch": {
+        // The response's body belongs to the requests in flight now, one of which asked for it.
+        const owners = this.bodies.live();
+        return await responseToWire(await this.#origin(requestFromWire(args[0], this.bodies)), this.bodies, owners);
+      }
       case "kv":
         return this.#kv(args);
-      case "do.fetch":
-        return responseToWire(await this.#namespace(args[0]).get(this.#id(args[0], args[1])).fetch(requestFromWire(args[2])));
+      case "do.fetch": {
+        const owners = this.bodies.live();
+        const stub = this.#namespace(args[0]).get(this.#id(args[0], args[1]));
+        return await responseToWire(await stub.fetch(requestFromWire(args[2], this.bodies)), this.bodies, owners);
+      }
+      case "body.read":
+        return this.bodies.read(args[0]);
+      case "body.release":
+        return this.bodies.release(args[0]);
       case "do.call": {
         if (typeof args[2] !== "string" || !Array.isArray(args[3])) throw new TypeError("RPC needs a method name and an argument list");
         return this.#namespace(args[0]).get(this.#id(args[0], args[1])).call(args[2], ...args[3]);
@@ -146,6 +159,8 @@ export class HostBridge {
         return args[0]; // Crossing the boundary twice is the structured clone.
       case "do.id":
         return this.#newId(args);
+      case "body.tee":
+        return this.bodies.tee(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }

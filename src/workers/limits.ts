@@ -27,6 +27,29 @@ export const CRYPTO_KEYS_PER_ISOLATE_MAX = 10_000;
 /** Timers one isolate may have pending; each holds a host timer, so the count is bounded. */
 export const TIMERS_PENDING_MAX = 10_000;
 
+/**
+ * Host body streams one isolate may hold at once: request bodies, subrequest response bodies
+ * and tee branches the isolate has not passed on or read to the end. Each may hold an origin
+ * connection open, so the table is bounded; this platform's choice.
+ */
+export const BODY_STREAMS_PER_ISOLATE_MAX = 1_000;
+
+/**
+ * A host body at most this long that is already complete in memory when it crosses into the
+ * isolate (a body built from a string, a stored cache answer) is copied in whole, as bytes, so
+ * reading it costs no host round trips; anything longer, or still arriving, stays on the host
+ * as a stream. This platform's choice.
+ */
+export const BODY_INLINE_BYTES_MAX = 64 * 1024;
+
+/**
+ * The most one read of a host body stream copies into the isolate. A larger chunk from the
+ * host is handed over in pieces, so a single read never adds more than this to the heap. Each
+ * read is one host round trip (on the order of 0.1 ms of isolate CPU on the test machines), so
+ * the pieces are not made smaller than they need to be; this platform's choice.
+ */
+export const BODY_CHUNK_BYTES_MAX = 256 * 1024;
+
 /** Durable Object ids remembered per isolate to map hex strings back to host ids. */
 export const DO_IDS_REMEMBERED_MAX = 10_000;
 

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import ivm from "isolated-vm";
 
 /**
- * The in-isolate runtime: nine plain-JS fragments under `runtime/` that share one function
+ * The in-isolate runtime: ten plain-JS fragments under `runtime/` that share one function
  * scope. They are kept as files (not template strings) so they read and lint as JavaScript,
  * and they are read once per process. The whole layer stays small on purpose: NOTES.md
  * measured ~1.1 ms cold start for a thin shim versus ~15 ms for a polyfill bundle.
  */
-const FRAGMENTS = ["bridge.js", "encoding.js", "timers.js", "url.js", "headers.js", "body.js", "crypto.js", "bindings.js", "dispatch.js"] as const;
+const FRAGMENTS = ["bridge.js", "encoding.js", "timers.js", "url.js", "headers.js", "streams.js", "body.js", "crypto.js", "bindings.js", "dispatch.js"] as const;
 
 let cached: string | null = null;
 

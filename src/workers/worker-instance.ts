@@ -219,8 +219,10 @@ export class WorkerInstance {
     return { timedOut: false, settled: null, rest };
   }
 
+  /** Ends the isolate and releases every host body stream it could still name. Idempotent. */
   dispose(): void {
     if (!this.#isolate.isDisposed) this.#isolate.dispose();
+    this.bridge.bodies.releaseAll();
   }
 
   /**

@@ -2,7 +2,7 @@ import type { DurableObjectFactory, DurableObjectStateApi } from "../core/bindin
 import { type Clock, WallClock } from "../sim/clock.js";
 import { type ResolvedWorkerConfig, type WorkerConfig, resolveWorkerConfig } from "./config.js";
 import type { LogLine, OriginFetcher, Sleeper } from "./host-bridge.js";
-import { requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
+import { type WireRequest, requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
 import { WAIT_UNTIL_MS_MAX } from "./limits.js";
 import { type DurableObjectHost, createDurableObject } from "./durable-object-host.js";
 import { checkSyntax } from "./syntax-check.js";
@@ -66,6 +66,14 @@ export class Worker {
     return this.#active + (this.#instance?.inFlight ?? 0);
   }
 
+  /**
+   * Host body streams the live isolate can still name (bodies neither read to the end, passed
+   * on nor cancelled, of requests still in flight); 0 when cold. For tests and the status page.
+   */
+  get openBodyStreams(): number {
+    return this.#instance === null ? 0 : this.#instance.bridge.bodies.size;
+  }
+
   /** Heap bytes of the live isolate, measured when it was last idle; 0 when cold. */
   get heapBytes(): number {
     return this.warm ? this.#instance!.heapBytes : 0;
@@ -97,31 +105,59 @@ export class Worker {
   async #fetch(request: Request, options: { pop?: string }): Promise<WorkerResult> {
     const startMs = this.#clock.nowMs();
     const logs: LogLine[] = [];
-    const wire = await requestToWire(request, options.pop === undefined ? undefined : { colo: options.pop });
-    const finish = (response: Response, outcome: WorkerResult["outcome"], cold: boolean, cpuNs: bigint, waitUntil = Promise.resolve()): WorkerResult => ({
-      response, outcome, cold, cpuMs: Number(cpuNs) / 1e6, wallMs: this.#clock.nowMs() - startMs, logs, waitUntil,
+    const finish = (response: Response, outcome: WorkerResult["outcome"], cold: boolean, cpuNs: bigint, waitUntil: Promise<void> | null = null): WorkerResult => ({
+      response, outcome, cold, cpuMs: Number(cpuNs) / 1e6, wallMs: this.#clock.nowMs() - startMs, logs, waitUntil: waitUntil ?? Promise.resolve(),
     });
     const acquired = await this.#acquireOrLog(logs);
     if (acquired === null) return finish(errorResponse("exception"), "exception", true, 0n);
     const { instance, cold } = acquired;
-    const id = this.#nextRequestId++;
-    const budgetNs = this.#budgetNs();
-    const run = await instance.run("fetch", [id, wire, this.#clock.nowMs()], budgetNs, logs);
-    const failed = this.#failure(run, logs);
-    if (failed !== null) return finish(errorResponse(failed), failed, cold, run.cpuNs);
-    const reply = run.value as Reply;
-    const waitUntil = (reply.pending ?? 0) > 0 ? this.#drain(instance, id, budgetNs - run.cpuNs, logs) : Promise.resolve();
-    if (reply.kind === "exception") {
-      logs.push({ level: "error", message: reply.message ?? "exception" });
-      // ctx.passThroughOnException(): Cloudflare sends the request on to the origin instead of 1101.
-      if (reply.passThrough === true) return finish(await this.#origin(requestFromWire(wire)), "exception", cold, run.cpuNs, waitUntil);
-      return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);
-    }
+    // The request's scope: the host streams its code can reach (its own body, its subrequests'
+    // bodies) live until it has answered and its waitUntil work is done.
+    const bodies = instance.bridge.bodies;
+    const scope = bodies.open();
+    // With waitUntil work the scope closes when that work is done, and the result's `waitUntil`
+    // settles only then; without, it closes before the result is returned.
+    let waitUntil: Promise<void> | null = null;
     try {
-      return finish(responseFromWire(reply.response), "ok", cold, run.cpuNs, waitUntil);
-    } catch (e) {
-      logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
-      return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);
+      let wire: WireRequest;
+      try {
+        wire = await requestToWire(request, bodies, scope, options.pop === undefined ? undefined : { colo: options.pop });
+      } catch (e) {
+        logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
+        return finish(errorResponse("exception"), "exception", cold, 0n);
+      }
+      const id = this.#nextRequestId++;
+      const budgetNs = this.#budgetNs();
+      const run = await instance.run("fetch", [id, wire, this.#clock.nowMs()], budgetNs, logs);
+      const failed = this.#failure(run, logs);
+      if (failed !== null) return finish(errorResponse(failed), failed, cold, run.cpuNs);
+      const reply = run.value as Reply;
+      if ((reply.pending ?? 0) > 0) waitUntil = this.#drain(instance, id, budgetNs - run.cpuNs, logs).then(() => bodies.close(scope));
+      if (reply.kind === "exception") {
+        logs.push({ level: "error", message: reply.message ?? "exception" });
+        // ctx.passThroughOnException(): Cloudflare sends the request on to the origin instead of
+        // 1101. Its body is still on the host unless the worker read it or passed it on.
+        if (reply.passThrough === true) {
+          let original: Request | null = null;
+          try {
+            original = requestFromWire(wire, bodies);
+          } catch (e) {
+            logs.push({ level: "error", message: `passThroughOnException: the request cannot be passed on: ${e instanceof Error ? e.message : String(e)}` });
+          }
+          if (original !== null) return finish(await this.#origin(original), "exception", cold, run.cpuNs, waitUntil);
+        }
+        return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);
+      }
+      try {
+        return finish(responseFromWire(reply.response, bodies), "ok", cold, run.cpuNs, waitUntil);
+      } catch (e) {
+        logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
+        return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);
+      }
+    } finally {
+      // The response's own body is the host's by now (taken from the table), so closing the
+      // scope never cuts an answer short.
+      if (waitUntil === null) bodies.close(scope);
     }
   }
 
@@ -135,13 +171,19 @@ export class Worker {
     if (acquired === null) return result("exception", true, 0n);
     const id = this.#nextRequestId++;
     const now = this.#clock.nowMs();
-    const run = await acquired.instance.run("scheduled", [id, cron, options.scheduledTimeMs ?? now, now], this.#budgetNs(), logs);
-    const failed = this.#failure(run, logs);
-    if (failed !== null) return result(failed, acquired.cold, run.cpuNs);
-    const reply = run.value as Reply;
-    if ((reply.pending ?? 0) > 0) await this.#drain(acquired.instance, id, this.#budgetNs() - run.cpuNs, logs);
-    if (reply.kind === "exception") logs.push({ level: "error", message: reply.message ?? "exception" });
-    return result(reply.kind === "exception" ? "exception" : "ok", acquired.cold, run.cpuNs);
+    const bodies = acquired.instance.bridge.bodies;
+    const scope = bodies.open();
+    try {
+      const run = await acquired.instance.run("scheduled", [id, cron, options.scheduledTimeMs ?? now, now], this.#budgetNs(), logs);
+      const failed = this.#failure(run, logs);
+      if (failed !== null) return result(failed, acquired.cold, run.cpuNs);
+      const reply = run.value as Reply;
+      if ((reply.pending ?? 0) > 0) await this.#drain(acquired.instance, id, this.#budgetNs() - run.cpuNs, logs);
+      if (reply.kind === "exception") logs.push({ level: "error", message: reply.message ?? "exception" });
+      return result(reply.kind === "exception" ? "exception" : "ok", acquired.cold, run.cpuNs);
+    } finally {
+      bodies.close(scope);
+    }
   }
 
   /** A factory for instances of the Durable Object class the script exports as `className`. */
@@ -208,6 +250,8 @@ export class Worker {
 
   async #acquire(): Promise<{ instance: WorkerInstance; cold: boolean }> {
     if (this.#instance !== null && !this.#instance.disposed) return { instance: this.#instance, cold: false };
+    // isolated-vm may have ended it (memory) without our dispose(): release what it held.
+    this.#instance?.dispose();
     this.#instance = null;
     if (this.#creating === null) {
       this.#creating = WorkerInstance.create(this.#source, this.config, this.#clock, this.#origin, this.#sleep).finally(() => {

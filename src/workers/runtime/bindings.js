@@ -3,11 +3,12 @@
 
 function makeKvNamespace(binding) {
   const kv = (op, args) => callHost("kv", [binding, op, args]);
-  const valueToWire = (value) => (typeof value === "string" ? value : value instanceof BodyStream ? toArrayBuffer(value._bytes()) : toArrayBuffer(value));
+  // A stream value (a body, say) is read here and stored as its bytes.
+  const valueToWire = async (value) => (typeof value === "string" ? value : isStream(value) ? bytesToBuffer(await readAllBytes(value)) : toArrayBuffer(value));
   return Object.freeze({
     get: (key, options) => kv("get", [String(key), options ?? null]),
     getWithMetadata: (key, options) => kv("getWithMetadata", [String(key), options ?? null]),
-    put: (key, value, options) => kv("put", [String(key), valueToWire(value), options ?? null]),
+    put: async (key, value, options) => kv("put", [String(key), await valueToWire(value), options ?? null]),
     delete: (key) => kv("delete", [String(key)]),
     list: (options) => kv("list", [options ?? null]),
   });
@@ -29,8 +30,8 @@ function makeDurableObjectNamespace(binding) {
       id: doId,
       name: doId.name,
       fetch: async (input, init) => {
-        const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-        return responseFromWire(await callHost("do.fetch", [binding, hex, requestToWire(request)]));
+        const request = isRequest(input) && init === undefined ? input : new Request(input, init);
+        return responseFromWire(await callHost("do.fetch", [binding, hex, await requestToWire(request)]));
       },
     };
     // Unknown properties become RPC calls, as with Cloudflare's stubs; arguments are copied.

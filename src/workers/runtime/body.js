@@ -1,46 +1,108 @@
-// In-isolate fragment: Request and Response. Bodies are buffered bytes (no streaming):
-// the host hands over a copied ArrayBuffer, so `text()`, `json()` and `arrayBuffer()` are local.
+// In-isolate fragment: Request, Response and fetch. A body is one of: null; bytes the
+// worker's code made (a string, an ArrayBuffer...), kept as one Uint8Array until `.body` asks for
+// a stream; or a ReadableStream (streams.js), which for a body the host handed over holds a host
+// handle. Passing such a body on untouched sends the handle back and the host pipes the original
+// stream; reading it pulls chunks from the host. A stream made by the worker's code is read
+// here when it crosses the boundary, so its bytes cross as one buffer.
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
+const REQUEST_BODY_USED = "Cannot reconstruct a Request with a used body.";
 
 function extractBody(init, headers) {
   if (init === null || init === undefined) return null;
   const setType = (t) => { if (!headers.has("content-type")) headers.set("content-type", t); };
-  if (init instanceof BodyStream) return init._bytes();
+  if (isStream(init)) {
+    const S = streamInternals(init);
+    if (S.disturbed) throw new TypeError(STREAM_DISTURBED);
+    if (S.reader !== null) throw new TypeError(STREAM_LOCKED);
+    return init;
+  }
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return new Uint8Array(toArrayBuffer(init));
   if (init instanceof URLSearchParams) { setType("application/x-www-form-urlencoded;charset=UTF-8"); return textEncoder.encode(init.toString()); }
   setType("text/plain;charset=UTF-8");
   return textEncoder.encode(String(init));
 }
 
-// The one-chunk stream behind `.body`, enough for readers and `for await`.
-class BodyStream {
-  #bytes; #done = false;
-  constructor(bytes) { this.#bytes = bytes; }
-  _bytes() { return this.#bytes; }
-  get locked() { return false; }
-  getReader() {
-    return {
-      read: async () => { if (this.#done) return { done: true, value: undefined }; this.#done = true; return { done: false, value: this.#bytes }; },
-      releaseLock() {}, cancel: async () => { this.#done = true; }, closed: Promise.resolve(undefined),
-    };
-  }
-  async *[Symbol.asyncIterator]() { if (!this.#done) { this.#done = true; yield this.#bytes; } }
+/** The whole ArrayBuffer of `bytes` when they span it (no copy), else a copy of just them. */
+function bytesToBuffer(bytes) {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
+// Set in Body's static block; Request and Response reach their body only through these.
+let initBody;
+let moveBody;
+let cloneBody;
+let bodyToWire;
+
 class Body {
-  #bytes; #used = false;
-  _initBody(bytes) { this.#bytes = bytes; }
-  _peekBytes() { return this.#bytes; }
-  get body() { return this.#bytes === null ? null : new BodyStream(this.#bytes); }
-  get bodyUsed() { return this.#used; }
-  #consume() {
-    if (this.#used) return Promise.reject(new TypeError("Body has already been used"));
-    this.#used = true;
-    return Promise.resolve(this.#bytes === null ? new Uint8Array(0) : this.#bytes);
+  // null | Uint8Array (one owner: clones copy, moves mark the source used) | ReadableStream
+  #body = null;
+  #used = false;
+  static {
+    initBody = (o, body) => { o.#body = body; };
+    // `new Request(request)`: the new request takes the body over; the old one counts as used.
+    moveBody = (from) => {
+      const body = from.#body;
+      if (body === null) return null;
+      if (from.bodyUsed) throw new TypeError(REQUEST_BODY_USED);
+      if (isStream(body)) {
+        if (body.locked) throw new TypeError(STREAM_LOCKED);
+        return body;
+      }
+      from.#used = true;
+      return body;
+    };
+    cloneBody = (o) => {
+      const body = o.#body;
+      if (body === null) return null;
+      if (o.bodyUsed) throw new TypeError(BODY_USED);
+      if (!isStream(body)) return body.slice();
+      const [mine, theirs] = teeStream(body);
+      o.#body = mine;
+      return theirs;
+    };
+    // What goes over the wire: null, an ArrayBuffer, `{ stream: handle }` for an untouched host
+    // stream, or a promise of an ArrayBuffer for a stream made here. The body counts as used.
+    bodyToWire = (o, usedMessage) => {
+      const body = o.#body;
+      if (body === null) return null;
+      if (!isStream(body)) {
+        if (o.#used) throw new TypeError(usedMessage);
+        o.#used = true;
+        return bytesToBuffer(body);
+      }
+      const S = streamInternals(body);
+      if (S.disturbed) throw new TypeError(usedMessage === BODY_USED ? STREAM_DISTURBED : usedMessage);
+      if (S.reader !== null) throw new TypeError(STREAM_LOCKED);
+      const handle = takeHostHandle(body);
+      if (handle !== null) return { stream: handle };
+      return readAllBytes(body).then(bytesToBuffer);
+    };
   }
-  async arrayBuffer() { const b = await this.#consume(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }
+  get body() {
+    const body = this.#body;
+    if (body === null || isStream(body)) return body;
+    // Bytes become a stream only when asked for.
+    const stream = bytesStream(body, this.#used);
+    this.#body = stream;
+    return stream;
+  }
+  get bodyUsed() {
+    const body = this.#body;
+    if (body === null) return false;
+    return isStream(body) ? streamInternals(body).disturbed : this.#used;
+  }
+  async #consume() {
+    const body = this.#body;
+    if (body === null) return new Uint8Array(0);
+    if (isStream(body)) return readAllBytes(body);
+    if (this.#used) throw new TypeError(BODY_USED);
+    this.#used = true;
+    return body;
+  }
+  async arrayBuffer() { return bytesToBuffer(await this.#consume()); }
   async bytes() { return new Uint8Array(await this.arrayBuffer()); }
   async text() { return textDecoder.decode(await this.#consume()); }
   async json() { return JSON.parse(await this.text()); }
@@ -48,20 +110,25 @@ class Body {
 
 const METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
 
+let isRequest;
+
 class Request extends Body {
   #method; #url; #headers; #redirect;
+  static { isRequest = (value) => value !== null && typeof value === "object" && #method in value; }
   constructor(input, init = {}) {
     super();
-    const from = input instanceof Request ? input : null;
+    const from = isRequest(input) ? input : null;
     this.#url = from ? from.url : new URL(String(input)).href;
     const method = String(init.method ?? (from ? from.method : "GET"));
     this.#method = METHODS.has(method.toUpperCase()) ? method.toUpperCase() : method;
     this.#headers = new Headers(init.headers ?? (from ? from.headers : undefined));
     this.#redirect = init.redirect ?? (from ? from.redirect : "follow");
     this.cf = init.cf ?? (from ? from.cf : undefined);
-    const body = init.body !== undefined ? extractBody(init.body, this.#headers) : from ? from._peekBytes() : null;
+    const explicit = init.body !== undefined;
+    if (explicit && init.body !== null && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
+    const body = explicit ? extractBody(init.body, this.#headers) : from ? moveBody(from) : null;
     if (body !== null && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
-    this._initBody(body);
+    initBody(this, body);
   }
   get method() { return this.#method; }
   get url() { return this.#url; }
@@ -69,13 +136,17 @@ class Request extends Body {
   get redirect() { return this.#redirect; }
   get signal() { return undefined; }
   clone() {
-    if (this.bodyUsed) throw new TypeError("Cannot clone a Request whose body was used");
-    return new Request(this);
+    const copy = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, cf: this.cf });
+    initBody(copy, cloneBody(this));
+    return copy;
   }
 }
 
+let isResponse;
+
 class Response extends Body {
   #status; #statusText; #headers; #url = "";
+  static { isResponse = (value) => value !== null && typeof value === "object" && #status in value; }
   constructor(body = null, init = {}) {
     super();
     const status = init.status === undefined ? 200 : Number(init.status);
@@ -83,9 +154,9 @@ class Response extends Body {
     this.#status = status;
     this.#statusText = String(init.statusText ?? "");
     this.#headers = new Headers(init.headers);
-    const bytes = extractBody(body, this.#headers);
-    if (bytes !== null && [101, 204, 205, 304].includes(status)) throw new TypeError(`Response with status ${status} cannot have a body`);
-    this._initBody(bytes);
+    const content = extractBody(body, this.#headers);
+    if (content !== null && [101, 204, 205, 304].includes(status)) throw new TypeError(`Response with status ${status} cannot have a body`);
+    initBody(this, content);
   }
   static json(data, init = {}) {
     const headers = new Headers(init.headers);
@@ -105,30 +176,35 @@ class Response extends Body {
   get type() { return "default"; }
   get webSocket() { return null; }
   clone() {
-    if (this.bodyUsed) throw new TypeError("Cannot clone a Response whose body was used");
-    return new Response(this._peekBytes(), { status: this.#status, statusText: this.#statusText, headers: this.#headers });
+    const copy = new Response(null, { status: this.#status, statusText: this.#statusText, headers: this.#headers });
+    initBody(copy, cloneBody(this));
+    return copy;
   }
 }
 
-function requestToWire(request) {
-  const bytes = request._peekBytes();
-  return { method: request.method, url: request.url, headers: request.headers._pairs(), body: bytes === null ? null : toArrayBuffer(bytes) };
+/** The host's `{ stream: handle }` becomes a host-backed stream; bytes stay bytes. */
+function bodyFromWire(body) {
+  return body !== null && typeof body === "object" && typeof body.stream === "number" ? hostStream(body.stream) : body;
+}
+async function requestToWire(request) {
+  const body = await bodyToWire(request, REQUEST_BODY_USED);
+  return { method: request.method, url: request.url, headers: request.headers._pairs(), body };
 }
 function requestFromWire(wire) {
-  return new Request(wire.url, { method: wire.method, headers: wire.headers, body: wire.body, cf: wire.cf });
+  return new Request(wire.url, { method: wire.method, headers: wire.headers, body: bodyFromWire(wire.body), cf: wire.cf });
 }
-function responseToWire(response) {
-  if (!(response instanceof Response)) throw new TypeError("The handler did not return a Response");
-  const bytes = response._peekBytes();
-  return { status: response.status, statusText: response.statusText, headers: response.headers._pairs(), body: bytes === null ? null : toArrayBuffer(bytes) };
+async function responseToWire(response) {
+  if (!isResponse(response)) throw new TypeError("The handler did not return a Response");
+  const body = await bodyToWire(response, BODY_USED);
+  return { status: response.status, statusText: response.statusText, headers: response.headers._pairs(), body };
 }
 function responseFromWire(wire) {
-  return new Response(wire.body, { status: wire.status, statusText: wire.statusText, headers: wire.headers });
+  return new Response(bodyFromWire(wire.body), { status: wire.status, statusText: wire.statusText, headers: wire.headers });
 }
 
 async function fetch(input, init) {
-  const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-  return responseFromWire(await callHost("fetch", [requestToWire(request)]));
+  const request = isRequest(input) && init === undefined ? input : new Request(input, init);
+  return responseFromWire(await callHost("fetch", [await requestToWire(request)]));
 }
 
 defineGlobal("Request", Request);

@@ -47,7 +47,7 @@ const entryPoints = {
     try {
       const handler = handlerFor("fetch", api);
       const response = await handler(requestFromWire(wire), env, api);
-      return { kind: "ok", response: responseToWire(response), passThrough: ctx.passThrough, pending: ctx.pending() };
+      return { kind: "ok", response: await responseToWire(response), passThrough: ctx.passThrough, pending: ctx.pending() };
     } catch (e) {
       return { kind: "exception", message: describeError(e), passThrough: ctx.passThrough, pending: ctx.pending() };
     } finally {
@@ -90,7 +90,7 @@ const entryPoints = {
     try {
       const object = durableObjects.get(instanceId);
       if (!object || typeof object.fetch !== "function") throw new TypeError("this Durable Object has no fetch() method");
-      return { kind: "ok", response: responseToWire(await object.fetch(requestFromWire(wire))) };
+      return { kind: "ok", response: await responseToWire(await object.fetch(requestFromWire(wire))) };
     } catch (e) {
       return { kind: "exception", message: describeError(e) };
     }
@@ -136,6 +136,10 @@ const hostEntryPoints = {
     pendingWaitUntil.delete(-1);
     void api;
     void responseToWire(new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }));
+    // A host body passed on untouched (handle 0 is never issued: taking it makes no host call)
+    // and a stream made here, read whole.
+    void responseToWire(responseFromWire({ status: 200, statusText: "", headers: [], body: { stream: 0 } }));
+    void new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array(1)); c.close(); } })).text();
     void new TextEncoder().encode("é");
   },
   // Called once, before the tenant's module is evaluated: its clock starts now.
