@@ -64,9 +64,12 @@ describe("CPU limit", () => {
     await get(busy, "/warm");
     const results = await Promise.all(Array.from({ length: 40 }, () => get(busy, "/")));
     expect(results.map((r) => r.outcome)).toEqual(results.map(() => "ok"));
-    const total = results.reduce((sum, r) => sum + r.cpuMs, 0);
-    expect(Math.max(...results.map((r) => r.cpuMs))).toBeLessThan(30);
-    expect(total).toBeGreaterThan(0);
+    // Billing each request the CPU of those queued before it would put the median near half
+    // of 40 requests' work; its own work is a few percent of the budget. (The median, not the
+    // maximum: one request may really pay for a JIT compile or a GC.)
+    const charged = results.map((r) => r.cpuMs).sort((a, b) => a - b);
+    expect(charged[20]!).toBeLessThan(30 / 4);
+    expect(charged[0]!).toBeGreaterThan(0);
   });
 
   it("still stops a runaway while other requests are queued behind it on the same isolate", async () => {
