@@ -56,6 +56,12 @@ export interface KvNamespaceApi {
   put(key: string, value: KvValue, options?: KvPutOptions): Promise<void>;
   delete(key: string): Promise<void>;
   list(options?: KvListOptions): Promise<KvListResult>;
+  /**
+   * Optional: `getWithMetadata` answered at once, for a namespace whose reads never wait (the
+   * PoP's cache and store are in this process). Same validation, same errors, same value. The
+   * Workers runtime uses it to answer a read without leaving the isolate's synchronous turn.
+   */
+  getWithMetadataNow?(key: string, options?: KvGetOptions | KvValueType): { value: unknown; metadata: unknown; cacheStatus: null };
 }
 
 export interface DurableObjectIdApi {

@@ -26,6 +26,11 @@ export class KvNamespaceAtPop implements KvNamespaceApi {
   }
 
   async getWithMetadata(key: string, options?: KvGetOptions | KvValueType): Promise<{ value: unknown; metadata: unknown; cacheStatus: null }> {
+    return this.getWithMetadataNow(key, options);
+  }
+
+  /** The read itself: a PoP cache lookup, or a fill from the store as this PoP sees it. */
+  getWithMetadataNow(key: string, options?: KvGetOptions | KvValueType): { value: unknown; metadata: unknown; cacheStatus: null } {
     validateKey(key);
     const opts: KvGetOptions = typeof options === "string" ? { type: options } : options ?? {};
     const type = resolveValueType(opts.type);

@@ -139,6 +139,8 @@ export class HostBridge {
 
   #sync(op: string, args: unknown[]): unknown {
     switch (op) {
+      case "kv.now":
+        return this.#kvNow(args);
       case "url.parse": {
         const base = typeof args[1] === "string" ? args[1] : undefined;
         return URL.canParse(String(args[0]), base) ? urlParts(new URL(String(args[0]), base)) : null;
@@ -174,6 +176,21 @@ export class HostBridge {
     } finally {
       this.#timersPending--;
     }
+  }
+
+  /**
+   * A KV read answered inside the isolate's synchronous turn when the namespace can
+   * (`getWithMetadataNow`); null tells the runtime to make the ordinary async call instead.
+   */
+  #kvNow(args: unknown[]): unknown {
+    const [binding, op, rest] = args;
+    const kv: KvNamespaceApi | undefined = ownValue(this.#config.kvNamespaces, String(binding));
+    if (kv?.getWithMetadataNow === undefined || (op !== "get" && op !== "getWithMetadata") || !Array.isArray(rest)) return null;
+    const options = rest.at(-1) ?? undefined;
+    const type = typeof options === "string" ? options : typeof options === "object" && options !== null ? (options as { type?: string }).type : undefined;
+    if (type === "stream") return null; // the async path gives the documented error
+    const r = kv.getWithMetadataNow(String(rest[0]), options as never);
+    return op === "get" ? { value: toTransferable(r.value) } : { value: { value: toTransferable(r.value), metadata: r.metadata, cacheStatus: null } };
   }
 
   async #kv(args: unknown[]): Promise<unknown> {

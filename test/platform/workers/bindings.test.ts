@@ -1,6 +1,7 @@
 // env bindings: KV and Durable Object namespaces bridged to host APIs, and Durable Object
 // classes exported by a script instantiated inside that script's isolate.
 import { afterAll, describe, expect, it } from "vitest";
+import type { KvGetOptions, KvNamespaceApi, KvValueType } from "../../../src/core/bindings.js";
 import { VirtualClock } from "../../../src/sim/clock.js";
 import { Worker } from "../../../src/workers/index.js";
 import { FakeDurableObjectNamespace, FakeKv, FakeStorage } from "./fakes.js";
@@ -50,6 +51,53 @@ describe("KV binding", () => {
     const r = await w.fetch(new Request("https://kv.example/"));
     expect(r.response.status).toBe(414);
     expect(await r.response.text()).toBe("KV_KEY_TOO_LARGE: key is 600 bytes; the limit is 512");
+  });
+});
+
+describe("KV reads answered at once (getWithMetadataNow)", () => {
+  /** Everything a worker can observe of a read, through both paths of the runtime. */
+  const READS = `export default { async fetch(request, env) {
+    const out = {};
+    const t0 = Date.now();
+    out.text = await env.KV.get("seed");
+    out.json = await env.KV.get("seed", { type: "json" });
+    out.bytes = (await env.KV.get("seed", "arrayBuffer")).byteLength;
+    const meta = await env.KV.getWithMetadata("seed", "json");
+    out.meta = [meta.value, meta.metadata, meta.cacheStatus];
+    out.missing = await env.KV.get("absent");
+    const pending = env.KV.get("k".repeat(600));
+    out.isPromise = pending instanceof Promise;
+    try { await pending; } catch (e) { out.error = e.message; }
+    try { await env.KV.get("seed", "stream"); } catch (e) { out.stream = e.message; }
+    out.elapsed = Date.now() - t0;
+    return Response.json(out);
+  } };`;
+
+  async function observe(kv: FakeKv, name: string): Promise<Record<string, unknown>> {
+    await kv.put("seed", JSON.stringify({ n: 1 }), { metadata: { v: 7 } });
+    const w = new Worker(READS, { name, cpuMsMax: 1_000, kvNamespaces: { KV: kv } }, { clock: new VirtualClock(5_000) });
+    workers.push(w);
+    const r = await w.fetch(new Request("https://kv.example/"));
+    expect(r.outcome, JSON.stringify(r.logs)).toBe("ok");
+    return (await r.response.json()) as Record<string, unknown>;
+  }
+
+  it("a namespace that can answer at once gives the worker exactly what the async path gives", async () => {
+    const asyncOnly = new FakeKv();
+    let immediateReads = 0;
+    const immediate: FakeKv & KvNamespaceApi = Object.assign(new FakeKv(), {
+      getWithMetadataNow(this: FakeKv, key: string, options?: KvGetOptions | KvValueType) {
+        immediateReads++;
+        return this.readNow(key, options);
+      },
+    });
+    const viaAsync = await observe(asyncOnly, "kv-async");
+    const viaNow = await observe(immediate, "kv-now");
+    expect(immediateReads).toBeGreaterThanOrEqual(5);
+    expect(viaNow).toEqual(viaAsync);
+    expect(viaNow).toMatchObject({ text: '{"n":1}', json: { n: 1 }, bytes: 7, meta: [{ n: 1 }, { v: 7 }, null], missing: null, isPromise: true, elapsed: 0 });
+    expect(String(viaNow["error"])).toContain("KV_KEY_TOO_LARGE");
+    expect(String(viaNow["stream"])).toContain("not supported");
   });
 });
 

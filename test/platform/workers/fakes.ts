@@ -26,6 +26,12 @@ export class FakeKv implements KvNamespaceApi {
   }
 
   async getWithMetadata(key: string, options?: KvGetOptions | KvValueType): Promise<{ value: unknown; metadata: unknown; cacheStatus: null }> {
+    return this.readNow(key, options);
+  }
+
+  /** The read, synchronously; a test may offer it as `getWithMetadataNow`. Keys over 512 bytes fail as on Cloudflare. */
+  readNow(key: string, options?: KvGetOptions | KvValueType): { value: unknown; metadata: unknown; cacheStatus: null } {
+    if (Buffer.byteLength(key) > 512) throw Object.assign(new Error(`key is ${Buffer.byteLength(key)} bytes; the limit is 512`), { code: "KV_KEY_TOO_LARGE" });
     const entry = this.data.get(key);
     if (entry === undefined) return { value: null, metadata: null, cacheStatus: null };
     const type = typeof options === "string" ? options : options?.type ?? "text";
