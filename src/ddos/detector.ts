@@ -34,8 +34,10 @@ export interface MitigationRule {
   droppedPackets: number;
 }
 
-// Bounds the per-detector memo of /24 source signatures (about 40 bytes each).
+// Bounds the memo of /24 source signatures (about 40 bytes each). One memo serves every
+// detector: the signature of a /24 is the same string at every PoP.
 const SOURCE_MEMO_ENTRIES_MAX = 4096;
+const sourceSignatures = new Map<number, string>();
 type TcpFlagName = (typeof TCP_FLAG_NAMES)[number];
 
 /** Power-of-two size buckets: [2^k, 2^(k+1)); attack tools send fixed or narrow sizes. */
@@ -82,10 +84,9 @@ export class DdosDetector {
   readonly #rules = new Map<string, MitigationRule>();
   #windowStartMs = -Infinity;
   // Signature strings are rebuilt for every packet otherwise; traffic repeats a few shapes and
-  // a bounded set of /24s, so the last shape and a small map of sources are remembered.
-  #shapeKey = "";
+  // a bounded set of /24s, so the last shape (and, shared, a small map of sources) is remembered.
+  #shapeKey = { dstIp: Number.NaN, protocol: "", dstPort: Number.NaN, flags: -1, low: Number.NaN };
   #shape = "";
-  readonly #sources = new Map<number, string>();
 
   constructor(options: DetectorOptions) {
     this.#clock = options.clock;
@@ -101,9 +102,9 @@ export class DdosDetector {
     const now = this.#clock.nowMs();
     this.#roll(now);
     for (const signature of [this.#shapeOf(packet), this.#sourceOf(packet)]) {
-      this.#sketch.add(signature);
+      const estimate = this.#sketch.addAndEstimate(signature);
       this.#top.add(signature);
-      if (this.#sketch.estimate(signature) < this.#threshold) continue;
+      if (estimate < this.#threshold) continue;
       const rule = this.#rules.get(signature);
       if (rule) rule.lastAttackMs = now;
       else this.#rules.set(signature, this.#makeRule(packet, signature, now));
@@ -131,9 +132,11 @@ export class DdosDetector {
   #shapeOf(p: Packet): string {
     let flags = 0;
     if (p.protocol === "tcp") for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (p.flags[TCP_FLAG_NAMES[i] as TcpFlagName]) flags |= 1 << i;
-    const key = `${p.dstIp}|${p.protocol}|${p.dstPort}|${flags}|${sizeBucket(p.sizeBytes).low}`;
-    if (key !== this.#shapeKey) {
-      this.#shapeKey = key;
+    const low = p.sizeBytes < 1 ? 0 : 2 ** Math.floor(Math.log2(p.sizeBytes)); // sizeBucket(p.sizeBytes).low
+    // The signature is a function of these five values: compare them, not a key built from them.
+    const last = this.#shapeKey;
+    if (p.dstIp !== last.dstIp || p.protocol !== last.protocol || p.dstPort !== last.dstPort || flags !== last.flags || low !== last.low) {
+      this.#shapeKey = { dstIp: p.dstIp, protocol: p.protocol, dstPort: p.dstPort, flags, low };
       this.#shape = shapeSignature(p);
     }
     return this.#shape;
@@ -141,11 +144,11 @@ export class DdosDetector {
 
   #sourceOf(p: Packet): string {
     const net = (p.srcIp & 0xffffff00) >>> 0;
-    let signature = this.#sources.get(net);
+    let signature = sourceSignatures.get(net);
     if (signature === undefined) {
-      if (this.#sources.size >= SOURCE_MEMO_ENTRIES_MAX) this.#sources.clear();
+      if (sourceSignatures.size >= SOURCE_MEMO_ENTRIES_MAX) sourceSignatures.clear();
       signature = sourceSignature(p);
-      this.#sources.set(net, signature);
+      sourceSignatures.set(net, signature);
     }
     return signature;
   }
