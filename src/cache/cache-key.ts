@@ -7,11 +7,13 @@ export interface CacheKeyOptions {
   readonly includeScheme?: boolean;
 }
 
+// An absolute URL already in the form the default key would produce.
+const NORMAL_URL = /^https?:\/\/[a-z0-9.-]+(?::\d+)?\/[A-Za-z0-9\-._~\/]*(?:\?[A-Za-z0-9\-._~=&%+]*)?$/;
+
 /** The primary cache key (RFC 9111 §2): scheme, host, path and query, per the options. */
 export function cacheKey(url: string, options: CacheKeyOptions = {}): string {
   // Fast path for the default key on an already-normal URL (the common case by far).
-  const m = /^(https?:\/\/)([a-z0-9.-]+(?::\d+)?)(\/[A-Za-z0-9\-._~\/]*)(\?[A-Za-z0-9\-._~=&%+]*)?$/.exec(url);
-  if (m && !url.includes("/.") && !options.sortQueryString && !options.ignoreQueryString && options.includeScheme !== false) return url;
+  if (!options.sortQueryString && !options.ignoreQueryString && options.includeScheme !== false && NORMAL_URL.test(url) && !url.includes("/.")) return url;
   let u: URL;
   try {
     u = new URL(url);
@@ -28,7 +30,8 @@ export function cacheKey(url: string, options: CacheKeyOptions = {}): string {
 
 /** Field names listed in Vary, lower-cased. */
 export function varyNames(vary: string | undefined): string[] {
-  return (vary ?? "")
+  if (vary === undefined || vary === "") return [];
+  return vary
     .split(",")
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s !== "");

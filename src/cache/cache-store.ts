@@ -50,7 +50,13 @@ export class CacheStore {
   select(key: string, headers: Readonly<Record<string, string>>): StoredEntry | undefined {
     const variants = this.#byKey.get(key);
     if (!variants) return undefined;
-    const hit = variants.find((v) => Object.entries(v.varyValues).every(([name, value]) => normalizeVaryValue(headers[name]) === value));
+    let hit: StoredEntry | undefined;
+    for (const v of variants) {
+      if (varyValuesMatch(v.varyValues, headers)) {
+        hit = v;
+        break;
+      }
+    }
     if (hit) {
       this.#byKey.delete(key);
       this.#byKey.set(key, variants);
@@ -62,12 +68,14 @@ export class CacheStore {
     if (entry.sizeBytes > CACHEABLE_OBJECT_BYTES_MAX) {
       throw new EdgeError("CACHE_OBJECT_TOO_LARGE", 413, `response is ${entry.sizeBytes} bytes; the limit is ${CACHEABLE_OBJECT_BYTES_MAX}`);
     }
-    const variants = (this.#byKey.get(entry.key) ?? []).filter((v) => {
+    const existing = this.#byKey.get(entry.key);
+    // A first variant goes into a one-element array (pushing onto an empty one reserves 17 slots).
+    const variants = existing === undefined ? [entry] : existing.filter((v) => {
       const same = sameVariant(v, entry);
       if (same) this.#sizeBytes -= v.sizeBytes;
       return !same;
     });
-    variants.push(entry);
+    if (existing !== undefined) variants.push(entry);
     this.#byKey.delete(entry.key);
     this.#byKey.set(entry.key, variants);
     this.#sizeBytes += entry.sizeBytes;
@@ -98,11 +106,18 @@ export class CacheStore {
   }
 
   #evict(): void {
+    if (this.#sizeBytes <= this.#capacityBytes) return;
     for (const [key] of this.#byKey) {
       if (this.#sizeBytes <= this.#capacityBytes) break;
       this.deleteKey(key);
     }
   }
+}
+
+/** Every stored Vary value equals the request's normalised value (no Vary: always true). */
+function varyValuesMatch(varyValues: Readonly<Record<string, string | undefined>>, headers: Readonly<Record<string, string>>): boolean {
+  for (const name of Object.keys(varyValues)) if (normalizeVaryValue(headers[name]) !== varyValues[name]) return false;
+  return true;
 }
 
 function sameVariant(a: StoredEntry, b: StoredEntry): boolean {
@@ -113,7 +128,9 @@ function sameVariant(a: StoredEntry, b: StoredEntry): boolean {
 
 /** Cache-Tag values of a response (comma-separated, case-insensitive as on Cloudflare). */
 export function cacheTags(response: CacheResponse): string[] {
-  return (response.headers["cache-tag"] ?? "")
+  const field = response.headers["cache-tag"];
+  if (field === undefined || field === "") return [];
+  return field
     .split(",")
     .map((t) => t.trim().toLowerCase())
     .filter((t) => t !== "");
@@ -121,7 +138,10 @@ export function cacheTags(response: CacheResponse): string[] {
 
 export function entrySizeBytes(response: CacheResponse): number {
   // Headers count too, roughly, so a flood of empty bodies still uses capacity.
-  return bodySizeBytes(response.body) + 200 + Object.entries(response.headers).reduce((n, [k, v]) => n + k.length + v.length, 0);
+  let headerBytes = 0;
+  const headers = response.headers;
+  for (const name of Object.keys(headers)) headerBytes += name.length + (headers[name] as string).length;
+  return bodySizeBytes(response.body) + 200 + headerBytes;
 }
 
 export { varyNames };

@@ -1,4 +1,4 @@
-import { effectiveDirectives, type CacheDirectives } from "./cache-control.js";
+import { effectiveDirectives, sharedEffectiveDirectives, type CacheDirectives } from "./cache-control.js";
 import type { CacheRequest, CacheResponse } from "./http-message.js";
 import { parseHttpDate } from "./http-date.js";
 
@@ -18,7 +18,8 @@ export type NotStorableReason = "no-store" | "private" | "authorization" | "set-
  * explicit or heuristic freshness and no validator is not stored (it could never be used).
  */
 export function notStorableReason(request: CacheRequest, response: CacheResponse): NotStorableReason {
-  const { directives } = effectiveDirectives(response.headers);
+  // Read only here: the shared parse, not a copy of it.
+  const directives = sharedEffectiveDirectives(response.headers);
   const requestDirectives = (request.headers["cache-control"] ?? "").toLowerCase();
   if (directives.noStore || /(^|,)\s*no-store\s*(,|$)/.test(requestDirectives)) return "no-store";
   if (directives.private) return "private";
@@ -92,5 +93,17 @@ export function entryMeta(response: CacheResponse, times: AgeInputs): EntryMeta 
     initialAgeMs: currentAgeMs(response, times, times.responseTimeMs),
     lifetimeMs: freshnessLifetimeMs(response),
     directives: effectiveDirectives(response.headers).directives,
+  };
+}
+
+/**
+ * `entryMeta` whose `directives` is shared (frozen) between entries with the same field value,
+ * for the meta a cache keeps with every stored entry.
+ */
+export function storedEntryMeta(response: CacheResponse, times: AgeInputs): EntryMeta {
+  return {
+    initialAgeMs: currentAgeMs(response, times, times.responseTimeMs),
+    lifetimeMs: freshnessLifetimeMs(response),
+    directives: sharedEffectiveDirectives(response.headers),
   };
 }

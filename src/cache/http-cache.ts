@@ -2,10 +2,10 @@ import type { Clock } from "../sim/clock.js";
 import { cacheKey, varyNames, varySecondaryKey, type CacheKeyOptions } from "./cache-key.js";
 import { CacheStore, cacheTags, entrySizeBytes, type CacheStoreOptions, type StoredEntry } from "./cache-store.js";
 import { clientConditionMet, notModifiedFrom, updateHeadersFrom304, validatorsFor, withoutConditionals } from "./conditional.js";
-import { entryMeta, mustRevalidateWhenStale, notStorableReason } from "./freshness.js";
+import { mustRevalidateWhenStale, notStorableReason, storedEntryMeta } from "./freshness.js";
 import { invalidatedUrls } from "./invalidation.js";
 import { formatHttpDate } from "./http-date.js";
-import type { CacheRequest, CacheResponse, Upstream } from "./http-message.js";
+import { copyFields, type CacheRequest, type CacheResponse, type Upstream } from "./http-message.js";
 
 /** Cloudflare's `cf-cache-status` values ("Cloudflare cache responses" docs). */
 export type CacheStatus = "HIT" | "MISS" | "EXPIRED" | "STALE" | "UPDATING" | "REVALIDATED" | "BYPASS" | "DYNAMIC";
@@ -15,6 +15,8 @@ export const CACHE_STATUSES: readonly CacheStatus[] = ["HIT", "MISS", "EXPIRED",
 const ERROR_STATUSES = new Set([500, 502, 503, 504]);
 // Headers only the edge reads: never shown to clients (Cloudflare strips both).
 const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
+const NO_VARY_VALUES: Readonly<Record<string, string | undefined>> = Object.freeze({});
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 export interface HttpCacheOptions {
   readonly clock: Clock;
@@ -126,7 +128,7 @@ export class HttpCache {
   }
 
   async #lead(key: string, work: () => Promise<CacheResponse>): Promise<CacheResponse> {
-    let release = (): void => {};
+    let release: () => void = noop;
     this.#inflight.set(key, new Promise<void>((resolve) => (release = resolve)));
     try {
       return await work();
@@ -145,9 +147,8 @@ export class HttpCache {
     let upstreamStatus: string | undefined;
     try {
       response = await this.#upstream(request);
-      const { ["cf-cache-status"]: status, ...headers } = response.headers;
-      upstreamStatus = status;
-      response = { ...response, headers };
+      upstreamStatus = response.headers["cf-cache-status"];
+      response = { ...response, headers: copyFields(response.headers, "cf-cache-status") };
     } catch {
       response = null;
     }
@@ -155,7 +156,7 @@ export class HttpCache {
   }
 
   async #miss(request: CacheRequest, key: string): Promise<CacheResponse> {
-    const upstreamRequest = { ...withoutConditionals(request), method: "GET" };
+    const upstreamRequest = { ...request, headers: copyFields(request.headers, "if-none-match", "if-modified-since"), method: "GET" };
     const { response, requestTimeMs, responseTimeMs } = await this.#fetchUpstream(upstreamRequest);
     if (!response) return this.#respond(request, gatewayError(502), "MISS");
     const stored = this.#store(key, request, response, requestTimeMs, responseTimeMs);
@@ -180,7 +181,7 @@ export class HttpCache {
       entry.requestTimeMs = requestTimeMs;
       entry.responseTimeMs = responseTimeMs;
       if (entry.response.headers["date"] === undefined) entry.response = withDate(entry.response, responseTimeMs);
-      entry.meta = entryMeta(entry.response, entry);
+      entry.meta = storedEntryMeta(entry.response, entry);
       return this.#serve(request, entry, "REVALIDATED");
     }
     const stored = this.#store(key, request, response, requestTimeMs, responseTimeMs);
@@ -201,14 +202,17 @@ export class HttpCache {
   #store(key: string, request: CacheRequest, response: CacheResponse, requestTimeMs: number, responseTimeMs: number): StoredEntry | null {
     if (notStorableReason(request, response) !== null) return null;
     const withDateHeader = response.headers["date"] === undefined ? withDate(response, responseTimeMs) : response;
+    // Most responses have no Vary and no Cache-Tag: their entries share one empty record/list.
+    const varyBy = varyNames(response.headers["vary"]);
+    const tags = cacheTags(response);
     const entry: StoredEntry = {
       key,
-      varyValues: varySecondaryKey(varyNames(response.headers["vary"]), request.headers),
+      varyValues: varyBy.length === 0 ? NO_VARY_VALUES : varySecondaryKey(varyBy, request.headers),
       response: withDateHeader,
       requestTimeMs,
       responseTimeMs,
-      meta: entryMeta(withDateHeader, { requestTimeMs, responseTimeMs }),
-      tags: cacheTags(response),
+      meta: storedEntryMeta(withDateHeader, { requestTimeMs, responseTimeMs }),
+      tags: tags.length === 0 ? NO_TAGS : tags,
       sizeBytes: entrySizeBytes(response),
     };
     this.store.put(entry);
@@ -217,8 +221,12 @@ export class HttpCache {
 
   #serve(request: CacheRequest, entry: StoredEntry, status: CacheStatus): CacheResponse {
     const age = String(Math.floor(this.#age(entry) / 1000));
-    const base = { ...entry.response, headers: { ...entry.response.headers, age } };
-    if (!clientConditionMet(request, base)) return this.#respond(request, base, status);
+    // The condition reads only validators, which `age` never changes: test the stored copy and
+    // build the served headers in one copy instead of two.
+    if (!clientConditionMet(request, entry.response)) return this.#respondAged(request, entry.response, age, status);
+    const headers = copyFields(entry.response.headers);
+    headers["age"] = age;
+    const base = { ...entry.response, headers };
     // To a client, a 304 carries the RFC 9110 §15.4.5 fields; to a lower tier it carries every
     // stored header, so the headers the origin updated with its own 304 (RFC 9111 §4.3.4)
     // reach the lower tier's copy and its clients.
@@ -227,9 +235,20 @@ export class HttpCache {
 
   #respond(request: CacheRequest, response: CacheResponse, status: CacheStatus): CacheResponse {
     this.stats.statuses[status]++;
-    const headers: Record<string, string> = { ...response.headers, "cf-cache-status": status };
+    const headers = copyFields(response.headers);
+    headers["cf-cache-status"] = status;
     if (this.#facesClients) for (const name of EDGE_ONLY_HEADERS) delete headers[name];
     return { status: response.status, headers, body: request.method.toUpperCase() === "HEAD" ? "" : response.body };
+  }
+
+  /** `#respond` of the stored response with `age` set, without the intermediate copy. */
+  #respondAged(request: CacheRequest, stored: CacheResponse, age: string, status: CacheStatus): CacheResponse {
+    this.stats.statuses[status]++;
+    const headers = copyFields(stored.headers);
+    headers["age"] = age;
+    headers["cf-cache-status"] = status;
+    if (this.#facesClients) for (const name of EDGE_ONLY_HEADERS) delete headers[name];
+    return { status: stored.status, headers, body: request.method.toUpperCase() === "HEAD" ? "" : stored.body };
   }
 
   async #passUnsafe(request: CacheRequest): Promise<CacheResponse> {
@@ -240,10 +259,14 @@ export class HttpCache {
   }
 }
 
+function noop(): void {}
+
 function gatewayError(status: 502 | 504): CacheResponse {
   return { status, headers: { "content-type": "text/plain" }, body: status === 502 ? "upstream unreachable" : "stale response may not be served" };
 }
 
 function withDate(response: CacheResponse, atMs: number): CacheResponse {
-  return { ...response, headers: { ...response.headers, date: formatHttpDate(atMs) } };
+  const headers = copyFields(response.headers);
+  headers["date"] = formatHttpDate(atMs);
+  return { ...response, headers };
 }

@@ -56,3 +56,21 @@ export function responseFromCacheResponse(response: CacheResponse): Response {
 export function bodySizeBytes(body: string | Uint8Array): number {
   return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
 }
+
+/**
+ * A copy of a header record, `{ ...fields }`, for callers that then add fields to it. Built by
+ * assignment on purpose: V8 gives an object spread followed by new fields (`{ ...fields, age }`)
+ * a hidden class of its own for every copy of such a record, and caches make one such copy per
+ * request and keep one per stored entry; assigned in the same order, copies share hidden
+ * classes. Same own keys in the same order, same values (`__proto__` stays an own field).
+ */
+export function copyFields(fields: Readonly<Record<string, string>>, without?: string, orWithout?: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  // for-in (own keys only, like a spread) walks the record's cached keys without an array.
+  for (const name in fields) {
+    if (name === without || name === orWithout || !Object.hasOwn(fields, name)) continue;
+    if (name === "__proto__") Object.defineProperty(out, name, { value: fields[name], writable: true, enumerable: true, configurable: true });
+    else out[name] = fields[name] as string;
+  }
+  return out;
+}
