@@ -13,14 +13,14 @@ export interface WafSignals {
 export class FieldContext {
   readonly request: WafRequest;
   readonly signals: WafSignals;
-  readonly #url: RawUrlParts;
-  readonly #cache = new Map<string, string | number>();
+  // Split and allocated on first use: with no custom or rate-limit rule, no field is read.
+  #url: RawUrlParts | undefined;
+  #cache: Map<string, string | number> | undefined;
   #ip: IpBytes | null | undefined;
 
   constructor(request: WafRequest, signals: WafSignals) {
     this.request = request;
     this.signals = signals;
-    this.#url = splitRawUrl(request.url);
   }
 
   header(name: string): string {
@@ -33,15 +33,16 @@ export class FieldContext {
   }
 
   field(name: string): string | number {
-    const hit = this.#cache.get(name);
+    const cache = (this.#cache ??= new Map());
+    const hit = cache.get(name);
     if (hit !== undefined) return hit;
     const value = this.#compute(name);
-    this.#cache.set(name, value);
+    cache.set(name, value);
     return value;
   }
 
   #compute(name: string): string | number {
-    const url = this.#url;
+    const url = (this.#url ??= splitRawUrl(this.request.url));
     switch (name) {
       case "http.request.uri":
         return url.query ? `${url.path}?${url.query}` : url.path;

@@ -8,7 +8,7 @@ import {
   type ManagedRule,
   type ParanoiaLevel,
 } from "./managed-rules.js";
-import { normalizeForInspection } from "./normalize.js";
+import { isAlreadyNormal, normalizeForInspection } from "./normalize.js";
 import { splitRawUrl, type WafRequest } from "./request.js";
 import { REGEX_INPUT_LENGTH_MAX } from "./regex-guard.js";
 
@@ -50,20 +50,61 @@ function cookieParts(cookie: string): string[] {
   return cookie === "" ? [] : cookie.split(";").flatMap((c) => argParts(c.trim()));
 }
 
+// The inspection targets in the order `inspectionTargets` lists them; rules refer to them by
+// index in this order so that evaluation reads arrays, not a Map, per rule and request.
+const TARGET_ORDER: readonly InspectionTarget[] = ["path", "args", "cookie", "body", "user-agent", "referer"];
+const TARGET_INDEX = new Map(TARGET_ORDER.map((t, i) => [t, i]));
+
 /** Every inspected string of a request, normalised once. */
 export function inspectionTargets(request: WafRequest): Map<InspectionTarget, string[]> {
+  const lists = inspectionLists(request);
+  const targets = new Map<InspectionTarget, string[]>();
+  for (let i = 0; i < TARGET_ORDER.length; i++) targets.set(TARGET_ORDER[i] as InspectionTarget, lists[i] as string[]);
+  return targets;
+}
+
+/** `inspectionTargets` as an array in `TARGET_ORDER`. */
+function inspectionLists(request: WafRequest): string[][] {
   const raw = splitRawUrl(request.url);
-  const clip = (s: string): string => normalizeForInspection(s.length > REGEX_INPUT_LENGTH_MAX ? s.slice(0, REGEX_INPUT_LENGTH_MAX) : s);
+  const clip = (s: string): string => {
+    const bounded = s.length > REGEX_INPUT_LENGTH_MAX ? s.slice(0, REGEX_INPUT_LENGTH_MAX) : s;
+    return isAlreadyNormal(bounded) ? bounded : normalizeForInspection(bounded);
+  };
   const body = request.body ?? "";
   const isForm = (request.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
-  return new Map<InspectionTarget, string[]>([
-    ["path", [clip(raw.path)]],
-    ["args", argParts(raw.query).filter((s) => s !== "").map(clip)],
-    ["cookie", cookieParts(request.headers["cookie"] ?? "").map(clip)],
-    ["body", body === "" ? [] : (isForm ? argParts(body) : [body]).map(clip)],
-    ["user-agent", [(request.headers["user-agent"] ?? "").toLowerCase()]],
-    ["referer", request.headers["referer"] ? [clip(request.headers["referer"])] : []],
-  ]);
+  const referer = request.headers["referer"];
+  return [
+    [clip(raw.path)],
+    raw.query === "" ? [] : argParts(raw.query).filter((s) => s !== "").map(clip),
+    cookieParts(request.headers["cookie"] ?? "").map(clip),
+    body === "" ? [] : (isForm ? argParts(body) : [body]).map(clip),
+    [(request.headers["user-agent"] ?? "").toLowerCase()],
+    referer ? [clip(referer)] : [],
+  ];
+}
+
+/** A rule with its targets as indices into `TARGET_ORDER` (-1: not a known target). */
+interface RulePlan {
+  readonly rule: ManagedRule;
+  readonly indices: readonly number[];
+}
+
+function planOf(rule: ManagedRule): RulePlan {
+  return { rule, indices: rule.targets.map((t) => TARGET_INDEX.get(t) ?? -1) };
+}
+
+/**
+ * The first of the rule's targets, in the rule's order, with a string the rule's pattern
+ * matches: `rule.targets.find((t) => (targets.get(t) ?? []).some((s) => rule.pattern.test(s)))`
+ * with the same tests in the same order, reading arrays instead of a Map and without closures.
+ */
+function firstMatchingTarget(rule: ManagedRule, indices: readonly number[], lists: readonly (readonly string[])[]): InspectionTarget | undefined {
+  for (let k = 0; k < indices.length; k++) {
+    const strings = lists[indices[k] as number];
+    if (strings === undefined) continue;
+    for (let i = 0; i < strings.length; i++) if (rule.pattern.test(strings[i] as string)) return rule.targets[k];
+  }
+  return undefined;
 }
 
 /** Runs the managed rules at one paranoia level and sums the anomaly score. */
@@ -71,6 +112,7 @@ export class ManagedRuleset {
   readonly paranoiaLevel: ParanoiaLevel;
   readonly anomalyThreshold: number;
   readonly rules: readonly ManagedRule[];
+  readonly #plans: readonly RulePlan[];
 
   constructor(options: ManagedOptions = {}) {
     const pl = options.paranoiaLevel ?? 1;
@@ -81,16 +123,17 @@ export class ManagedRuleset {
     this.paranoiaLevel = pl;
     this.anomalyThreshold = threshold;
     this.rules = MANAGED_RULES.filter((r) => r.paranoiaLevel <= pl && !disabled.has(r.id));
+    this.#plans = this.rules.map(planOf);
   }
 
   // ANCHOR: evaluate
   evaluate(request: WafRequest): ManagedVerdict {
-    const targets = inspectionTargets(request);
+    const targets = inspectionLists(request);
     const matches: ManagedMatch[] = [];
     let anomalyScore = 0;
-    for (const rule of this.rules) {
+    for (const { rule, indices } of this.#plans) {
       // A rule scores once per request, however many targets it matches.
-      const target = rule.targets.find((t) => (targets.get(t) ?? []).some((s) => rule.pattern.test(s)));
+      const target = firstMatchingTarget(rule, indices, targets);
       if (target === undefined) continue;
       const score = SEVERITY_SCORES[rule.severity];
       anomalyScore += score;

@@ -81,3 +81,16 @@ export function normalizeForInspection(text: string): string {
   return s.replace(/[ \t\r\f\v]+/g, " ");
 // ANCHOR_END: normalize
 }
+
+/**
+ * True when no step of `normalizeForInspection` can change `text`: only lower-case letters,
+ * digits and `/._~-=` (no `%`, `+`, `&`, upper case, NUL, `*` or whitespace). Most paths are.
+ */
+export function isAlreadyNormal(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const plain = (c >= 97 && c <= 122) || (c >= 47 && c <= 57) || c === 46 || c === 95 || c === 126 || c === 45 || c === 61;
+    if (!plain) return false;
+  }
+  return true;
+}

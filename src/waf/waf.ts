@@ -97,13 +97,10 @@ export class Waf {
     const ctx = new FieldContext(request, signals);
     const events: WafEvent[] = [];
     const skipped = new Set<WafPhase>();
-    const end = (action: "allow" | "block" | "challenge", anomalyScore: number, last?: WafEvent): WafDecision => ({
-      action,
-      botScore: signals.botScore,
-      anomalyScore,
-      events,
-      ...(last ? { ruleId: last.ruleId, phase: last.phase } : {}),
-    });
+    const end = (action: "allow" | "block" | "challenge", anomalyScore: number, last?: WafEvent): WafDecision =>
+      last
+        ? { action, botScore: signals.botScore, anomalyScore, events, ruleId: last.ruleId, phase: last.phase }
+        : { action, botScore: signals.botScore, anomalyScore, events };
 
     // ANCHOR: phases
     for (const { rule, test } of this.#custom) {
