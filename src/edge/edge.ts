@@ -1,5 +1,6 @@
 import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
-import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
+import { copyFields } from "../cache/http-message.js";
+import { DdosDetector, compileFilter, parseFilter, parseIpv4, type Packet, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
 import { Waf, wafRequestFromRequest, type WafOptions } from "../waf/index.js";
@@ -73,6 +74,7 @@ export class Edge {
   #worker: WorkerHost | undefined;
   #rays = 0;
   readonly #hosts = new Map<string, string>();
+  readonly #backbone = new Map<string, number>();
 
   constructor(options: EdgeOptions) {
     this.#options = options;
@@ -132,23 +134,38 @@ export class Edge {
     // The cache sees the request as forwarded (client address added, internal headers removed)
     // without building that intermediate Request: the bridge only needs the original's body.
     const creq = cacheRequestWithClientIp(request, ctx.clientIp);
-    const { response, status } = await timer.time("cache", () => this.#throughCache(request, creq, { pop, clientIp: ctx.clientIp }));
+    const { response, status, decorated } = await timer.time("cache", () => this.#throughCache(request, creq, { pop, clientIp: ctx.clientIp }, ray));
     if (status === "MISS" || status === "EXPIRED" || status === "DYNAMIC" || status === "BYPASS" || status === "REVALIDATED") {
       const route = this.#backboneMs(pop);
       timer.model("origin-route", route, `${pop} to origin near ${this.#options.originPop ?? "IAD"}`);
     }
-    return finish(response, status);
+    if (!decorated) return finish(response, status);
+    // Built with cf-ray, cf-cache-status and server already: only the timing is left to add.
+    response.headers.set("server-timing", timer.header());
+    return { response, pop, drop: false };
   }
 
-  /** Lower tier -> upper tier -> origin, with streamed bodies for what is not stored. */
-  async #throughCache(request: Request, creq: CacheRequest, ctx: OriginContext): Promise<{ response: Response; status: string }> {
+  /**
+   * Lower tier -> upper tier -> origin, with streamed bodies for what is not stored. Given the
+   * request's `ray`, the response is built with the edge's own headers already in place
+   * (`decorated`), the result `decorate` would give, minus `server-timing`.
+   */
+  async #throughCache(request: Request, creq: CacheRequest, ctx: OriginContext, ray?: string): Promise<{ response: Response; status: string; decorated: boolean }> {
     const id = this.#bridge.register(request, ctx);
     try {
-      const answer: CacheResponse = await this.cache.handle(ctx.pop, { ...creq, headers: { ...creq.headers, [REQUEST_ID_HEADER]: id } });
+      const headers = copyFields(creq.headers);
+      headers[REQUEST_ID_HEADER] = id;
+      const answer: CacheResponse = await this.cache.handle(ctx.pop, { ...creq, headers });
       const status = answer.headers["cf-cache-status"] ?? "DYNAMIC";
       const live = this.#bridge.claimStream(answer.headers[STREAM_ID_HEADER]);
-      if (live) return { response: withHeaders(live, { "cf-cache-status": status }), status };
-      return { response: toResponse(answer), status };
+      if (live) {
+        const response = ray === undefined ? undefined : decoratedStream(live, status, ray);
+        if (response) return { response, status, decorated: true };
+        return { response: withHeaders(live, { "cf-cache-status": status }), status, decorated: false };
+      }
+      const response = ray === undefined ? undefined : decoratedAnswer(answer, status, ray);
+      if (response) return { response, status, decorated: true };
+      return { response: toResponse(answer), status, decorated: false };
     } finally {
       this.#bridge.release(id);
     }
@@ -156,7 +173,17 @@ export class Edge {
 
   #dropped(request: Request, clientIp: string, pop: string): boolean {
     const src = safeIpv4(clientIp);
-    const packet = makePacket({ srcIp: src, dstIp: EDGE_ADDRESS, protocol: "tcp", srcPort: 40000 + (src & 0x3fff), dstPort: 443, flags: { syn: false, ack: true, fin: false, rst: false, psh: true }, sizeBytes: 64 + request.url.length });
+    // What `makePacket` builds for these fields (same fields, same order), without its spreads.
+    const packet: Packet = {
+      srcIp: src,
+      dstIp: EDGE_ADDRESS,
+      srcPort: 40000 + (src & 0x3fff),
+      dstPort: 443,
+      sizeBytes: 64 + request.url.length,
+      ttl: 64,
+      protocol: "tcp",
+      flags: { syn: false, ack: true, fin: false, rst: false, psh: true },
+    };
     if (this.#ddosRules.some((matches) => matches(packet))) return true;
     let detector = this.#detectors.get(pop);
     if (!detector) {
@@ -194,9 +221,15 @@ export class Edge {
   }
 
   #backboneMs(pop: string): number {
-    const from = popByCode(pop);
-    const to = popByCode(this.#options.originPop ?? "IAD");
-    return from && to ? 2 * this.#latency.propagationMs(from, to) : 0;
+    // Deterministic per PoP (no jitter): computed once per PoP.
+    let ms = this.#backbone.get(pop);
+    if (ms === undefined) {
+      const from = popByCode(pop);
+      const to = popByCode(this.#options.originPop ?? "IAD");
+      ms = from && to ? 2 * this.#latency.propagationMs(from, to) : 0;
+      this.#backbone.set(pop, ms);
+    }
+    return ms;
   }
 }
 
@@ -275,6 +308,46 @@ function withHeaders(response: Response, extra: Record<string, string>): Respons
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
   for (const name of EDGE_ONLY_HEADERS) headers.delete(name);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+// Header names that `decorate` sets or deletes on a response built by the pipeline.
+const DECORATED_NAMES = new Set(["cf-ray", "cf-cache-status", "server", "server-timing", ...FORWARDED_INTERNAL]);
+const UPPER_CASE = /[A-Z]/;
+
+/**
+ * `toResponse(answer)` followed by `decorate(…, ray, …, status, true)` except `server-timing`,
+ * built in one go: the fields go into the `Response` constructor once instead of into a
+ * `Headers`, a copy of it and then four `set`s. Returns undefined (the caller takes the general
+ * path) unless every name is lower case and every value a string, which makes a record with the
+ * edge's fields assigned over it equal to `append`s followed by `set`s.
+ */
+function decoratedAnswer(answer: CacheResponse, status: string, ray: string): Response | undefined {
+  const headers: Record<string, string> = {};
+  for (const name in answer.headers) {
+    if (name === REQUEST_ID_HEADER || name === STREAM_ID_HEADER) continue;
+    const value = answer.headers[name];
+    if (typeof value !== "string" || name === "__proto__" || UPPER_CASE.test(name)) return undefined;
+    headers[name] = value;
+  }
+  headers["cf-ray"] = ray;
+  if (headers["cf-cache-status"] === undefined) headers["cf-cache-status"] = status;
+  headers["server"] = "edge-kata";
+  const nullBody = answer.status === 204 || answer.status === 304 || answer.status < 200;
+  return new Response(nullBody ? null : (answer.body as BodyInit), { status: answer.status, headers });
+}
+
+/**
+ * `withHeaders(live, { "cf-cache-status": status })` followed by `decorate(…, ray, …, true)`
+ * except `server-timing`, in one copy of the origin's fields. Names from a `Headers` iterator
+ * are lower case, and each Set-Cookie comes separately, as the copy in `withHeaders` takes them.
+ */
+function decoratedStream(live: Response, status: string, ray: string): Response {
+  const headers: [string, string][] = [];
+  live.headers.forEach((value, name) => {
+    if (!DECORATED_NAMES.has(name) && !EDGE_ONLY_HEADERS.includes(name)) headers.push([name, value]);
+  });
+  headers.push(["cf-cache-status", status], ["cf-ray", ray], ["server", "edge-kata"]);
+  return new Response(live.body, { status: live.status, statusText: live.statusText, headers });
 }
 
 function toResponse(answer: CacheResponse): Response {

@@ -1,4 +1,5 @@
 import { CACHEABLE_OBJECT_BYTES_MAX, notStorableReason, type CacheRequest, type CacheResponse, type Upstream } from "../cache/index.js";
+import { copyFields } from "../cache/http-message.js";
 
 /** Who asked: the origin side adds X-Forwarded-For, picks the route from this PoP, etc. */
 export interface OriginContext {
@@ -15,6 +16,24 @@ export const REQUEST_ID_HEADER = "x-edge-kata-request";
 export const STREAM_ID_HEADER = "x-edge-kata-stream";
 
 const BODYLESS = new Set(["GET", "HEAD"]);
+const UPPER_CASE = /[A-Z]/;
+
+/**
+ * The cache request's fields without the request id, as a record the `Request` constructor
+ * takes directly. With lower-case names (the cache's convention) and string values, a record
+ * gives the same fields as `set`ting each name on a `Headers`; anything else returns undefined
+ * and goes through `Headers.set` as before.
+ */
+function forwardedFields(fields: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(fields)) {
+    if (name === REQUEST_ID_HEADER) continue;
+    const value = fields[name];
+    if (typeof value !== "string" || name === "__proto__" || UPPER_CASE.test(name)) return undefined;
+    out[name] = value;
+  }
+  return out;
+}
 
 interface Pending {
   request: Request;
@@ -68,8 +87,8 @@ export class OriginBridge {
 
   /** The request the origin sees: the cache's method/URL/headers, the client's body. */
   #outgoing(creq: CacheRequest, original: Request): Request {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(creq.headers)) if (name !== REQUEST_ID_HEADER) headers.set(name, value);
+    const headers = forwardedFields(creq.headers) ?? new Headers();
+    if (headers instanceof Headers) for (const [name, value] of Object.entries(creq.headers)) if (name !== REQUEST_ID_HEADER) headers.set(name, value);
     if (BODYLESS.has(creq.method.toUpperCase()) || original.body === null) return new Request(creq.url, { method: creq.method, headers });
     const init: RequestInit & { duplex: "half" } = { method: creq.method, headers, body: original.body, duplex: "half" };
     return new Request(creq.url, init);
@@ -90,6 +109,9 @@ export class OriginBridge {
     }
     const streamId = `${id}.${++this.#nextStream}`;
     this.#streams.set(streamId, response);
-    return { status: response.status, headers: { ...headers, "cache-control": "no-store", [STREAM_ID_HEADER]: streamId }, body: "" };
+    const standIn = copyFields(headers);
+    standIn["cache-control"] = "no-store";
+    standIn[STREAM_ID_HEADER] = streamId;
+    return { status: response.status, headers: standIn, body: "" };
   }
 }

@@ -44,8 +44,13 @@ export class StageTimer {
 
 
   header(): string {
-    return this.#stages
-      .map((s) => `${s.name};dur=${s.durMs.toFixed(3)}${s.desc ? `;desc="${s.desc.replace(/["\\]/g, "")}"` : ""}`)
-      .join(", ");
+    let out = "";
+    for (let i = 0; i < this.#stages.length; i++) {
+      const s = this.#stages[i] as Stage;
+      // Stages measured on a virtual clock take no time: skip formatting the common zero.
+      out += `${i === 0 ? "" : ", "}${s.name};dur=${s.durMs === 0 ? "0.000" : s.durMs.toFixed(3)}`;
+      if (s.desc) out += `;desc="${s.desc.includes('"') || s.desc.includes("\\") ? s.desc.replace(/["\\]/g, "") : s.desc}"`;
+    }
+    return out;
   }
 }
