@@ -23,6 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { WORKLOADS, expectAnswer, type EdgeVariant, type Workload } from "./lib/edge-targets.js";
 import { runLoad, type LoadResult } from "./lib/load.js";
+import { edgeChildren, startEdgeProcess } from "./lib/edge-process.js";
 import { LOAD_SETTINGS, statusNote } from "./pipeline.js";
 
 // The last Miniflare line that runs on Node 20 (Miniflare 4 needs Node 22).
@@ -79,28 +80,11 @@ async function startMiniflare(Miniflare: MiniflareCtor, workload: Workload): Pro
   }
 }
 
-const children = new Set<ChildProcess>();
+const children = edgeChildren;
 
-function startEdgeChild(workload: Workload, variant: EdgeVariant): Promise<Target> {
-  const index = WORKLOADS.indexOf(workload);
-  const child = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(HERE, "lib", "edge-child.ts"), String(index), variant], { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
-  children.add(child);
-  const stop = (): Promise<void> =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once("exit", () => done());
-      child.stdin?.end();
-      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    }).then(() => void children.delete(child));
-  return new Promise((ready, fail) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\S+)/.exec(out);
-      if (match) ready({ label: variant === "full" ? "edge-kata" : "edge-kata, WAF off", url: match[1] as string, close: stop });
-    });
-    child.once("exit", (code) => fail(new Error(`edge server for ${workload.name} (${variant}) exited with ${code} before it was ready`)));
-  });
+async function startEdgeChild(workload: Workload, variant: EdgeVariant): Promise<Target> {
+  const edge = await startEdgeProcess(workload, variant);
+  return { label: variant === "full" ? "edge-kata" : "edge-kata, WAF off", url: edge.url, close: edge.close };
 }
 
 /**

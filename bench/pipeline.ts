@@ -4,13 +4,15 @@
  * per workload. Every request crosses HTTP parsing, anycast choice, L3/L4 scrubbing, modelled
  * TLS, the WAF, the worker's V8 isolate and the response decoration.
  *
- * The load generator runs in the same process as the server here, so both share its event
- * loop; `bench/peers.ts` runs the server in a child process for the comparison with Miniflare.
+ * The server runs in its own process (`bench/lib/edge-process.ts`), as `npm start` does, so
+ * the load generator does not share its event loop; `bench/peers.ts` adds Miniflare and a
+ * bare node:http ceiling under the same settings.
  *
  * Run alone: node --no-node-snapshot --import tsx bench/pipeline.ts
  */
 import { pathToFileURL } from "node:url";
-import { WORKLOADS, startEdgeTarget } from "./lib/edge-targets.js";
+import { startEdgeProcess } from "./lib/edge-process.js";
+import { WORKLOADS } from "./lib/edge-targets.js";
 import { runLoad, type LoadResult } from "./lib/load.js";
 
 interface BenchRow {
@@ -32,11 +34,11 @@ export function statusNote(result: LoadResult): string {
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const workload of WORKLOADS) {
-    const target = await startEdgeTarget(workload, "full");
+    const target = await startEdgeProcess(workload, "full");
     try {
       const r = await runLoad({ url: target.url, ...LOAD_SETTINGS });
       const conns = `${LOAD_SETTINGS.connections} connections, ${(LOAD_SETTINGS.durationMs / 1000).toFixed(0)} s, loopback`;
-      rows.push({ name: `${workload.name}: throughput`, value: r.requestsPerSecond, unit: "requests/s", note: `${conns}; ${statusNote(r)}; ${r.errors} errors` });
+      rows.push({ name: `${workload.name}: throughput`, value: r.requestsPerSecond, unit: "requests/s", note: `${conns}; server in its own process; ${statusNote(r)}; ${r.errors} errors` });
       rows.push({ name: `${workload.name}: latency p50`, value: r.latencyMsP50, unit: "ms" });
       rows.push({ name: `${workload.name}: latency p99`, value: r.latencyMsP99, unit: "ms" });
     } finally {

@@ -1,0 +1,42 @@
+/**
+ * Starts `bench/lib/edge-child.ts` in its own process (as `npm start` runs: the server alone
+ * in a process, the load generator elsewhere) and resolves when it prints its URL.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { WORKLOADS, type EdgeVariant, type Workload } from "./edge-targets.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, "..", "..");
+
+export interface EdgeProcess {
+  url: string;
+  child: ChildProcess;
+  close(): Promise<void>;
+}
+
+/** Children still running, so a caller's watchdog can kill them all. */
+export const edgeChildren = new Set<ChildProcess>();
+
+export function startEdgeProcess(workload: Workload, variant: EdgeVariant): Promise<EdgeProcess> {
+  const index = WORKLOADS.indexOf(workload);
+  const child = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(HERE, "edge-child.ts"), String(index), variant], { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
+  edgeChildren.add(child);
+  const close = (): Promise<void> =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once("exit", () => done());
+      child.stdin?.end();
+      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+    }).then(() => void edgeChildren.delete(child));
+  return new Promise((ready, fail) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\S+)/.exec(out);
+      if (match) ready({ url: match[1] as string, child, close });
+    });
+    child.once("exit", (code) => fail(new Error(`edge server for ${workload.name} (${variant}) exited with ${code} before it was ready`)));
+  });
+}
