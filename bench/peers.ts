@@ -95,7 +95,7 @@ async function startEdgeChild(workload: Workload, variant: EdgeVariant): Promise
 function startCeilingChild(workload: Workload): Promise<Target> {
   const source = `const body = ${JSON.stringify(workload.expect)};
 require("node:http").createServer((req, res) => { req.resume(); res.end(body); })
-  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\n"); });
+  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\\n"); });
 process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
   const child = spawn(process.execPath, ["-e", source], { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
   children.add(child);
