@@ -15,7 +15,7 @@
  *
  * Run: node --no-node-snapshot --import tsx bench/peers.ts
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -23,7 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { WORKLOADS, expectAnswer, type EdgeVariant, type Workload } from "./lib/edge-targets.js";
 import { runLoad, type LoadResult } from "./lib/load.js";
-import { edgeChildren, startEdgeProcess } from "./lib/edge-process.js";
+import { edgeChildren, startEdgeProcess, startReadyProcess } from "./lib/edge-process.js";
 import { LOAD_SETTINGS, statusNote } from "./pipeline.js";
 
 // The last Miniflare line that runs on Node 20 (Miniflare 4 needs Node 22).
@@ -97,24 +97,7 @@ function startCeilingChild(workload: Workload): Promise<Target> {
 require("node:http").createServer((req, res) => { req.resume(); res.end(body); })
   .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\\n"); });
 process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
-  const child = spawn(process.execPath, ["-e", source], { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
-  children.add(child);
-  const stop = (): Promise<void> =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once("exit", () => done());
-      child.stdin?.end();
-      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    }).then(() => void children.delete(child));
-  return new Promise((ready, fail) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\S+)/.exec(out);
-      if (match) ready({ label: "node:http", url: match[1] as string, close: stop });
-    });
-    child.once("exit", (code) => fail(new Error(`node:http ceiling for ${workload.name} exited with ${code} before it was ready`)));
-  });
+  return startReadyProcess(["-e", source], `node:http ceiling for ${workload.name}`).then((p) => ({ label: "node:http", url: p.url, close: p.close }));
 }
 
 function summarise(results: LoadResult[]): Measured {

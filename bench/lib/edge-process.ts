@@ -21,7 +21,15 @@ export const edgeChildren = new Set<ChildProcess>();
 
 export function startEdgeProcess(workload: Workload, variant: EdgeVariant): Promise<EdgeProcess> {
   const index = WORKLOADS.indexOf(workload);
-  const child = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(HERE, "edge-child.ts"), String(index), variant], { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
+  return startReadyProcess(["--no-node-snapshot", "--import", "tsx", join(HERE, "edge-child.ts"), String(index), variant], `edge server for ${workload.name} (${variant})`);
+}
+
+/**
+ * Runs `node <args>` from the repository root and resolves once it prints `READY <url>`; it
+ * is stopped by closing its stdin (then SIGKILL after 5 s).
+ */
+export function startReadyProcess(args: string[], what: string): Promise<EdgeProcess> {
+  const child = spawn(process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
   edgeChildren.add(child);
   const close = (): Promise<void> =>
     new Promise<void>((done) => {
@@ -37,6 +45,6 @@ export function startEdgeProcess(workload: Workload, variant: EdgeVariant): Prom
       const match = /READY (\S+)/.exec(out);
       if (match) ready({ url: match[1] as string, child, close });
     });
-    child.once("exit", (code) => fail(new Error(`edge server for ${workload.name} (${variant}) exited with ${code} before it was ready`)));
+    child.once("exit", (code) => fail(new Error(`${what} exited with ${code} before it was ready`)));
   });
 }
