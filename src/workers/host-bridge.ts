@@ -183,33 +183,19 @@ export class HostBridge {
    * (`getWithMetadataNow`); null tells the runtime to make the ordinary async call instead.
    */
   #kvNow(args: unknown[]): unknown {
-    const [binding, op, rest] = args;
-    const kv: KvNamespaceApi | undefined = ownValue(this.#config.kvNamespaces, String(binding));
-    if (kv?.getWithMetadataNow === undefined || (op !== "get" && op !== "getWithMetadata") || !Array.isArray(rest)) return null;
-    const options = rest.at(-1) ?? undefined;
-    const type = typeof options === "string" ? options : typeof options === "object" && options !== null ? (options as { type?: string }).type : undefined;
-    if (type === "stream") return null; // the async path gives the documented error
-    const r = kv.getWithMetadataNow(String(rest[0]), options as never);
-    return op === "get" ? { value: toTransferable(r.value) } : { value: { value: toTransferable(r.value), metadata: r.metadata, cacheStatus: null } };
+    const { kv, op, key, options } = this.#kvCall(args);
+    if (kv.getWithMetadataNow === undefined || (op !== "get" && op !== "getWithMetadata")) return null;
+    const r = kv.getWithMetadataNow(key, options as never);
+    return { value: op === "get" ? toTransferable(r.value) : withMetadataWire(r) };
   }
 
   async #kv(args: unknown[]): Promise<unknown> {
-    const [binding, op, rest] = args;
-    const kv: KvNamespaceApi | undefined = ownValue(this.#config.kvNamespaces, String(binding));
-    if (kv === undefined || !KV_OPS.has(String(op)) || !Array.isArray(rest)) throw new TypeError(`KV: bad call ${String(binding)}.${String(op)}`);
-    const options = rest.at(-1) ?? undefined;
-    const type = typeof options === "string" ? options : typeof options === "object" ? (options as { type?: string }).type : undefined;
-    if ((op === "get" || op === "getWithMetadata") && type === "stream") {
-      throw new TypeError('KV get type "stream" is not supported by this runtime; use "arrayBuffer"');
-    }
-    const key = String(rest[0]);
+    const { kv, op, rest, key, options } = this.#kvCall(args);
     switch (op) {
       case "get":
         return toTransferable(await kv.get(key, options as never));
-      case "getWithMetadata": {
-        const r = await kv.getWithMetadata(key, options as never);
-        return { value: toTransferable(r.value), metadata: r.metadata, cacheStatus: null };
-      }
+      case "getWithMetadata":
+        return withMetadataWire(await kv.getWithMetadata(key, options as never));
       case "put":
         return kv.put(key, rest[1] as string | ArrayBuffer, (rest[2] ?? undefined) as never);
       case "delete":
@@ -217,6 +203,19 @@ export class HostBridge {
       default:
         return kv.list((rest[0] ?? undefined) as never);
     }
+  }
+
+  /** Checks a KV call from the isolate (binding, operation, arguments) for both paths. */
+  #kvCall(args: unknown[]): { kv: KvNamespaceApi; op: string; rest: unknown[]; key: string; options: unknown } {
+    const [binding, op, rest] = args;
+    const kv: KvNamespaceApi | undefined = ownValue(this.#config.kvNamespaces, String(binding));
+    if (kv === undefined || !KV_OPS.has(String(op)) || !Array.isArray(rest)) throw new TypeError(`KV: bad call ${String(binding)}.${String(op)}`);
+    const options: unknown = rest.at(-1) ?? undefined;
+    const type = typeof options === "string" ? options : typeof options === "object" ? (options as { type?: string }).type : undefined;
+    if ((op === "get" || op === "getWithMetadata") && type === "stream") {
+      throw new TypeError('KV get type "stream" is not supported by this runtime; use "arrayBuffer"');
+    }
+    return { kv, op: String(op), rest, key: String(rest[0]), options };
   }
 
   async #storage(args: unknown[]): Promise<unknown> {
@@ -267,6 +266,10 @@ function urlParts(url: URL): Record<string, string> {
   const parts: Record<string, string> = {};
   for (const p of URL_PARTS) parts[p] = url[p];
   return parts;
+}
+
+function withMetadataWire(r: { value: unknown; metadata: unknown }): { value: unknown; metadata: unknown; cacheStatus: null } {
+  return { value: toTransferable(r.value), metadata: r.metadata, cacheStatus: null };
 }
 
 function toTransferable(value: unknown): unknown {

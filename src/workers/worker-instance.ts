@@ -29,11 +29,10 @@ export interface RunResult {
 }
 
 /** How a synchronous start ended: settled inline, timed out, or pending host I/O (`rest`). */
-interface Started {
-  timedOut: boolean;
-  settled: { ok: boolean; value: unknown } | null;
-  rest: () => Promise<unknown>;
-}
+type Started =
+  | { kind: "settled"; ok: boolean; value: unknown }
+  | { kind: "timedOut" }
+  | { kind: "pending"; rest: () => Promise<unknown> };
 
 /**
  * Slack on top of the CPU budget, as the sampling watchdog kills only on the second sample
@@ -153,18 +152,17 @@ export class WorkerInstance {
         } finally {
           syncCpuNs = this.#isolate.isDisposed ? 0n : this.#isolate.cpuTime - cpu0;
         }
-        if (started.timedOut) exceededCpu = true;
-        if (syncCpuNs > budgetNs + SYNC_GRACE_NS) {
+        if (started.kind === "timedOut" || syncCpuNs > budgetNs + SYNC_GRACE_NS) {
           exceededCpu = true;
           throw new Error("Worker exceeded CPU time limit.");
         }
-        if (started.settled === null) {
+        if (started.kind === "pending") {
           watch(budgetNs - syncCpuNs);
           value = await started.rest();
-        } else if (started.settled.ok) {
-          value = started.settled.value;
+        } else if (started.ok) {
+          value = started.value;
         } else {
-          throw new Error(String(started.settled.value));
+          throw new Error(String(started.value));
         }
       } else {
         watch(budgetNs);
@@ -199,7 +197,7 @@ export class WorkerInstance {
    */
   #startSync(entry: EntryPoint, args: unknown[], budgetNs: bigint): Started {
     const token = this.#nextToken++;
-    let settled: Started["settled"] = null;
+    let settled: { ok: boolean; value: unknown } | null = null;
     let resolveLate: (result: { ok: boolean; value: unknown }) => void = () => {};
     const late = new Promise<{ ok: boolean; value: unknown }>((resolve) => {
       resolveLate = resolve;
@@ -214,10 +212,12 @@ export class WorkerInstance {
     } catch (e) {
       this.#completions.delete(token);
       const message = e instanceof Error ? e.message : String(e);
-      if (/timed out/i.test(message) && !this.#isolate.isDisposed) return { timedOut: true, settled: { ok: false, value: message }, rest: () => late };
+      if (/timed out/i.test(message) && !this.#isolate.isDisposed) return { kind: "timedOut" };
       throw e;
     }
-    if (settled !== null) return { timedOut: false, settled, rest: () => late };
+    // Assigned by the completion callback during applySync; TypeScript cannot see that.
+    const inline = settled as { ok: boolean; value: unknown } | null;
+    if (inline !== null) return { kind: "settled", ...inline };
     // Still pending: the entry awaits host I/O. `wait` hands over its promise, whose result is
     // copied out (and which rejects if the isolate is disposed meanwhile), unless the runtime
     // already reported through the completion callback.
@@ -228,7 +228,7 @@ export class WorkerInstance {
       if (!first.ok) throw new Error(String(first.value));
       return first.value;
     };
-    return { timedOut: false, settled: null, rest };
+    return { kind: "pending", rest };
   }
 
   /** Ends the isolate and releases every host body stream it could still name. Idempotent. */

@@ -118,7 +118,7 @@ const entryPoints = {
 // before `wait` arrived is reported through `completion` instead.
 let completion = null;
 const running = new Map();
-const STARTABLE = new Set(["fetch", "scheduled", "drainWaitUntil", "createDurableObject", "durableObjectFetch", "durableObjectCall", "releaseDurableObject"]);
+const STARTABLE = new Set(Object.keys(entryPoints).filter((name) => name !== "install"));
 const hostEntryPoints = {
   ...entryPoints,
   bindCompletion(cb) {
@@ -132,9 +132,8 @@ const hostEntryPoints = {
     void request.headers.get("accept");
     void new URL(request.url).searchParams.get("b");
     void request.text();
-    const { api } = makeContext(-1);
+    makeContext(-1);
     pendingWaitUntil.delete(-1);
-    void api;
     void responseToWire(new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }));
     // A host body passed on untouched (handle 0 is never issued: taking it makes no host call)
     // and a stream made here, read whole.
