@@ -74,14 +74,16 @@ export function formatCidr(cidr: Cidr): string {
 
 /** A packet with defaults for the fields a test or simulation does not care about. */
 export function makePacket(fields: Partial<Packet> & Pick<Packet, "protocol">): Packet {
+  // Field by field rather than `{ ...defaults, ...fields }`: the edge builds one packet per
+  // request, and the spread was a measurable share of the simulated pipeline.
   return {
-    srcIp: 0,
-    dstIp: 0,
-    srcPort: 0,
-    dstPort: 0,
-    sizeBytes: 64,
-    ttl: 64,
-    ...fields,
+    srcIp: fields.srcIp ?? 0,
+    dstIp: fields.dstIp ?? 0,
+    srcPort: fields.srcPort ?? 0,
+    dstPort: fields.dstPort ?? 0,
+    sizeBytes: fields.sizeBytes ?? 64,
+    ttl: fields.ttl ?? 64,
+    protocol: fields.protocol,
     flags: fields.protocol === "tcp" ? { ...NO_FLAGS, ...fields.flags } : NO_FLAGS,
   };
 }

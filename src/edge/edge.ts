@@ -1,6 +1,6 @@
 import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { copyFields } from "../cache/http-message.js";
-import { DdosDetector, compileFilter, parseFilter, parseIpv4, type Packet, type PacketPredicate } from "../ddos/index.js";
+import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
 import { Waf, wafRequestFromRequest, type WafOptions } from "../waf/index.js";
@@ -173,17 +173,7 @@ export class Edge {
 
   #dropped(request: Request, clientIp: string, pop: string): boolean {
     const src = safeIpv4(clientIp);
-    // What `makePacket` builds for these fields (same fields, same order), without its spreads.
-    const packet: Packet = {
-      srcIp: src,
-      dstIp: EDGE_ADDRESS,
-      srcPort: 40000 + (src & 0x3fff),
-      dstPort: 443,
-      sizeBytes: 64 + request.url.length,
-      ttl: 64,
-      protocol: "tcp",
-      flags: { syn: false, ack: true, fin: false, rst: false, psh: true },
-    };
+    const packet = makePacket({ srcIp: src, dstIp: EDGE_ADDRESS, protocol: "tcp", srcPort: 40000 + (src & 0x3fff), dstPort: 443, flags: { syn: false, ack: true, fin: false, rst: false, psh: true }, sizeBytes: 64 + request.url.length });
     if (this.#ddosRules.some((matches) => matches(packet))) return true;
     let detector = this.#detectors.get(pop);
     if (!detector) {
