@@ -10,9 +10,9 @@ export type JwsAlg = "HS256" | "RS256" | "ES256";
 export const JWS_ALGS: readonly JwsAlg[] = ["HS256", "RS256", "ES256"];
 
 /**
- * Largest compact token the edge will parse. Cloudflare caps all request headers at 32 KiB
- * ("Request headers" in the Workers platform limits); a bearer token above 8 KiB is almost
- * certainly abuse, and parsing and hashing cost grows with it.
+ * Largest compact token the edge will parse: this platform's choice, far below Cloudflare's
+ * cap on all request headers together (`workers.requestHeadersBytesMax` in src/facts). A
+ * bearer token above 8 KiB is almost certainly abuse, and parsing and hashing cost grows with it.
  */
 export const JWT_SIZE_BYTES_MAX = 8192;
 

@@ -1,12 +1,13 @@
 import { EdgeError } from "../core/errors.js";
+import { fact } from "../facts/index.js";
 import type { CacheResponse } from "./http-message.js";
 import type { EntryMeta } from "./freshness.js";
 import { bodySizeBytes } from "./http-message.js";
 import { normalizeVaryValue, varyNames } from "./cache-key.js";
 
-// Cloudflare's maximum cacheable file size on Free/Pro/Business plans is 512 MB ("Default cache
-// behavior" docs); the store rejects larger entries.
-export const CACHEABLE_OBJECT_BYTES_MAX = 512 * 1024 * 1024;
+// Cloudflare's maximum cacheable file size on Free/Pro/Business plans is 512 MB (facts
+// registry); the store rejects larger entries.
+export const CACHEABLE_OBJECT_BYTES_MAX = fact("cache.cacheableFileBytesMax").value;
 
 /** One stored response (one variant of one primary key) with the times §4.2.3 needs. */
 export interface StoredEntry {

@@ -1,27 +1,29 @@
 import { EdgeError } from "../core/errors.js";
+import { fact } from "../facts/index.js";
 import { utf8ByteLength } from "./utf8-order.js";
 
-// Every figure below comes from Cloudflare's public "Workers KV limits" page and the KV API
-// reference (get/put/list options); the error codes are edge-kata's stable names for them.
+// Every figure below is Cloudflare's, from the facts registry (src/facts names the page each
+// comes from: the "Workers KV limits" page and the KV API reference); the error codes are
+// edge-kata's stable names for them.
 
-/** Cloudflare Workers KV limits page: "Key size: 512 bytes". */
-export const KV_KEY_SIZE_BYTES_MAX = 512;
-/** Cloudflare Workers KV limits page: "Value size: 25 MiB". */
-export const KV_VALUE_SIZE_BYTES_MAX = 25 * 1024 * 1024;
-/** Cloudflare Workers KV limits page: "Metadata size: 1024 bytes" (serialised JSON). */
-export const KV_METADATA_SIZE_BYTES_MAX = 1024;
-/** Cloudflare KV write docs: expirationTtl below 60 seconds is not supported. */
-export const KV_EXPIRATION_TTL_SECONDS_MIN = 60;
-/** Cloudflare KV get docs: the cacheTtl minimum is 30 seconds. */
-export const KV_CACHE_TTL_SECONDS_MIN = 30;
-/** Cloudflare KV get docs: cacheTtl defaults to 60 seconds. */
-export const KV_CACHE_TTL_SECONDS_DEFAULT = 60;
-/** Cloudflare Workers KV limits page: "1 write per second to the same key". */
-export const KV_WRITES_PER_KEY_INTERVAL_MS = 1000;
-/** Cloudflare KV list docs: `limit` defaults to and may not exceed 1000. */
-export const KV_LIST_LIMIT_MAX = 1000;
-/** Cloudflare KV docs: changes may take "up to 60 seconds or more" to reach other locations. */
-export const KV_PROPAGATION_MS_MAX_DEFAULT = 60_000;
+/** "Key size: 512 bytes". */
+export const KV_KEY_SIZE_BYTES_MAX = fact("kv.keyBytesMax").value;
+/** "Value size: 25 MiB". */
+export const KV_VALUE_SIZE_BYTES_MAX = fact("kv.valueBytesMax").value;
+/** "Metadata size: 1024 bytes" (serialised JSON). */
+export const KV_METADATA_SIZE_BYTES_MAX = fact("kv.metadataBytesMax").value;
+/** expirationTtl below 60 seconds is not supported. */
+export const KV_EXPIRATION_TTL_SECONDS_MIN = fact("kv.expirationTtlMinSeconds").value;
+/** The cacheTtl minimum is 30 seconds. */
+export const KV_CACHE_TTL_SECONDS_MIN = fact("kv.cacheTtlMinSeconds").value;
+/** cacheTtl defaults to 60 seconds. */
+export const KV_CACHE_TTL_SECONDS_DEFAULT = fact("kv.cacheTtlDefaultSeconds").value;
+/** "1 write per second to the same key". */
+export const KV_WRITES_PER_KEY_INTERVAL_MS = 1000 / fact("kv.writesPerKeyPerSecond").value;
+/** `limit` defaults to and may not exceed 1000. */
+export const KV_LIST_LIMIT_MAX = fact("kv.listLimitMax").value;
+/** Changes may take "up to 60 seconds or more" to reach other locations. */
+export const KV_PROPAGATION_MS_MAX_DEFAULT = fact("kv.visibilitySeconds").value * 1000;
 
 export function validateKey(key: unknown): string {
   if (typeof key !== "string") throw new EdgeError("KV_KEY_INVALID", 400, `key must be a string, got ${typeof key}`);

@@ -1,10 +1,11 @@
 import { assert } from "../core/errors.js";
+import { fact } from "../facts/index.js";
 import { greatCircleKm, type LatLon } from "../sim/geo.js";
 import type { ClientPopulation, Pop, Region } from "../sim/pops.js";
 import type { Rng } from "../sim/rng.js";
 
-// The edge network's own AS number; every PoP originates from it (Cloudflare is AS13335, PeeringDB).
-export const EDGE_ASN = 13335;
+// The edge network's own AS number; every PoP originates from it (Cloudflare's, AS13335).
+export const EDGE_ASN = fact("network.asn").value;
 // How far an eyeball network may be from a PoP's IXP and still peer there (a metro-area fabric).
 export const IXP_REACH_KM_MAX = 600;
 

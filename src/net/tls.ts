@@ -1,8 +1,9 @@
 import { EdgeError } from "../core/errors.js";
+import { fact } from "../facts/index.js";
 import type { Clock } from "../sim/clock.js";
 
 // RFC 8446 §4.6.1: servers MUST NOT use a ticket lifetime over seven days.
-export const TLS_TICKET_LIFETIME_MS_MAX = 7 * 24 * 3600 * 1000;
+export const TLS_TICKET_LIFETIME_MS_MAX = fact("tls.ticketLifetimeDaysMax").value * 24 * 3600 * 1000;
 // RFC 8446 §8.2 leaves the ClientHello-recording window to the server; 10 s is our choice.
 export const ZERO_RTT_REPLAY_WINDOW_MS_DEFAULT = 10_000;
 // RFC 8470 §2 and RFC 9110 §9.2.2: only safe, idempotent requests may ride in early data.

@@ -2,12 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { EdgeError } from "../core/errors.js";
+import { fact } from "../facts/index.js";
 
-// Cloudflare answers 414 beyond 16 KB of URL (Cloudflare "Connection limits" docs: URL 16 KB,
-// request headers 32 KB total).
-export const URL_SIZE_BYTES_MAX = 16 * 1024;
-export const REQUEST_HEADERS_SIZE_BYTES_MAX = 32 * 1024;
-export const REQUEST_BODY_SIZE_BYTES_MAX = 100 * 1024 * 1024; // Cloudflare Free/Pro plan limit
+// Cloudflare's request limits (facts registry, from the Workers limits page): URLs up to 16 KB
+// (414 beyond), request headers up to 128 KB in total (431 beyond), bodies up to 100 MB on the
+// Free and Pro plans (413 beyond).
+export const URL_SIZE_BYTES_MAX = fact("workers.urlBytesMax").value;
+export const REQUEST_HEADERS_SIZE_BYTES_MAX = fact("workers.requestHeadersBytesMax").value;
+export const REQUEST_BODY_SIZE_BYTES_MAX = fact("workers.requestBodyBytesMaxFree").value;
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
 

@@ -1,10 +1,11 @@
 import { EdgeError } from "../core/errors.js";
+import { fact } from "../facts/index.js";
 import type { Clock } from "../sim/clock.js";
 
 // Cloudflare rate limiting rules accept these counting periods and mitigation timeouts
-// (seconds; "Rate limiting parameters" in the WAF docs).
-export const RATE_LIMIT_PERIODS_S = [10, 60, 120, 300, 600, 3600] as const;
-export const RATE_LIMIT_MITIGATION_TIMEOUTS_S = [0, 10, 60, 120, 300, 600, 3600, 86400] as const;
+// (seconds; "Rate limiting parameters" in the WAF docs, via the facts registry).
+export const RATE_LIMIT_PERIODS_S = fact("waf.rateLimitPeriodsSeconds").value;
+export const RATE_LIMIT_MITIGATION_TIMEOUTS_S = fact("waf.rateLimitMitigationTimeoutsSeconds").value;
 
 export interface RateLimitOptions {
   readonly periodSeconds: number;

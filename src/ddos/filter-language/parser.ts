@@ -10,11 +10,12 @@ import {
   type SetItem,
   type ValueField,
 } from "./ast.js";
+import { fact } from "../../facts/index.js";
 import { FilterSyntaxError } from "./errors.js";
 import { tokenize, type Token } from "./tokenizer.js";
 
-// Cloudflare Rules language: an expression may be at most 4,096 characters long.
-export const FILTER_EXPRESSION_LENGTH_MAX = 4096;
+// Cloudflare Rules language: an expression may be at most 4,096 characters long (facts registry).
+export const FILTER_EXPRESSION_LENGTH_MAX = fact("rules.expressionCharsMax").value;
 // Bounds recursion so a hostile "((((…" is a syntax error rather than a stack overflow.
 export const FILTER_NESTING_DEPTH_MAX = 64;
 
