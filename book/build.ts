@@ -8,6 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadCatalog } from "../src/kata/catalog.js";
 import { hintsFor } from "../src/kata/hints.js";
+import { referenceDefinitions, referenceProblems } from "../src/facts/markdown.js";
+import { plainFacts, referencesMarkdown, unknownInlineFacts } from "./lib/facts.js";
 import { BookBuildError, expandDirectives } from "./lib/includes.js";
 import { createMarkdown } from "./lib/markdown.js";
 import { indexChapter, type SearchEntry } from "./lib/search-index.js";
@@ -51,7 +53,7 @@ function kataBlock(id: string, from: string): string {
 function answerBlock(id: string, from: string): string {
   const path = join(ROOT, "solutions", id, "ANSWER.md");
   if (!existsSync(path)) throw new BookBuildError(`${from}: solutions/${id}/ANSWER.md does not exist`);
-  const body = readFileSync(path, "utf8").replace(/^#\s+.*\n/, "").replace(/<!-- figures:(begin|end) -->/g, "");
+  const body = readFileSync(path, "utf8").replace(/^#\s+.*\n/, "").replace(/<!-- (figures|sources):(begin|end) -->/g, "");
   return `::: spoiler The model answer (read it after you have tried)\n${body}\n:::`;
 }
 
@@ -124,6 +126,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
         if (kind === "answer") return answerBlock(arg, chapter.source);
         if (kind === "bench") return benchBlock();
         if (kind === "peers") return peersBlock();
+        if (kind === "references") return referencesMarkdown();
         if (kind === "figure") {
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);
@@ -137,9 +140,15 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
       await renderFigure(name, outDir, chapter.source);
       figures.push(name);
     }
+    const unknown = unknownInlineFacts(expanded);
+    if (unknown.length > 0) throw new BookBuildError(`${chapter.source}: ${unknown.join(", ")} name nothing in src/facts`);
+    const badRefs = referenceProblems(expanded, chapter.source);
+    if (badRefs.length > 0) throw new BookBuildError(badRefs.join("\n"));
     const title = /^#\s+(.+)$/m.exec(expanded)?.[1] ?? chapter.title;
-    writeFileSync(join(outDir, chapter.output), renderPage({ chapter, chapters, title, bodyHtml: md.render(expanded) }));
-    search.push(...indexChapter(chapter.title, chapter.output, expanded));
+    // Kata hints and model answers write facts as `[words][fact.id]`; the definitions make them links.
+    const withDefinitions = `${expanded}\n\n${referenceDefinitions(expanded)}\n`;
+    writeFileSync(join(outDir, chapter.output), renderPage({ chapter, chapters, title, bodyHtml: md.render(withDefinitions) }));
+    search.push(...indexChapter(chapter.title, chapter.output, plainFacts(expanded)));
   }
   writeFileSync(join(outDir, "search-index.js"), `window.BOOK_SEARCH = ${JSON.stringify(search)};\n`);
   for (const file of readdirSync(join(BOOK_DIR, "assets"))) copyFileSync(join(BOOK_DIR, "assets", file), join(outDir, "assets", file));

@@ -2,6 +2,7 @@ import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type RendererRule } 
 import anchor from "markdown-it-anchor";
 import container from "markdown-it-container";
 import hljs from "highlight.js";
+import { factsPlugin } from "./facts.js";
 
 export function slugify(text: string): string {
   return text
@@ -19,7 +20,8 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * markdown-it with heading anchors, syntax highlighting, and three boxes:
+ * markdown-it with heading anchors, syntax highlighting, facts from the registry
+ * (`{{fact:id}}`, `{{cite:id}}`, see facts.ts), and three boxes:
  * `::: hint`, `::: warning` (callouts) and `::: spoiler Title` (a <details> closed by default).
  * `chapterLinks` maps a chapter's markdown file name to its HTML page, so authors link
  * chapters as `[text](anycast.md)`.
@@ -38,6 +40,7 @@ export function createMarkdown(chapterLinks: Map<string, string>): MarkdownItIns
     },
   });
   md.use(anchor, { slugify, permalink: anchor.permalink.headerLink() });
+  md.use(factsPlugin);
   for (const kind of ["hint", "warning", "note"]) {
     md.use(container, kind, {
       render: (tokens: Array<{ nesting: number; info: string }>, idx: number) => {

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withSources } from "../../src/facts/markdown.js";
 
 const BEGIN = "<!-- figures:begin -->";
 const END = "<!-- figures:end -->";
@@ -29,11 +30,22 @@ export function figuresBlock(answer: string): string {
   return answer.slice(a + BEGIN.length, b).trim();
 }
 
-/** Rewrites `ANSWER.md` next to the figures script with a fresh table. */
+/** Rewrites `ANSWER.md` next to the figures script with a fresh table and Sources block. */
 export async function writeAnswerFigures(figuresScriptUrl: string, figures: () => Promise<string>): Promise<string> {
   const path = join(dirname(fileURLToPath(figuresScriptUrl)), "ANSWER.md");
-  writeFileSync(path, withFigures(readFileSync(path, "utf8"), await figures()));
+  writeFileSync(path, withSources(withFigures(readFileSync(path, "utf8"), await figures())));
   return path;
+}
+
+/**
+ * Regenerates the Sources block (between `<!-- sources:begin -->` and `<!-- sources:end -->`)
+ * of a markdown file from the facts registry; returns whether the file changed.
+ */
+export function writeSources(path: string): boolean {
+  const before = readFileSync(path, "utf8");
+  const after = withSources(before);
+  if (after !== before) writeFileSync(path, after);
+  return after !== before;
 }
 
 /**

@@ -9,10 +9,12 @@ import { SlidingWindowCounter } from "./level-3-sliding-counter.js";
 import { acquire, RateLimiterObject } from "./level-5-global-limiter.js";
 import * as hybrid from "./level-6-hybrid.js";
 import { figuresMain } from "../lib/answer-figures.js";
+import { fact } from "../../src/facts/index.js";
 
 // Cloudflare blog, "How we built rate limiting capable of scaling to millions of domains":
-// over 400 million requests, 0.003% were wrongly allowed or rate limited.
-const CLOUDFLARE_WRONG_DECISIONS_PERCENT = 0.003;
+// over 400 million requests, 0.003% were wrongly allowed or rate limited (facts registry).
+const CLOUDFLARE_WRONG_DECISIONS = fact("rateLimiting.slidingWindowWrongPercent");
+const CLOUDFLARE_SAMPLE = fact("rateLimiting.slidingWindowSampleRequests");
 
 const LIMIT = 10;
 const WINDOW_MS = 1_000;
@@ -162,19 +164,19 @@ export async function hybridRows(): Promise<string[]> {
 
 export async function figures(): Promise<string> {
   return [
-    `**Sliding-window counter vs exact sliding log** (L = ${LIMIT} per ${WINDOW_MS} ms, ${WINDOWS} windows, seed 1). Cloudflare reports ${CLOUDFLARE_WRONG_DECISIONS_PERCENT}% wrong decisions over 400 M real requests.`,
+    `**Sliding-window counter vs exact sliding log** (simulated traffic on this platform: L = ${LIMIT} per ${WINDOW_MS} ms, ${WINDOWS} windows, seed 1). For comparison, Cloudflare reports [${CLOUDFLARE_WRONG_DECISIONS.display}][rateLimiting.slidingWindowWrongPercent] wrong decisions over [${CLOUDFLARE_SAMPLE.display}][rateLimiting.slidingWindowSampleRequests] of real traffic.`,
     "",
     "| traffic | requests | wrongly allowed | wrongly limited | wrong decisions | differs from a log run side by side | wrong when every request counts |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...approximationRows(),
     "",
-    "**Level 5: added latency of one decision** (object placed in London by its first caller; 20 calls per PoP, seed 3).",
+    "**Level 5: added latency of one decision** (simulated: this platform's network model, great-circle distances; object placed in London by its first caller; 20 calls per PoP, seed 3).",
     "",
     "| caller PoP | km to object | p50 ms | p99 ms |",
     "|---|---:|---:|---:|",
     ...(await latencyRows()),
     "",
-    "**Level 6: hybrid overshoot vs sync interval** (L = 10 000 per 10 s, 1.3 L offered from LHR, IAD, NRT, object in London, seed 7).",
+    "**Level 6: hybrid overshoot vs sync interval** (simulated: L = 10 000 per 10 s, 1.3 L offered from LHR, IAD, NRT, object in London, seed 7).",
     "",
     "| k (requests) | s (ms) | requests that synced | worst overshoot | p99 added ms |",
     "|---:|---:|---:|---:|---:|",

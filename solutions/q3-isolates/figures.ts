@@ -2,6 +2,7 @@
 // Wall-time figures: they vary by machine and load, so ANSWER.md's block is only
 // structure-checked; compare the ratio, not the absolute times.
 // Run: node --no-node-snapshot --import tsx solutions/q3-isolates/figures.ts [--write]
+import { cpus } from "node:os";
 import { spawn } from "node:child_process";
 import ivm from "isolated-vm";
 import { coldStartMs, ratio, warmStartMs, type StartupBreakdown } from "./level-1-cold-start.js";
@@ -121,7 +122,7 @@ export async function figures(): Promise<string> {
     "|---|---|",
     ...rows.map(([k, v]) => `| ${k} | ${v} |`),
     "",
-    `Node ${process.version}, isolated-vm 5.0.4, ${new Date().toISOString().slice(0, 10)}. Wall time on a shared machine: compare the ratio, not the milliseconds.`,
+    `Measured by this project with isolated-vm 5.0.4 on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${new Date().toISOString().slice(0, 10)}: not Cloudflare's runtime or hardware. Wall time on a shared machine: compare the ratio, not the milliseconds.`,
   ].join("\n");
 }
 

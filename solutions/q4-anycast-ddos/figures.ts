@@ -5,6 +5,7 @@ import { AnycastNetwork, catchmentLatency, generateAsGraph, nearestPopByGeograph
 import { CLIENT_POPULATIONS, LatencyModel, POPS, Rng } from "../../src/sim/index.js";
 import { absorb, planCapacity } from "./level-6-absorption.js";
 import { figuresMain } from "../lib/answer-figures.js";
+import { fact } from "../../src/facts/index.js";
 
 const WORLD_SEED = 1;
 // The one site a unicast deployment would use: Ashburn, the densest interconnection hub.
@@ -12,10 +13,13 @@ const UNICAST_POP = "IAD";
 const LEGIT_GBPS = 200;
 // Uniform ingress per PoP for the goodput table; a single site gets the same.
 const POP_CAPACITY_GBPS = 1000;
-const ATTACKS_GBPS = [500, 2_000, 7_300, 20_000, 100_000];
-// Cloudflare blog, "Defending the Internet: how Cloudflare blocked a monumental 7.3 Tbps DDoS
-// attack" (June 2025): 7.3 Tbps from 122,145 source IPs in 161 countries.
-const RECORD_ATTACK_GBPS = 7_300;
+// Two of the attacks are Cloudflare's (facts registry): the 7.3 Tbps attack of May 2025 (its
+// blog post describes the distributed mitigation) and the largest it has reported since.
+const MAY_2025 = fact("ddos.may2025Tbps");
+const RECORD = fact("ddos.recordTbps");
+const MAY_2025_ATTACK_GBPS = Math.round(MAY_2025.value * 1000);
+const RECORD_ATTACK_GBPS = Math.round(RECORD.value * 1000);
+const ATTACKS_GBPS = [500, 2_000, MAY_2025_ATTACK_GBPS, 20_000, RECORD_ATTACK_GBPS, 100_000].sort((a, b) => a - b);
 
 interface World {
   graph: AsGraph;
@@ -89,7 +93,13 @@ function goodputRows(w: World): string[] {
     const any = absorb({ catchment: w.anycast, legitGbps: LEGIT_GBPS, attackGbps, capacityGbps: POP_CAPACITY_GBPS });
     const sized = absorb({ catchment: w.anycast, legitGbps: LEGIT_GBPS, attackGbps, capacityGbps: plan });
     const over = any.pops.filter((p) => p.overloaded).length;
-    const label = attackGbps === RECORD_ATTACK_GBPS ? `${(attackGbps / 1000).toFixed(1)} (the 2025 record)` : (attackGbps / 1000).toFixed(1);
+    const tbps = (attackGbps / 1000).toFixed(1);
+    const label =
+      attackGbps === RECORD_ATTACK_GBPS
+        ? `[${RECORD.display}][ddos.recordTbps] (Cloudflare's largest reported)`
+        : attackGbps === MAY_2025_ATTACK_GBPS
+          ? `[${MAY_2025.display}][ddos.may2025Tbps] (Cloudflare, May 2025)`
+          : tbps;
     return `| ${label} | ${pct(uni.goodputFraction)} | ${pct(any.goodputFraction)} (${over} overloaded) | ${pct(sized.goodputFraction)} (${(planned / 1000).toFixed(1)} Tbps in total) |`;
   });
 }
@@ -97,19 +107,19 @@ function goodputRows(w: World): string[] {
 export async function figures(): Promise<string> {
   const w = world();
   return [
-    `**Catchments** (410-PoP dataset, ${w.anycast.length} eyeball networks, AS graph seed ${WORLD_SEED}; delay = great circle × 1.5 at 204 km/ms + 0.5 ms, weighted by traffic).`,
+    `**Catchments** (simulated on this platform: a generated AS graph over the 410-PoP dataset, ${w.anycast.length} eyeball networks, AS graph seed ${WORLD_SEED}; delay = great circle × 1.5 at 204 km/ms + 0.5 ms, weighted by traffic).`,
     "",
     `| | unicast (${UNICAST_POP} only) | anycast, BGP catchments | nearest PoP on the map (not what BGP does) |`,
     "|---|---:|---:|---:|",
     ...catchmentRows(w),
     "",
-    "**Failover** (the busiest PoP stops announcing; BGP re-converges).",
+    "**Failover** (simulated: the busiest PoP stops announcing; BGP re-converges).",
     "",
     "| | |",
     "|---|---|",
     ...failoverRows(w),
     "",
-    `**Goodput under a volumetric attack** (${LEGIT_GBPS} Gbps legitimate; botnet spread by population; ${POP_CAPACITY_GBPS} Gbps per PoP unless planned; last column: level-6 plan for 20 Tbps).`,
+    `**Goodput under a volumetric attack** (a fluid model on this platform, not Cloudflare's capacity: ${LEGIT_GBPS} Gbps legitimate; botnet spread by population; ${POP_CAPACITY_GBPS} Gbps per PoP unless planned; last column: level-6 plan for 20 Tbps).`,
     "",
     `| attack (Tbps) | unicast ${UNICAST_POP}, ${POP_CAPACITY_GBPS / 1000} Tbps | anycast, ${POP_CAPACITY_GBPS / 1000} Tbps per PoP (${(POPS.length * POP_CAPACITY_GBPS / 1000).toFixed(0)} Tbps in total) | anycast, per-PoP plan |`,
     "|---:|---:|---:|---:|",

@@ -50,6 +50,15 @@ export const WORKERS_FACTS = {
     checked: CHECKED,
     status: "verified",
   },
+  "workers.startupMsMaxBefore2025": {
+    value: 400,
+    unit: "ms",
+    display: "400 ms",
+    claim: "Until October 2025 the Worker startup limit was 400 ms.",
+    source: "cf-changelog-startup-1s",
+    checked: CHECKED,
+    status: "verified",
+  },
   "workers.waitUntilMsAfterResponse": {
     value: 30_000,
     unit: "ms",

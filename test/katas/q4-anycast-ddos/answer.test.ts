@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { figures } from "../../../solutions/q4-anycast-ddos/figures.js";
 import { figuresBlock } from "../../../solutions/lib/answer-figures.js";
+import { fact } from "../../../src/facts/index.js";
 
 // Every figure in ANSWER.md is seeded (generated AS graph, BGP, deterministic latency model),
 // so the block must be exactly what figures.ts produces today: a change to the platform that
@@ -15,7 +16,7 @@ describe("q4 ANSWER.md figures", () => {
     expect(figuresBlock(answer)).toBe((await figures()).trim());
   }, 120_000);
 
-  it("quote the 2025 record attack next to the measured goodput", () => {
-    expect(figuresBlock(answer)).toContain("7.3 (the 2025 record)");
+  it("quote Cloudflare's largest reported attack, from the facts registry, next to the measured goodput", () => {
+    expect(figuresBlock(answer)).toContain(`[${fact("ddos.recordTbps").display}][ddos.recordTbps]`);
   });
 });
