@@ -44,13 +44,18 @@ export function unknownInlineFacts(markdown: string): string[] {
   return bad;
 }
 
-/** The text a reader sees, for the search index: display words and titles instead of braces. */
+/**
+ * The text a reader sees, for the search index: display words and titles instead of braces,
+ * and the words of a `[words][fact.id]` reference without its label.
+ */
 export function plainFacts(markdown: string): string {
-  return markdown.replace(INLINE, (whole, kind: string, id: string) => {
-    if (kind === "fact" && isFactId(id)) return FACTS[id].display;
-    if (kind === "cite" && isSourceId(id)) return `“${SOURCES[id].title}” (${sourceByline(id)})`;
-    return whole;
-  });
+  return markdown
+    .replace(INLINE, (whole, kind: string, id: string) => {
+      if (kind === "fact" && isFactId(id)) return FACTS[id].display;
+      if (kind === "cite" && isSourceId(id)) return `“${SOURCES[id].title}” (${sourceByline(id)})`;
+      return whole;
+    })
+    .replace(/\[([^\]\n]+)\]\[([^\]\n]+)\]/g, (whole, text: string, id: string) => (isFactId(id) || isSourceId(id) ? text : whole));
 }
 
 /** markdown-it plugin for `{{fact:id}}` and `{{cite:id}}`; an unknown id is an error. */

@@ -1,7 +1,7 @@
 import type { SourceId } from "./sources.js";
 import { CHECKED_2026_12_07 as CHECKED, type FactSpec } from "./types.js";
 
-/** Anycast, DDoS and TLS figures. */
+/** Anycast, DDoS, TLS, smart routing and tiered cache figures. */
 export const NETWORK_FACTS = {
   "network.asn": {
     value: 13335,

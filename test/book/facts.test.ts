@@ -29,6 +29,7 @@ describe("facts in the book", () => {
 
   it("the search index sees the words a reader sees", () => {
     expect(plainFacts("KV keys are at most {{fact:kv.keyBytesMax}}.")).toBe("KV keys are at most 512 bytes.");
+    expect(plainFacts("At most [512 bytes][kv.keyBytesMax] ([limits][cf-kv-limits]); [x][not.known] stays.")).toBe("At most 512 bytes (limits); [x][not.known] stays.");
   });
 
   it("[words][fact.id] links work once the definitions are appended", () => {
