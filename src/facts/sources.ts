@@ -251,7 +251,7 @@ export const SOURCES = {
     published: "2021",
     checked: CHECKED,
     status: "unverified",
-    note: "Cited for input and output gates; address and year not re-confirmed in this pass.",
+    note: "Address confirmed (many public documents cite the post there); the year, 2021, was not confirmed.",
     topics: ["q1", "q2"],
   },
   "cf-blog-cloud-without-containers": {
@@ -279,7 +279,7 @@ export const SOURCES = {
     published: "2020",
     checked: CHECKED,
     status: "unverified",
-    note: "Cited for the defences it lists; address and year not re-confirmed in this pass.",
+    note: "Address confirmed (many public documents cite the post there); the year, 2020, was not confirmed.",
     topics: ["q3"],
   },
   "cf-blog-eliminating-cold-starts": {
@@ -308,7 +308,7 @@ export const SOURCES = {
     published: "2022",
     checked: CHECKED,
     status: "unverified",
-    note: "Address and year not re-confirmed in this pass.",
+    note: "Address confirmed (many public documents cite the post there); the year, 2022, was not confirmed.",
     topics: ["q3"],
   },
   "cf-blog-0rtt-tls": {
@@ -338,7 +338,7 @@ export const SOURCES = {
     published: "2018",
     checked: CHECKED,
     status: "unverified",
-    note: "Address and year not re-confirmed in this pass; the 2025 posts below describe the same XDP/l4drop path.",
+    note: "Address confirmed (many public documents cite the post there); the year, 2018, was not confirmed.",
     topics: ["q4"],
   },
   "cf-blog-gatebot": {
@@ -348,7 +348,7 @@ export const SOURCES = {
     published: "2017",
     checked: CHECKED,
     status: "unverified",
-    note: "Address and year not re-confirmed in this pass.",
+    note: "Address confirmed (many public documents cite the post there); the year, 2017, was not confirmed.",
     topics: ["q4"],
   },
   "cf-blog-7-3-tbps": {
