@@ -222,6 +222,10 @@ export class WorkerInstance {
     // copied out (and which rejects if the isolate is disposed meanwhile), unless the runtime
     // already reported through the completion callback.
     const waited = this.#wait.apply(undefined, [token], { arguments: { copy: true }, result: { copy: true, promise: true } }) as Promise<{ reported?: boolean; value?: unknown }>;
+    // `run` may give up before it calls `rest` (the synchronous part already overran the CPU
+    // budget and the isolate is disposed): `waited` then rejects with nobody listening, which
+    // would be an unhandled rejection that ends the server. `rest` still sees the rejection.
+    waited.catch(() => {});
     const rest = async (): Promise<unknown> => {
       const first = await Promise.race([late, waited.then((w) => (w.reported === true ? late : { ok: true, value: w.value }))]);
       this.#completions.delete(token);
