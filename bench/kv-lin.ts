@@ -103,7 +103,7 @@ function checkerTimes(): BenchRow[] {
       const key = `k${rng.int(0, 9)}`;
       return rng.bool(0.5) ? { kind: "put" as const, key, value: `v${rng.int(0, 9)}` } : { kind: "get" as const, key };
     },
-    (s, i) => (i.kind === "get" ? (s[i.key] ?? null) : undefined),
+    (s, i) => (i.kind === "get" ? (s.get(i.key)?.value ?? null) : undefined),
     9,
   );
   return [

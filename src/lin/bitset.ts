@@ -32,12 +32,9 @@ export class Bitset {
     return new Bitset(0, this.words.slice(), this.#hashLo, this.#hashHi);
   }
 
-  /**
-   * A memo key for this set together with a 32-bit state hash: 53 bits, so it is an exact
-   * JavaScript number and a Map key without building a string.
-   */
-  key(stateCode: number): number {
-    return ((this.#hashHi ^ Math.imul(stateCode, 0x2c1b3c6d)) & 0x1fffff) * 0x1_0000_0000 + ((this.#hashLo ^ stateCode) >>> 0);
+  /** A 32-bit hash of the set, maintained as ids come and go. */
+  get code(): number {
+    return (this.#hashLo ^ Math.imul(this.#hashHi, 0x9e3779b1)) | 0;
   }
 
   equals(other: Bitset): boolean {

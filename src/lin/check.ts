@@ -1,12 +1,14 @@
 import { EdgeError } from "../core/errors.js";
 import { WallClock } from "../sim/clock.js";
 import { BUDGET_STEPS, PartitionSearch } from "./search.js";
-import type { CheckOptions, CheckResult, Model, Operation } from "./types.js";
+import type { CheckOptions, CheckResult, CheckVerdict, Model, Operation } from "./types.js";
 
 const STEPS_MAX_DEFAULT = 100_000_000;
 // The first slice each partition gets; every round doubles it. Small enough that a quickly
 // refuted partition is reached early, large enough that scheduling costs nothing.
 const SLICE_STEPS_FIRST = 4 * BUDGET_STEPS;
+// Operations of the linearizable prefix named in a refutation's reason (the last ones).
+const PREFIX_SHOWN_MAX = 8;
 
 /**
  * Decides whether `history` is linearizable with respect to `model` (Herlihy & Wing): is there
@@ -36,7 +38,7 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
       const result = search.run(Math.min(slice, stepsMax - spent), () => spent + (search.steps - before) <= stepsMax && mayGoOn());
       spent += search.steps - before;
       if (result === undefined) still.push(search);
-      else if (result.ok === false) return refuted(model, search.ops, result.partialOrder, result.blocked);
+      else if (result.ok === false) return { ...refuted(model, search.ops, result.partialOrder, result.blocked), steps: spent };
       else if (result.ok === "unknown") outOfBudget = true;
       else decided.push(search);
       if (spent >= stepsMax || !mayGoOn()) outOfBudget = true;
@@ -52,9 +54,10 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
       reason:
         `gave up after the budget (timeoutMs ${options.timeoutMs ?? "none"}, stepsMax ${stepsMax}) was spent: ` +
         `${decided.length} of ${partitions.length} partition(s) linearizable, ${open} undecided, none refuted`,
+      steps: spent,
     };
   }
-  return { ok: true, order: mergeOrders(decided.map((s) => (s.result as { order: Operation<I, O>[] }).order)) };
+  return { ok: true, order: mergeOrders(decided.map((s) => (s.result as { order: Operation<I, O>[] }).order)), steps: spent };
 }
 
 /** A history the checker cannot read is the caller's mistake: a typed error naming the operation. */
@@ -67,9 +70,11 @@ function validateHistory<S, I, O>(model: Model<S, I, O>, history: readonly Opera
   });
 }
 
-function refuted<S, I, O>(model: Model<S, I, O>, partition: readonly Operation<I, O>[], prefix: Operation<I, O>[], blocked: Operation<I, O> | undefined): CheckResult<I, O> {
+function refuted<S, I, O>(model: Model<S, I, O>, partition: readonly Operation<I, O>[], prefix: Operation<I, O>[], blocked: Operation<I, O> | undefined): CheckVerdict<I, O> {
   const describe = (op: Operation<I, O>): string => describeOp(model, op);
-  const after = prefix.length === 0 ? "the initial state" : `the longest linearizable prefix of ${prefix.length} op(s) [${prefix.map(describe).join("; ")}]`;
+  // A long prefix is summarised by its end, which is where the trouble is.
+  const shown = prefix.length > PREFIX_SHOWN_MAX ? `… ${prefix.length - PREFIX_SHOWN_MAX} earlier; ${prefix.slice(-PREFIX_SHOWN_MAX).map(describe).join("; ")}` : prefix.map(describe).join("; ");
+  const after = prefix.length === 0 ? "the initial state" : `the longest linearizable prefix of ${prefix.length} op(s) [${shown}]`;
   const reason = blocked === undefined ? `not linearizable: nothing can be placed after ${after}` : `not linearizable: ${describe(blocked)} cannot be placed after ${after}`;
   return { ok: false, reason, partialOrder: prefix, ...(blocked ? { blocked } : {}), partition: partition.slice() };
 }
@@ -102,7 +107,10 @@ function deadline(timeoutMs: number | undefined): () => boolean {
 }
 
 function describeOp<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): string {
-  const what = model.describe ? model.describe(op.input, op.output) : `${JSON.stringify(op.input)} -> ${JSON.stringify(op.output)}`;
-  const when = op.unknown === true ? `[${op.call}, ?] (outcome unknown)` : `[${op.call}, ${op.ret}]`;
+  const known = op.unknown !== true;
+  const described = model.describe ? model.describe(op.input, op.output) : `${JSON.stringify(op.input)} -> ${JSON.stringify(op.output)}`;
+  // Nobody saw an unknown operation's answer: whatever describe printed for it is not one.
+  const what = known ? described : described.replace(/ -> [^>]*$/, "");
+  const when = known ? `[${op.call}, ${op.ret}]` : `[${op.call}, ?] (outcome unknown)`;
   return `client ${op.clientId}: ${what} ${when}`;
 }

@@ -78,7 +78,12 @@ export type KvInput =
   | { kind: "delete"; key: string };
 /** `get` answers the value or the missing marker; `put`, `append` and `delete` answer undefined (ignored). */
 export type KvOutput = string | null | undefined;
-export type KvState = Readonly<Record<string, string>>;
+/** A key's value and the running FNV-1a of its text, so `append` hashes only what it adds. */
+export interface KvCell {
+  readonly value: string;
+  readonly fnv: number;
+}
+export type KvState = ReadonlyMap<string, KvCell>;
 
 export interface KvModelOptions {
   /**
@@ -88,6 +93,13 @@ export interface KvModelOptions {
   missing?: string | null;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+
+function fnvMore(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
 /**
  * A key-value map where each key is an independent register, so `partition` splits the
  * history per key and each part is searched alone (P-compositionality). The state is the
@@ -95,19 +107,24 @@ export interface KvModelOptions {
  */
 export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, KvOutput> {
   const missing = options.missing === undefined ? null : options.missing;
+  const empty: KvCell = { value: missing ?? "", fnv: fnvMore(FNV_OFFSET, missing ?? "") };
   const apply = (state: KvState, input: KvInput): KvState => {
     if (input.kind === "get") return state;
-    // A prototype-less map: a key such as "__proto__" is just a key.
-    const next: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, state);
-    if (input.kind === "put") next[input.key] = input.value;
-    else if (input.kind === "append") next[input.key] = (Object.hasOwn(state, input.key) ? (state[input.key] as string) : (missing ?? "")) + input.value;
-    else delete next[input.key];
+    const next = new Map(state);
+    if (input.kind === "put") next.set(input.key, { value: input.value, fnv: fnvMore(FNV_OFFSET, input.value) });
+    else if (input.kind === "append") {
+      const cell = state.get(input.key) ?? empty;
+      next.set(input.key, { value: cell.value + input.value, fnv: fnvMore(cell.fnv, input.value) });
+    } else next.delete(input.key);
     return next;
   };
-  const read = (state: KvState, key: string): string | null => (Object.hasOwn(state, key) ? (state[key] as string) : missing);
+  const read = (state: KvState, key: string): string | null => {
+    const cell = state.get(key);
+    return cell === undefined ? missing : cell.value;
+  };
   return {
-    init: (): KvState => Object.create(null) as KvState,
-    step: (state, input, output) => (input.kind === "get" ? { ok: same(output, read(state, input.key)), state } : { ok: true, state: apply(state, input) }),
+    init: (): KvState => new Map(),
+    step: (state, input, output) => (input.kind === "get" ? { ok: output === read(state, input.key), state } : { ok: true, state: apply(state, input) }),
     apply,
     partition: (history: readonly Operation<KvInput, KvOutput>[]) => {
       const byKey = new Map<string, Operation<KvInput, KvOutput>[]>();
@@ -118,21 +135,20 @@ export function kvModel(options: KvModelOptions = {}): Model<KvState, KvInput, K
       }
       return [...byKey.values()];
     },
-    hash: (state) => JSON.stringify(Object.keys(state).sort().map((k) => [k, state[k]])),
+    hash: (state) => JSON.stringify([...state.keys()].sort().map((k) => [k, state.get(k)?.value])),
     // Order-independent: a sum of per-entry hashes, so equal maps hash alike however built.
     hashCode: (state) => {
       let code = 0;
-      for (const k in state) code = (code + (hashString(k, 3) ^ hashString(state[k] as string, 4))) | 0;
+      for (const [k, cell] of state) code = (code + Math.imul(hashString(k, 3) ^ cell.fnv, 0x85ebca6b)) | 0;
       return code;
     },
     equal: (a, b) => {
-      let n = 0;
-      for (const k in a) {
-        if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
-        n++;
+      if (a.size !== b.size) return false;
+      for (const [k, cell] of a) {
+        const other = b.get(k);
+        if (other === undefined || other.fnv !== cell.fnv || other.value !== cell.value) return false;
       }
-      for (const _ in b) n--;
-      return n === 0;
+      return true;
     },
     describe: (input, output) =>
       input.kind === "get"

@@ -1,5 +1,6 @@
 import { Bitset } from "./bitset.js";
 import { type Entry, lift, makeEntries, unlift } from "./entries.js";
+import { MemoTable } from "./memo.js";
 import { stateKeyOf, type StateKey } from "./state-key.js";
 import type { Model, Operation } from "./types.js";
 
@@ -10,11 +11,6 @@ export type SearchResult<I, O> =
 
 /** How often (in steps) a running search asks whether it may go on. */
 export const BUDGET_STEPS = 1024;
-
-interface Memo<S> {
-  readonly words: Uint32Array;
-  readonly state: S;
-}
 
 // ANCHOR: search
 /**
@@ -35,7 +31,7 @@ export class PartitionSearch<S, I, O> {
   readonly #key: StateKey<S>;
   readonly #head: Entry<I, O>;
   readonly #linearized: Bitset;
-  readonly #cache = new Map<number, Memo<S>[]>();
+  readonly #memo: MemoTable<S>;
   readonly #calls: Array<{ entry: Entry<I, O>; state: S }> = [];
   #state: S;
   #entry: Entry<I, O> | null;
@@ -48,6 +44,7 @@ export class PartitionSearch<S, I, O> {
     this.#key = stateKeyOf(model);
     this.#head = makeEntries(ops);
     this.#linearized = new Bitset(ops.length);
+    this.#memo = new MemoTable(this.#linearized.words.length, this.#key);
     this.#state = model.init();
     this.#entry = this.#head.next;
   }
@@ -63,7 +60,6 @@ export class PartitionSearch<S, I, O> {
   run(steps: number, mayGoOn: () => boolean = () => true): SearchResult<I, O> | undefined {
     if (this.#result) return this.#result;
     const model = this.#model;
-    const key = this.#key;
     const head = this.#head;
     const linearized = this.#linearized;
     const calls = this.#calls;
@@ -86,7 +82,7 @@ export class PartitionSearch<S, I, O> {
           const stepped = model.step(state, op.input, op.output);
           if (stepped.ok) next = stepped.state;
         }
-        if (next !== undefined && this.#remember(linearized, current.id, next, key)) {
+        if (next !== undefined && this.#remember(linearized, current.id, next)) {
           calls.push({ entry: current, state });
           state = next;
           lift(current);
@@ -109,25 +105,11 @@ export class PartitionSearch<S, I, O> {
   }
 
   /** Adds `id` to the linearized set if (set + id, state) is new; leaves the set as it was otherwise. */
-  #remember(linearized: Bitset, id: number, state: S, key: StateKey<S>): boolean {
+  #remember(linearized: Bitset, id: number, state: S): boolean {
     linearized.set(id);
-    const code = linearized.key(key.code(state));
-    const bucket = this.#cache.get(code);
-    if (bucket) {
-      for (const seen of bucket) {
-        if (sameWords(seen.words, linearized.words) && key.same(seen.state, state)) {
-          linearized.clear(id);
-          return false;
-        }
-      }
-      bucket.push({ words: linearized.words.slice(), state });
-    } else this.#cache.set(code, [{ words: linearized.words.slice(), state }]);
-    return true;
+    if (this.#memo.add(linearized.words, linearized.code, state)) return true;
+    linearized.clear(id);
+    return false;
   }
 }
 // ANCHOR_END: search
-
-function sameWords(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -46,7 +46,12 @@ export interface Model<S, I, O> {
   describe?(input: I, output: O): string;
 }
 
-export type CheckResult<I, O> =
+export type CheckResult<I, O> = CheckVerdict<I, O> & {
+  /** Search steps spent over all partitions (one per entry visited), when the checker counts them. */
+  steps?: number;
+};
+
+export type CheckVerdict<I, O> =
   /** `order` is a valid linearization of the whole history, consistent with real time. */
   | { ok: true; order: Operation<I, O>[] }
   /**
