@@ -1,9 +1,10 @@
 import { EdgeError } from "../core/errors.js";
 import { WallClock } from "../sim/clock.js";
+import { MEMO_BYTES_MAX_DEFAULT } from "./memo.js";
 import { BUDGET_STEPS, PartitionSearch } from "./search.js";
 import type { CheckOptions, CheckResult, CheckVerdict, Model, Operation } from "./types.js";
 
-const STEPS_MAX_DEFAULT = 100_000_000;
+export const STEPS_MAX_DEFAULT = 100_000_000;
 // The first slice each partition gets; every round doubles it. Small enough that a quickly
 // refuted partition is reached early, large enough that scheduling costs nothing.
 const SLICE_STEPS_FIRST = 4 * BUDGET_STEPS;
@@ -23,45 +24,84 @@ const PREFIX_SHOWN_MAX = 8;
  */
 export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[], options: CheckOptions = {}): CheckResult<I, O> {
   validateHistory(model, history);
-  const stepsMax = options.stepsMax ?? STEPS_MAX_DEFAULT;
-  const mayGoOn = deadline(options.timeoutMs);
   const partitions = model.partition ? model.partition(history) : [history.slice()];
-  let pending = partitions.map((ops) => new PartitionSearch(model, ops)).sort((a, b) => a.ops.length - b.ops.length);
-  const decided: PartitionSearch<S, I, O>[] = [];
+  const outcome = decidePartitions(model, partitions, options.stepsMax ?? STEPS_MAX_DEFAULT, deadline(options.timeoutMs), options.memoBytesMax);
+  return verdictOf(model, partitions, outcome, options);
+}
+
+/** What deciding a set of partitions came to; operations are named by their index in their partition. */
+export type PartitionsOutcome =
+  | { kind: "refuted"; partition: number; partialOrder: number[]; blocked: number | undefined; steps: number }
+  | { kind: "linearizable"; orders: number[][]; steps: number }
+  | { kind: "undecided"; decided: number; steps: number; memoryFull: boolean };
+
+/**
+ * The scheduler behind `checkLinearizable`: smallest partition first, round-robin with doubling
+ * step slices, stopping at the first refuted partition. Shared with the worker threads of
+ * `checkLinearizableParallel`, which run it on their share of the partitions.
+ */
+export function decidePartitions<S, I, O>(model: Model<S, I, O>, partitions: readonly (readonly Operation<I, O>[])[], stepsMax: number, mayGoOn: () => boolean, memoBytesMax?: number): PartitionsOutcome {
+  const searches = partitions.map((ops, index) => ({ index, search: new PartitionSearch(model, ops, memoBytesMax) }));
+  let pending = [...searches].sort((a, b) => a.search.ops.length - b.search.ops.length);
+  const positions = partitions.map((ops) => new Map(ops.map((op, i) => [op, i])));
+  const indexIn = (partition: number, op: Operation<I, O>): number => (positions[partition] as Map<Operation<I, O>, number>).get(op) as number;
+  let decided = 0;
   let spent = 0;
   let slice = SLICE_STEPS_FIRST;
   let outOfBudget = false;
+  let memoryFull = false;
   while (pending.length > 0 && !outOfBudget) {
-    const still: PartitionSearch<S, I, O>[] = [];
-    for (const search of pending) {
+    const still: typeof pending = [];
+    for (const item of pending) {
+      const { search, index } = item;
       const before = search.steps;
       const result = search.run(Math.min(slice, stepsMax - spent), () => spent + (search.steps - before) <= stepsMax && mayGoOn());
       spent += search.steps - before;
-      if (result === undefined) still.push(search);
-      else if (result.ok === false) return { ...refuted(model, search.ops, result.partialOrder, result.blocked), steps: spent };
-      else if (result.ok === "unknown") outOfBudget = true;
-      else decided.push(search);
+      if (result === undefined) still.push(item);
+      else if (result.ok === false) {
+        const blocked = result.blocked === undefined ? undefined : indexIn(index, result.blocked);
+        return { kind: "refuted", partition: index, partialOrder: result.partialOrder.map((op) => indexIn(index, op)), blocked, steps: spent };
+      } else if (result.ok === "unknown") {
+        // Out of memory for this partition only: the others may still refute the history.
+        if (result.why === "memory") memoryFull = true;
+        else outOfBudget = true;
+      } else decided++;
       if (spent >= stepsMax || !mayGoOn()) outOfBudget = true;
       if (outOfBudget) break;
     }
     pending = still;
     slice *= 2;
   }
-  if (outOfBudget || pending.length > 0) {
-    const open = partitions.length - decided.length;
+  if (outOfBudget || pending.length > 0 || memoryFull) return { kind: "undecided", decided, steps: spent, memoryFull };
+  const orders = searches.map(({ search, index }) => (search.result as { order: Operation<I, O>[] }).order.map((op) => indexIn(index, op)));
+  return { kind: "linearizable", orders, steps: spent };
+}
+
+/** Turns an outcome back into operations and words. */
+export function verdictOf<S, I, O>(model: Model<S, I, O>, partitions: readonly (readonly Operation<I, O>[])[], outcome: PartitionsOutcome, options: CheckOptions): CheckResult<I, O> {
+  if (outcome.kind === "refuted") {
+    const ops = partitions[outcome.partition] as readonly Operation<I, O>[];
+    const at = (i: number): Operation<I, O> => ops[i] as Operation<I, O>;
+    return { ...refuted(model, ops, outcome.partialOrder.map(at), outcome.blocked === undefined ? undefined : at(outcome.blocked)), steps: outcome.steps };
+  }
+  if (outcome.kind === "undecided") {
+    const open = partitions.length - outcome.decided;
     return {
       ok: "unknown",
       reason:
-        `gave up after the budget (timeoutMs ${options.timeoutMs ?? "none"}, stepsMax ${stepsMax}) was spent: ` +
-        `${decided.length} of ${partitions.length} partition(s) linearizable, ${open} undecided, none refuted`,
-      steps: spent,
+        (outcome.memoryFull
+          ? `gave up when a partition's memo table reached its memory bound (memoBytesMax ${options.memoBytesMax ?? MEMO_BYTES_MAX_DEFAULT}): `
+          : `gave up after the budget (timeoutMs ${options.timeoutMs ?? "none"}, stepsMax ${options.stepsMax ?? STEPS_MAX_DEFAULT}) was spent: `) +
+        `${outcome.decided} of ${partitions.length} partition(s) linearizable, ${open} undecided, none refuted`,
+      steps: outcome.steps,
     };
   }
-  return { ok: true, order: mergeOrders(decided.map((s) => (s.result as { order: Operation<I, O>[] }).order)), steps: spent };
+  const orders = outcome.orders.map((order, p) => order.map((i) => (partitions[p] as readonly Operation<I, O>[])[i] as Operation<I, O>));
+  return { ok: true, order: mergeOrders(orders), steps: outcome.steps };
 }
 
 /** A history the checker cannot read is the caller's mistake: a typed error naming the operation. */
-function validateHistory<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[]): void {
+export function validateHistory<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[]): void {
   history.forEach((op, i) => {
     if (!Number.isFinite(op.call)) throw new EdgeError("LIN_BAD_HISTORY", 400, `operation ${i} has no finite call time (${op.call})`);
     if (op.unknown === true) {
@@ -99,7 +139,7 @@ function mergeOrders<I, O>(orders: Operation<I, O>[][]): Operation<I, O>[] {
 }
 
 /** The wall-time budget; it can only turn an answer into "unknown", never change it. */
-function deadline(timeoutMs: number | undefined): () => boolean {
+export function deadline(timeoutMs: number | undefined): () => boolean {
   if (timeoutMs === undefined) return () => true;
   const clock = new WallClock();
   const startMs = clock.nowMs();

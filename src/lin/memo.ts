@@ -2,6 +2,10 @@ import type { StateKey } from "./state-key.js";
 
 const SLOTS_FIRST = 1 << 12;
 const ENTRIES_FIRST = 1 << 12;
+/** Memory a memo table may use before the search gives up as undecided. @defaultValue 256 MiB */
+export const MEMO_BYTES_MAX_DEFAULT = 256 * 2 ** 20;
+// Per entry, besides the set's words: code, chain link, state reference, slot share.
+const ENTRY_OVERHEAD_BYTES = 24;
 
 /**
  * The (linearized set, state) pairs a search has seen, in flat typed arrays: a chained hash
@@ -17,11 +21,13 @@ export class MemoTable<S> {
   #codes = new Int32Array(ENTRIES_FIRST);
   #words: Uint32Array;
   readonly #states: S[] = [];
+  readonly #entriesMax: number;
   #size = 0;
 
-  constructor(wordsPerSet: number, key: StateKey<S>) {
+  constructor(wordsPerSet: number, key: StateKey<S>, bytesMax = MEMO_BYTES_MAX_DEFAULT) {
     this.#wordsPerSet = wordsPerSet;
     this.#key = key;
+    this.#entriesMax = Math.max(1, Math.floor(bytesMax / (wordsPerSet * 4 + ENTRY_OVERHEAD_BYTES)));
     this.#words = new Uint32Array(ENTRIES_FIRST * wordsPerSet);
   }
 
@@ -29,9 +35,14 @@ export class MemoTable<S> {
     return this.#size;
   }
 
+  /** True once the table holds as many entries as its memory bound allows. */
+  get full(): boolean {
+    return this.#size >= this.#entriesMax;
+  }
+
   /**
    * Adds (words, state) unless it is there already; true when it was new. `setCode` is the
-   * set's own hash, maintained incrementally by the caller.
+   * set's own hash, maintained incrementally by the caller. The caller stops adding once `full`.
    */
   add(words: Uint32Array, setCode: number, state: S): boolean {
     const code = (setCode ^ Math.imul(this.#key.code(state), 0x2c1b3c6d)) | 0;

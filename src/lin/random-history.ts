@@ -75,16 +75,20 @@ export function kvAnswer(missing: string | null = null): (state: KvState, input:
  * the history has no such pair.
  */
 export function loseAnAppend(history: readonly Operation<KvInput, KvOutput>[], rng: Rng): Operation<KvInput, KvOutput>[] | undefined {
-  const candidates: Array<{ get: number; lost: string }> = [];
-  history.forEach((op, i) => {
-    if (op.input.kind !== "get" || op.unknown === true || typeof op.output !== "string") return;
+  const gets = history.flatMap((op, i) => (op.input.kind === "get" && op.unknown !== true && typeof op.output === "string" && op.output !== "" ? [i] : []));
+  // Try the gets in a random order; for each, the latest append that returned before it began.
+  for (let left = gets.length; left > 0; left--) {
+    const pick = rng.int(0, left - 1);
+    const at = gets[pick] as number;
+    gets[pick] = gets[left - 1] as number;
+    const get = history[at] as Operation<KvInput, KvOutput>;
+    let lost: Operation<KvInput, KvOutput> | undefined;
     for (const w of history) {
-      if (w.input.kind === "append" && w.unknown !== true && w.input.key === op.input.key && w.ret < op.call && w.input.value !== "" && op.output.includes(w.input.value)) {
-        candidates.push({ get: i, lost: w.input.value });
-      }
+      if (w.input.kind === "append" && w.unknown !== true && w.input.key === get.input.key && w.ret < get.call && (lost === undefined || w.ret > lost.ret)) lost = w;
     }
-  });
-  if (candidates.length === 0) return undefined;
-  const pick = candidates[rng.int(0, candidates.length - 1)] as { get: number; lost: string };
-  return history.map((op, i) => (i === pick.get ? { ...op, output: (op.output as string).replace(pick.lost, "") } : op));
+    const value = lost?.input.kind === "append" ? lost.input.value : "";
+    if (value === "" || !(get.output as string).includes(value)) continue;
+    return history.map((op, i) => (i === at ? { ...op, output: (op.output as string).replace(value, "") } : op));
+  }
+  return undefined;
 }

@@ -7,7 +7,7 @@ import type { Model, Operation } from "./types.js";
 export type SearchResult<I, O> =
   | { ok: true; order: Operation<I, O>[] }
   | { ok: false; partialOrder: Operation<I, O>[]; blocked: Operation<I, O> | undefined }
-  | { ok: "unknown" };
+  | { ok: "unknown"; why: "budget" | "memory" };
 
 /** How often (in steps) a running search asks whether it may go on. */
 export const BUDGET_STEPS = 1024;
@@ -38,13 +38,13 @@ export class PartitionSearch<S, I, O> {
   #best: { order: Operation<I, O>[]; blocked: Operation<I, O> } | undefined;
   #result: SearchResult<I, O> | undefined;
 
-  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[]) {
+  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], memoBytesMax?: number) {
     this.ops = ops;
     this.#model = model;
     this.#key = stateKeyOf(model);
     this.#head = makeEntries(ops);
     this.#linearized = new Bitset(ops.length);
-    this.#memo = new MemoTable(this.#linearized.words.length, this.#key);
+    this.#memo = new MemoTable(this.#linearized.words.length, this.#key, memoBytesMax);
     this.#state = model.init();
     this.#entry = this.#head.next;
   }
@@ -72,7 +72,9 @@ export class PartitionSearch<S, I, O> {
         this.#entry = entry;
         return undefined;
       }
-      if (++this.steps % BUDGET_STEPS === 0 && !mayGoOn()) return (this.#result = { ok: "unknown" });
+      if (++this.steps % BUDGET_STEPS === 0 && !mayGoOn()) return (this.#result = { ok: "unknown", why: "budget" });
+      // Every entry stays in the memo until the search ends; past its bound, give up honestly.
+      if (this.#memo.full) return (this.#result = { ok: "unknown", why: "memory" });
       const current = entry as Entry<I, O>;
       if (current.match !== null) {
         const op = current.op;

@@ -68,4 +68,9 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Bound on search steps over all partitions. @defaultValue 100_000_000 */
   stepsMax?: number;
+  /**
+   * Bound on the memory of each partition's memo table; a search that needs more answers
+   * "unknown" rather than exhaust the process. @defaultValue 256 MiB
+   */
+  memoBytesMax?: number;
 }
