@@ -56,7 +56,7 @@ export function readHistoryJson(text: string): HistoryFile {
   } catch (error) {
     throw bad(`not JSON: ${(error as Error).message}`);
   }
-  if (typeof data !== "object" || data === null) throw bad("expected an object");
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw bad("expected an object");
   const d = data as Record<string, unknown>;
   if (d.format !== HISTORY_FORMAT) throw bad(`"format" must be "${HISTORY_FORMAT}"`);
   if (typeof d.model !== "string" || !(MODEL_NAMES as readonly string[]).includes(d.model)) throw bad(`"model" must be one of ${MODEL_NAMES.join(", ")}`);
