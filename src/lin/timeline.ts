@@ -6,13 +6,16 @@ export interface TimelineOptions<S, I, O> {
   title?: string;
   /** Width of the drawing area in pixels. @defaultValue 960 */
   widthPx?: number;
+  /** Unit of the history's times, for the axis. @defaultValue none */
+  timeUnit?: string;
 }
 
 const LANE_PX = 34;
 const BAR_PX = 20;
-const LEFT_PX = 96;
 const TOP_PX = 58;
 const RIGHT_PX = 24;
+// Approximate advance of one character at the 11 px font, for layout.
+const CHAR_PX = 6.2;
 
 const escape = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, ""));
@@ -28,7 +31,9 @@ export function renderTimeline<S, I, O>(history: readonly Operation<I, O>[], res
   const failed = result?.ok === false ? result : undefined;
   const ops = failed?.partition ?? history;
   const width = options.widthPx ?? 960;
-  const clients = [...new Set(ops.map((o) => String(o.clientId)))].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  // Lanes in the order clients first appear (the history's own order of calls).
+  const clients = [...new Set([...ops].sort((a, b) => a.call - b.call).map((o) => String(o.clientId)))];
+  const LEFT_PX = Math.ceil(Math.max(...clients.map((c) => `client ${c}`.length)) * CHAR_PX) + 16;
   const lane = new Map(clients.map((c, i) => [c, i]));
   const known = ops.filter((o) => o.unknown !== true);
   const t0 = Math.min(...ops.map((o) => o.call));
@@ -71,7 +76,11 @@ export function renderTimeline<S, I, O>(history: readonly Operation<I, O>[], res
     const tip = `${n !== undefined ? `#${n} ` : ""}client ${op.clientId}: ${label(op)} ${when}${op === blocked ? " (cannot be placed)" : ""}`;
     parts.push(`<g class="op ${kind}${op.unknown === true ? " unknown" : ""}"><title>${escape(tip)}</title>`, `<rect x="${x1.toFixed(1)}" y="${y}" width="${(x2 - x1).toFixed(1)}" height="${BAR_PX}" rx="3"/>`);
     const text = `${n !== undefined ? `${n}. ` : ""}${label(op)}`;
-    if (x2 - x1 > 40) parts.push(`<text x="${(x1 + 4).toFixed(1)}" y="${y + 14}">${escape(truncate(text, Math.floor((x2 - x1 - 8) / 6)))}</text>`);
+    // Inside a wide bar; beside a narrow one, as far as the drawing goes.
+    const fits = (px: number): number => Math.floor((px - 8) / CHAR_PX);
+    if (x2 - x1 > 40) parts.push(`<text x="${(x1 + 4).toFixed(1)}" y="${y + 14}">${escape(truncate(text, fits(x2 - x1)))}</text>`);
+    else if (width - RIGHT_PX - x2 >= x1 - LEFT_PX) parts.push(`<text x="${(x2 + 4).toFixed(1)}" y="${y + 14}">${escape(truncate(text, fits(width - RIGHT_PX - x2)))}</text>`);
+    else parts.push(`<text x="${(x1 - 4).toFixed(1)}" y="${y + 14}" text-anchor="end">${escape(truncate(text, fits(x1 - LEFT_PX)))}</text>`);
     const p = points.get(op);
     if (p !== undefined) parts.push(`<line x1="${x(p).toFixed(1)}" x2="${x(p).toFixed(1)}" y1="${y - 3}" y2="${y + BAR_PX + 3}" stroke="#1b5e20" stroke-width="2"/>`);
     parts.push("</g>");
@@ -79,8 +88,8 @@ export function renderTimeline<S, I, O>(history: readonly Operation<I, O>[], res
   const axisY = TOP_PX + clients.length * LANE_PX + 14;
   parts.push(
     `<line x1="${LEFT_PX}" x2="${width - RIGHT_PX}" y1="${axisY}" y2="${axisY}" stroke="#999"/>`,
-    `<text x="${LEFT_PX}" y="${axisY + 16}" fill="#555">${fmt(t0)}</text>`,
-    `<text x="${width - RIGHT_PX}" y="${axisY + 16}" fill="#555" text-anchor="end">${fmt(t1)} (time)</text>`,
+    `<text x="${LEFT_PX}" y="${axisY + 16}" fill="#555">${fmt(t0)} ${options.timeUnit ?? ""}</text>`,
+    `<text x="${width - RIGHT_PX}" y="${axisY + 16}" fill="#555" text-anchor="end">${fmt(t1)} ${options.timeUnit ?? "(time)"}</text>`,
     "</svg>",
   );
   return parts.join("\n");
