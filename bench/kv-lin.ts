@@ -1,9 +1,7 @@
 /**
- * Workers KV and linearizability-checker benchmark.
+ * Workers KV benchmark (the linearizability checker has its own: bench/lin.ts).
  *
  * - KV local read latency: in-process `get` at one PoP, on a cache hit and on a cache fill.
- * - Checker time on 1,000-operation concurrent histories (8 clients) produced by a correct
- *   (atomic) object, so the checker must find a linearization, not just reject early.
  * - Propagation staleness (default 60 s propagation bound, 60 s cacheTtl): the share of
  *   one-shot reads that are stale N s after a write, with a cold and a warm PoP cache, and
  *   when a polling reader (cacheTtl 30 s) first sees the write.
@@ -12,8 +10,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { KvStore } from "../src/kv/index.js";
-import { checkLinearizable, counterModel, kvModel, registerModel, type Model, type Operation } from "../src/lin/index.js";
-import { Rng, Simulation } from "../src/sim/index.js";
+import { Simulation } from "../src/sim/index.js";
 
 interface BenchRow {
   name: string;
@@ -51,65 +48,6 @@ async function kvReadLatency(): Promise<BenchRow[]> {
     { name: "kv get, cache hit", value: hitUs, unit: "µs/op", note: `${keys.length * rounds} reads at one PoP` },
     { name: "kv get, cache fill", value: fillUs, unit: "µs/op", note: `ratio to hit ${(fillUs / hitUs).toFixed(2)}x` },
     { name: "kv put (schedules 15 deliveries)", value: putUs, unit: "µs/op", note: `${BIG_POPS.length} PoPs` },
-  ];
-}
-
-/** 8 clients, ops of random length; outputs from an atomic object applied at a random point. */
-function concurrentHistory<S, I, O>(model: Model<S, I, O>, opsTotal: number, pickInput: (rng: Rng) => I, answer: (state: S, input: I) => O, seed: number): Operation<I, O>[] {
-  const rng = new Rng(seed);
-  const clientFreeAt = new Array<number>(8).fill(0);
-  const slots: Array<{ clientId: number; input: I; call: number; ret: number; point: number }> = [];
-  for (let i = 0; i < opsTotal; i++) {
-    const clientId = i % 8;
-    const call = (clientFreeAt[clientId] as number) + rng.int(0, 5);
-    const ret = call + rng.int(1, 40);
-    clientFreeAt[clientId] = ret + 1;
-    slots.push({ clientId, input: pickInput(rng), call, ret, point: rng.float(call, ret) });
-  }
-  const outputs = new Map<number, O>();
-  let state = model.init();
-  for (const index of slots.map((_, i) => i).sort((a, b) => (slots[a] as { point: number }).point - (slots[b] as { point: number }).point)) {
-    const slot = slots[index] as (typeof slots)[number];
-    const output = answer(state, slot.input);
-    state = model.step(state, slot.input, output).state;
-    outputs.set(index, output);
-  }
-  return slots.map((s, i) => ({ clientId: s.clientId, input: s.input, output: outputs.get(i) as O, call: s.call, ret: s.ret }));
-}
-
-function timeCheck<S, I, O>(name: string, model: Model<S, I, O>, history: Operation<I, O>[]): BenchRow {
-  const runs = 5;
-  const times: number[] = [];
-  let verdict: unknown;
-  for (let r = 0; r < runs; r++) {
-    const start = performance.now();
-    verdict = checkLinearizable(model, history, { timeoutMs: 60_000 }).ok;
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { name, value: percentile(times, 0.5), unit: "ms (p50 of 5)", note: `verdict ${String(verdict)}, ${history.length} ops, 8 clients` };
-}
-
-function checkerTimes(): BenchRow[] {
-  const counter = counterModel();
-  const counterHistory = concurrentHistory(counter, 1000, (rng) => (rng.bool(0.6) ? { kind: "increment" as const } : { kind: "read" as const }), (s, i) => (i.kind === "increment" ? s + 1 : s), 7);
-  const register = registerModel<number>(0);
-  const registerHistory = concurrentHistory(register, 1000, (rng) => (rng.bool(0.5) ? { kind: "put" as const, value: rng.int(0, 9) } : { kind: "get" as const }), (s, i) => (i.kind === "get" ? s : undefined), 8);
-  const kv = kvModel();
-  const kvHistory = concurrentHistory(
-    kv,
-    1000,
-    (rng) => {
-      const key = `k${rng.int(0, 9)}`;
-      return rng.bool(0.5) ? { kind: "put" as const, key, value: `v${rng.int(0, 9)}` } : { kind: "get" as const, key };
-    },
-    (s, i) => (i.kind === "get" ? (s[i.key] ?? null) : undefined),
-    9,
-  );
-  return [
-    timeCheck("checker: counter, 1,000 ops", counter, counterHistory),
-    timeCheck("checker: register, 1,000 ops", register, registerHistory),
-    timeCheck("checker: kv (10 keys, partitioned), 1,000 ops", kv, kvHistory),
   ];
 }
 
@@ -171,7 +109,7 @@ async function pollingStaleness(): Promise<BenchRow[]> {
 }
 
 export async function run(): Promise<BenchRow[]> {
-  return [...(await kvReadLatency()), ...checkerTimes(), ...(await staleFractions(false)), ...(await staleFractions(true)), ...(await pollingStaleness())];
+  return [...(await kvReadLatency()), ...(await staleFractions(false)), ...(await staleFractions(true)), ...(await pollingStaleness())];
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -32,8 +32,9 @@ export class Bitset {
     return new Bitset(0, this.words.slice(), this.#hashLo, this.#hashHi);
   }
 
-  hash(): string {
-    return `${this.#hashLo.toString(36)}.${this.#hashHi.toString(36)}`;
+  /** A 32-bit hash of the set, maintained as ids come and go. */
+  get code(): number {
+    return (this.#hashLo ^ Math.imul(this.#hashHi, 0x9e3779b1)) | 0;
   }
 
   equals(other: Bitset): boolean {

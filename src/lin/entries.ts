@@ -19,8 +19,10 @@ export interface Entry<I, O> {
 export function makeEntries<I, O>(ops: readonly Operation<I, O>[]): Entry<I, O> {
   const events: Array<{ time: number; isCall: boolean; id: number }> = [];
   ops.forEach((op, id) => {
-    assert(Number.isFinite(op.call) && Number.isFinite(op.ret) && op.ret >= op.call, `operation ${id} needs finite times with ret >= call (got ${op.call}..${op.ret})`);
-    events.push({ time: op.call, isCall: true, id }, { time: op.ret, isCall: false, id });
+    // An operation whose outcome is unknown never returned: it stays pending to the end.
+    const ret = op.unknown === true ? Number.POSITIVE_INFINITY : op.ret;
+    assert(Number.isFinite(op.call) && ret >= op.call, `operation ${id} needs a finite call time and ret >= call (got ${op.call}..${op.ret})`);
+    events.push({ time: op.call, isCall: true, id }, { time: ret, isCall: false, id });
   });
   // At equal times calls come first: operations that merely touch count as concurrent,
   // the lenient reading Porcupine takes too (times are rarely that precise).

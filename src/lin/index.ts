@@ -6,4 +6,6 @@
  */
 export { checkLinearizable } from "./check.js";
 export { type Operation, type Model, type CheckResult, type CheckOptions } from "./types.js";
-export { registerModel, counterModel, kvModel, type RegisterInput, type CounterInput, type KvInput, type KvOutput, type KvState } from "./models.js";
+export { registerModel, counterModel, kvModel, type RegisterInput, type CounterInput, type KvInput, type KvOutput, type KvState, type KvCell } from "./models.js";
+export { casRegisterModel, type CasRegisterInput, type CasRegisterOutput, type KvModelOptions } from "./models.js";
+export { parseJepsenEvents, historyFromJepsen, casRegisterFromJepsen, kvFromJepsen, type JepsenEvent, type EdnValue, type Converted } from "./jepsen.js";

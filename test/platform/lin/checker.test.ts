@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  casRegisterModel,
   checkLinearizable,
   counterModel,
   kvModel,
   registerModel,
+  type CasRegisterInput,
+  type CasRegisterOutput,
   type CounterInput,
   type KvInput,
   type KvOutput,
@@ -78,7 +81,89 @@ describe("checkLinearizable agrees with the brute-force definition", () => {
   });
 });
 
+describe("operations whose outcome is unknown (a client crashed or timed out)", () => {
+  const cas = casRegisterModel();
+  const casInput: fc.Arbitrary<CasRegisterInput> = fc.oneof(
+    fc.constant({ kind: "read" as const }),
+    fc.integer({ min: 0, max: 2 }).map((value) => ({ kind: "write" as const, value })),
+    fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })).map(([from, to]) => ({ kind: "cas" as const, from, to })),
+  );
+  const casCorrupt = (wrong: number, input: CasRegisterInput): CasRegisterOutput => (input.kind === "read" ? (wrong === 3 ? null : wrong) : input.kind === "cas" ? wrong % 2 === 0 : undefined);
+
+  it("agree with the brute-force definition (placed anywhere after the call, or not at all) on compare-and-set registers", () => {
+    const arb = historyArb(cas, casInput, casCorrupt, { clients: 3, opsMax: 7, corruptRate: 0.2, unknownRate: 0.25 });
+    let withUnknown = 0;
+    let rejected = 0;
+    fc.assert(
+      fc.property(arb, (history) => {
+        const result = checkLinearizable(cas, history);
+        expect(result.ok).toBe(bruteForceLinearizable(cas, history));
+        if (result.ok === true) expect(isValidLinearization(cas, history, result.order)).toBe(true);
+        if (history.some((o) => o.unknown === true)) withUnknown++;
+        if (result.ok === false) rejected++;
+      }),
+      { numRuns: 400 },
+    );
+    expect(withUnknown).toBeGreaterThan(100);
+    expect(rejected).toBeGreaterThan(10);
+  });
+
+  it("agree with the brute-force definition on key-value histories, partitioned per key", () => {
+    const arb = historyArb(kv, kvInput, (wrong, input) => (input.kind === "get" ? (wrong === 3 ? null : `v${wrong}`) : undefined) as KvOutput, { clients: 3, opsMax: 7, corruptRate: 0.2, unknownRate: 0.3 });
+    fc.assert(
+      fc.property(arb, (history) => {
+        const result = checkLinearizable(kv, history);
+        expect(result.ok).toBe(bruteForceLinearizable(kv, history));
+        if (result.ok === true) expect(isValidLinearization(kv, history, result.order)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("may have taken effect: a crashed write explains a later read of its value", () => {
+    const history = [
+      { ...op(1, { kind: "write", value: 7 } as CasRegisterInput, undefined as CasRegisterOutput, 0, Number.POSITIVE_INFINITY), unknown: true },
+      op(2, { kind: "read" } as CasRegisterInput, 7 as CasRegisterOutput, 5, 6),
+      op(2, { kind: "read" } as CasRegisterInput, 7 as CasRegisterOutput, 8, 9),
+    ];
+    expect(checkLinearizable(cas, history).ok).toBe(true);
+    // Called after the read returned, the write cannot explain it.
+    expect(checkLinearizable(cas, history.map((o, i) => (i === 0 ? { ...o, call: 7 } : o))).ok).toBe(false);
+  });
+
+  it("may not have taken effect: a crashed write need not be seen, but cannot be seen and then unseen", () => {
+    const crashed = { ...op(1, { kind: "write", value: 7 } as CasRegisterInput, undefined as CasRegisterOutput, 0, 0), unknown: true };
+    expect(checkLinearizable(cas, [crashed, op(2, { kind: "read" } as CasRegisterInput, null, 5, 6)]).ok).toBe(true);
+    const seenThenUnseen = [crashed, op(2, { kind: "read" } as CasRegisterInput, 7, 5, 6), op(2, { kind: "read" } as CasRegisterInput, null, 8, 9)];
+    expect(checkLinearizable(cas, seenThenUnseen).ok).toBe(false);
+  });
+
+  it("are refused, with a typed error, by a model that cannot say what they do", () => {
+    const noApply = { ...register, apply: undefined };
+    const history = [{ ...op(1, { kind: "put", value: 1 } as RegisterInput<number | undefined>, undefined, 0, 1), unknown: true }];
+    expect(() => checkLinearizable(noApply, history)).toThrow(expect.objectContaining({ code: "LIN_BAD_HISTORY" }));
+  });
+});
+
 describe("checkLinearizable verdicts", () => {
+  it("refuses a history it cannot read with a typed error naming the operation", () => {
+    expect(() => checkLinearizable(register, [op(1, { kind: "get" } as RegisterInput<number | undefined>, 0, 5, 4)])).toThrow(/operation 0 returns before it is called/);
+    expect(() => checkLinearizable(register, [op(1, { kind: "get" } as RegisterInput<number | undefined>, 0, Number.NaN, 4)])).toThrow(expect.objectContaining({ code: "LIN_BAD_HISTORY" }));
+  });
+
+  it("treats keys that are prototype property names as plain keys", () => {
+    for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty", ""]) {
+      const history = [
+        op(1, { kind: "put", key, value: "v1" } as KvInput, undefined as KvOutput, 0, 1),
+        op(2, { kind: "get", key } as KvInput, "v1" as KvOutput, 2, 3),
+        op(2, { kind: "get", key: "other" } as KvInput, null as KvOutput, 4, 5),
+      ];
+      expect(checkLinearizable(kv, history).ok).toBe(true);
+      expect(checkLinearizable({ ...kv, partition: undefined }, history).ok).toBe(true);
+      expect(checkLinearizable(kv, history.map((o, i) => (i === 1 ? { ...o, output: null } : o))).ok).toBe(false);
+    }
+  });
+
   it("accepts a sequential history of 1,000 operations in about one search step per operation", () => {
     const history: Operation<CounterInput, number>[] = [];
     for (let i = 0; i < 1000; i++) {
