@@ -22,7 +22,8 @@ export interface LogLine {
 export interface HostReply {
   t: number;
   v?: unknown;
-  e?: { name: string; message: string };
+  /** An error: its class name and message; `dom` when it is a DOMException (rebuilt as one). */
+  e?: { name: string; message: string; dom?: true };
 }
 
 const URL_PARTS = ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"] as const;
@@ -53,6 +54,8 @@ export class HostBridge {
 
   readonly #sleep: Sleeper;
   #timersPending = 0;
+  /** Subrequests the isolate may still abort (`fetch` with a signal), by the id it gave them. */
+  readonly #fetchAborts = new Map<number, AbortController>();
 
   constructor(config: ResolvedWorkerConfig, clock: Clock, origin: OriginFetcher, sleep: Sleeper) {
     this.#config = config;
@@ -109,8 +112,22 @@ export class HostBridge {
       case "fetch": {
         // The response's body belongs to the requests in flight now, one of which asked for it.
         const owners = this.bodies.live();
-        return await responseToWire(await this.#origin(requestFromWire(args[0], this.bodies)), this.bodies, owners);
+        // 0 (or none): a subrequest without a signal.
+        const id = args[1] ?? 0;
+        if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0 || (id > 0 && this.#fetchAborts.has(id))) throw new TypeError("fetch: bad subrequest id");
+        if (id === 0) return await responseToWire(await this.#origin(requestFromWire(args[0], this.bodies)), this.bodies, owners);
+        // A signal the worker can abort: the origin sees it on its Request.
+        const abort = new AbortController();
+        this.#fetchAborts.set(id, abort);
+        try {
+          return await responseToWire(await this.#origin(requestFromWire(args[0], this.bodies, abort.signal)), this.bodies, owners);
+        } finally {
+          this.#fetchAborts.delete(id);
+        }
       }
+      case "fetch.abort":
+        this.#fetchAborts.get(Number(args[0]))?.abort();
+        return undefined;
       case "kv":
         return this.#kv(args);
       case "do.fetch": {
@@ -163,6 +180,16 @@ export class HostBridge {
         return this.#newId(args);
       case "body.tee":
         return this.bodies.tee(args[0]);
+      case "timingSafeEqual":
+        return this.#subtle.timingSafeEqual(args[0], args[1]);
+      case "digest.open":
+        return this.#subtle.digestOpen(args[0]);
+      case "digest.update":
+        return this.#subtle.digestUpdate(args[0], args[1]);
+      case "digest.finish":
+        return this.#subtle.digestFinish(args[0]);
+      case "digest.release":
+        return this.#subtle.digestRelease(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }
@@ -277,7 +304,8 @@ function toTransferable(value: unknown): unknown {
   return value;
 }
 
-function toWireError(e: unknown): { name: string; message: string } {
+function toWireError(e: unknown): { name: string; message: string; dom?: true } {
+  if (e instanceof DOMException) return { name: e.name, message: e.message, dom: true };
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
     return { name: e.name === "EdgeError" ? "Error" : e.name, message: typeof code === "string" ? `${code}: ${e.message}` : e.message };

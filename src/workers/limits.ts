@@ -24,6 +24,9 @@ export const WAIT_UNTIL_MS_MAX = 30_000;
  */
 export const CRYPTO_KEYS_PER_ISOLATE_MAX = 10_000;
 
+/** DigestStreams one isolate may have open; each holds a host hash state. This platform's choice. */
+export const DIGEST_STREAMS_PER_ISOLATE_MAX = 1_000;
+
 /** Timers one isolate may have pending; each holds a host timer, so the count is bounded. */
 export const TIMERS_PENDING_MAX = 10_000;
 

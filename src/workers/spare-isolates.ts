@@ -3,7 +3,7 @@ import { WallClock } from "../sim/clock.js";
 import { resolveWorkerConfig } from "./config.js";
 import { HostBridge } from "./host-bridge.js";
 import { MEMORY_MB_MAX_DEFAULT } from "./limits.js";
-import { compileRuntime } from "./runtime-source.js";
+import { compileLazyModule, compileRuntime, isLazyModule } from "./runtime-source.js";
 
 /** Called by the runtime when an entry point started with `start` settles. */
 export type Completion = (ok: boolean, value: unknown) => void;
@@ -41,6 +41,15 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
     // Before a tenant is attached only pure host helpers (URL parsing, encoding) may run.
     const syncTarget = (): HostBridge => bridge ?? neutralBridge();
     const setup = compileRuntime(isolate).runSync(context, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
+    let installLazy: ivm.Reference<(...args: unknown[]) => unknown> | null = null;
+    // Called by the runtime, on the isolate's behalf, the first time its code touches a lazy
+    // global: the module is compiled (from the process's code cache) and run in this context,
+    // and its factory handed back through `installLazy`.
+    const loadLazy = (name: unknown): void => {
+      if (!isLazyModule(name) || installLazy === null) throw new TypeError(`no runtime module "${String(name)}"`);
+      const factory = compileLazyModule(isolate, name).runSync(context, { reference: true }) as ivm.Reference<unknown>;
+      installLazy.applySync(undefined, [name, factory.derefInto()]);
+    };
     const api = setup.applySync(
       undefined,
       [
@@ -48,9 +57,11 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
         new ivm.Callback((op: unknown, args: unknown) => syncTarget().syncCall(op, args)),
         new ivm.Callback((level: unknown, message: unknown) => target().log(level, message)),
         nowMs,
+        new ivm.Callback(loadLazy),
       ],
       { result: { reference: true } },
     ) as ivm.Reference<Record<string, unknown>>;
+    installLazy = entryReference(api, "installLazy");
     // Reports from the runtime's `start`: called inline when an entry point settles during
     // the synchronous call that started it, or later from the isolate's thread.
     const completions = new Map<number, Completion>();

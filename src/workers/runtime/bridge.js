@@ -2,12 +2,14 @@
 // arguments and never touch `globalThis`, so tenant code cannot call them directly.
 // $0: ivm.Reference to the host's async dispatcher; $1: sync ivm.Callback; $2: sync
 // ivm.Callback for logs; $3: the host clock's time when this isolate was created (`begin`
-// resets it when a pre-built isolate is handed to its tenant).
+// resets it when a pre-built isolate is handed to its tenant); $4: sync ivm.Callback that
+// loads a lazy runtime module (see `lazyModule`).
 "use strict";
 const hostAsyncRef = $0;
 const hostSyncCb = $1;
 const hostLogCb = $2;
 let timeOriginMs = $3;
+const hostLoadCb = $4;
 // Spectre mitigation (Cloudflare "Mitigating Spectre"): time only moves on I/O, so a busy
 // loop cannot build a high-resolution timer out of Date.now().
 let frozenNowMs = $3;
@@ -18,6 +20,8 @@ const APPLY_OPTIONS = NullProto({
 });
 
 function rebuildError(e) {
+  // A DOMException (WebCrypto's NotSupportedError, say) comes back as one.
+  if (e.dom === true) return new (lazyModule("events").DOMException)(e.message, e.name);
   const Ctor = { TypeError, RangeError, SyntaxError }[e.name] || Error;
   const error = new Ctor(e.message);
   if (!(e.name in { TypeError: 1, RangeError: 1, SyntaxError: 1, Error: 1 })) error.name = e.name;
@@ -47,6 +51,75 @@ function toArrayBuffer(data) {
 function defineGlobal(name, value) {
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 }
+
+// Lazy runtime modules (runtime/lazy/*.js): the heavy classes (streams beyond ReadableStream,
+// FormData and Blob, events and AbortSignal, Web Crypto) are compiled into an isolate only when
+// its code first touches one of their globals, so a worker that never does pays nothing for them
+// at cold start. The host compiles the module from its own code cache and hands the module's
+// factory back through the `installLazy` entry point, which calls it with `runtimeInternals()`.
+const lazyExports = new Map();
+function lazyModule(name) {
+  let exports = lazyExports.get(name);
+  if (exports === undefined) {
+    hostLoadCb(name);
+    exports = lazyExports.get(name);
+    if (exports === undefined) throw new Error(`the runtime module "${name}" did not load`);
+  }
+  return exports;
+}
+
+/**
+ * Globals that install `module` on first access. Reading one replaces every getter with the
+ * module's value; assigning one first simply overrides it, as for any other global.
+ */
+function lazyGlobals(module, names) {
+  for (const name of names) {
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      enumerable: false,
+      get() {
+        const value = lazyModule(module)[name];
+        defineGlobal(name, value);
+        return value;
+      },
+      set(value) { defineGlobal(name, value); },
+    });
+  }
+}
+
+// Code generation from strings is refused, as on Cloudflare (V8's
+// AllowCodeGenerationFromStrings(false)). isolated-vm sets that flag on its contexts but its
+// ModifyCodeGenerationFromStrings callback allows all but huge sources, so the runtime refuses
+// instead: `eval` and every function constructor (Function, AsyncFunction, GeneratorFunction,
+// AsyncGeneratorFunction) are replaced by ones that throw workerd's EvalError. The originals
+// become unreachable: their only references were the replaced properties.
+{
+  const CODEGEN_REFUSED = "Code generation from strings disallowed for this context";
+  const refuse = (original, name, parent) => {
+    const Refused = function () { throw new EvalError(CODEGEN_REFUSED); };
+    Object.defineProperty(Refused, "name", { value: name });
+    Object.defineProperty(Refused, "length", { value: 1 });
+    // AsyncFunction and the others inherit from Function: from the refused one, so that
+    // Object.getPrototypeOf cannot lead back to the original.
+    Object.setPrototypeOf(Refused, parent);
+    Refused.prototype = original.prototype;
+    Object.defineProperty(original.prototype, "constructor", { value: Refused, writable: true, configurable: true });
+    return Refused;
+  };
+  const RefusedFunction = refuse(Function, "Function", Function.prototype);
+  defineGlobal("Function", RefusedFunction);
+  refuse(Object.getPrototypeOf(async function () {}).constructor, "AsyncFunction", RefusedFunction);
+  refuse(Object.getPrototypeOf(function* () {}).constructor, "GeneratorFunction", RefusedFunction);
+  refuse(Object.getPrototypeOf(async function* () {}).constructor, "AsyncGeneratorFunction", RefusedFunction);
+  // eval of a non-string returns it unchanged (ECMA-262 PerformEval step 2): no code is made.
+  const refusedEval = function (source) {
+    if (typeof source !== "string") return source;
+    throw new EvalError(CODEGEN_REFUSED);
+  };
+  Object.defineProperty(refusedEval, "name", { value: "eval" });
+  defineGlobal("eval", refusedEval);
+}
+defineGlobal("self", globalThis);
 
 // Cloudflare has no SharedArrayBuffer/Atomics (they make precise timers); WebAssembly stays,
 // but without shared memories, which would bring SharedArrayBuffer back.
