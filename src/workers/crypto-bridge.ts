@@ -22,6 +22,25 @@ const ALGORITHM_MEMBERS = new Set([
 const DIGEST_STREAM_ALGORITHMS = new Map([["SHA-1", "sha1"], ["SHA-256", "sha256"], ["SHA-384", "sha384"], ["SHA-512", "sha512"], ["MD5", "md5"]]);
 
 type Algorithm = Record<string, unknown> & { name: string };
+type Key = webcrypto.CryptoKey;
+type Usages = webcrypto.KeyUsage[];
+
+/** webcrypto.subtle with algorithms as plain dictionaries: Node normalises and checks them. */
+interface Subtle {
+  digest(a: Algorithm, data: ArrayBuffer): Promise<ArrayBuffer>;
+  generateKey(a: Algorithm, extractable: boolean, usages: Usages): Promise<Key | webcrypto.CryptoKeyPair>;
+  importKey(format: string, data: ArrayBuffer | webcrypto.JsonWebKey, a: Algorithm, extractable: boolean, usages: Usages): Promise<Key>;
+  exportKey(format: string, key: Key): Promise<ArrayBuffer | webcrypto.JsonWebKey>;
+  sign(a: Algorithm, key: Key, data: ArrayBuffer): Promise<ArrayBuffer>;
+  verify(a: Algorithm, key: Key, signature: ArrayBuffer, data: ArrayBuffer): Promise<boolean>;
+  encrypt(a: Algorithm, key: Key, data: ArrayBuffer): Promise<ArrayBuffer>;
+  decrypt(a: Algorithm, key: Key, data: ArrayBuffer): Promise<ArrayBuffer>;
+  deriveBits(a: Algorithm, key: Key, length: number | null): Promise<ArrayBuffer>;
+  deriveKey(a: Algorithm, key: Key, derived: Algorithm, extractable: boolean, usages: Usages): Promise<Key>;
+  wrapKey(format: string, key: Key, wrappingKey: Key, a: Algorithm): Promise<ArrayBuffer>;
+  unwrapKey(format: string, wrapped: ArrayBuffer, key: Key, a: Algorithm, unwrapped: Algorithm, extractable: boolean, usages: Usages): Promise<Key>;
+}
+const subtle = webcrypto.subtle as unknown as Subtle;
 
 export interface KeyInfo {
   handle: number;
@@ -44,12 +63,12 @@ export class SubtleBridge {
 
   async call(args: unknown[]): Promise<unknown> {
     const [op] = args;
-    const s = webcrypto.subtle;
+    const s = subtle;
     switch (op) {
       case "digest":
         return s.digest(this.#algorithm(args[1]), buffer(args[2]));
       case "generateKey": {
-        const result = await s.generateKey(this.#algorithm(args[1]) as webcrypto.RsaHashedKeyGenParams, Boolean(args[2]), usages(args[3]));
+        const result = await s.generateKey(this.#algorithm(args[1]), Boolean(args[2]), usages(args[3]));
         return "publicKey" in result ? { publicKey: this.#register(result.publicKey), privateKey: this.#register(result.privateKey) } : this.#register(result);
       }
       case "importKey":
@@ -61,19 +80,18 @@ export class SubtleBridge {
       case "verify":
         return s.verify(this.#algorithm(args[1]), this.#key(args[2]), buffer(args[3]), buffer(args[4]));
       case "encrypt":
-        return s.encrypt(this.#algorithm(args[1]) as webcrypto.AesGcmParams, this.#key(args[2]), buffer(args[3]));
+        return s.encrypt(this.#algorithm(args[1]), this.#key(args[2]), buffer(args[3]));
       case "decrypt":
-        return s.decrypt(this.#algorithm(args[1]) as webcrypto.AesGcmParams, this.#key(args[2]), buffer(args[3]));
+        return s.decrypt(this.#algorithm(args[1]), this.#key(args[2]), buffer(args[3]));
       case "deriveBits": {
-        const length = args[3] === null ? null : Number(args[3]);
-        return s.deriveBits(this.#algorithm(args[1]) as webcrypto.EcdhKeyDeriveParams, this.#key(args[2]), length as number);
+        return s.deriveBits(this.#algorithm(args[1]), this.#key(args[2]), args[3] === null ? null : Number(args[3]));
       }
       case "deriveKey":
-        return this.#register(await s.deriveKey(this.#algorithm(args[1]) as webcrypto.EcdhKeyDeriveParams, this.#key(args[2]), this.#algorithm(args[3]) as webcrypto.HmacImportParams, Boolean(args[4]), usages(args[5])));
+        return this.#register(await s.deriveKey(this.#algorithm(args[1]), this.#key(args[2]), this.#algorithm(args[3]), Boolean(args[4]), usages(args[5])));
       case "wrapKey":
         return s.wrapKey(format(args[1]), this.#key(args[2]), this.#key(args[3]), this.#algorithm(args[4]));
       case "unwrapKey":
-        return this.#register(await s.unwrapKey(format(args[1]), buffer(args[2]), this.#key(args[3]), this.#algorithm(args[4]), this.#algorithm(args[5]) as webcrypto.HmacImportParams, Boolean(args[6]), usages(args[7])));
+        return this.#register(await s.unwrapKey(format(args[1]), buffer(args[2]), this.#key(args[3]), this.#algorithm(args[4]), this.#algorithm(args[5]), Boolean(args[6]), usages(args[7])));
       case "release":
         this.#keys.delete(Number(args[1]));
         return undefined;
@@ -129,9 +147,9 @@ export class SubtleBridge {
     const f = format(fmt);
     if (f === "jwk") {
       if (material === null || typeof material !== "object" || Array.isArray(material) || material instanceof ArrayBuffer) throw new TypeError("a JWK must be an object");
-      return webcrypto.subtle.importKey("jwk", material as webcrypto.JsonWebKey, alg, extractable, keyUsages);
+      return subtle.importKey("jwk", material as webcrypto.JsonWebKey, alg, extractable, keyUsages);
     }
-    return webcrypto.subtle.importKey(f, buffer(material), alg, extractable, keyUsages);
+    return subtle.importKey(f, buffer(material), alg, extractable, keyUsages);
   }
 
   #register(key: webcrypto.CryptoKey): KeyInfo {

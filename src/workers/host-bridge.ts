@@ -4,6 +4,7 @@ import type { Clock } from "../sim/clock.js";
 import type { ResolvedWorkerConfig } from "./config.js";
 import { BodyStreams } from "./body-streams.js";
 import { SubtleBridge } from "./crypto-bridge.js";
+import { ZlibStreams } from "./zlib-streams.js";
 import { requestFromWire, responseToWire } from "./http-wire.js";
 import { DO_IDS_REMEMBERED_MAX, LOG_LINE_CHARS_MAX, LOG_LINES_PER_REQUEST_MAX, TIMERS_PENDING_MAX } from "./limits.js";
 
@@ -41,6 +42,8 @@ export class HostBridge {
   readonly sinks = new Set<LogLine[]>();
   /** The host streams behind this isolate's bodies (see body-streams.ts). */
   readonly bodies = new BodyStreams();
+  /** The host zlib streams behind this isolate's CompressionStreams and DecompressionStreams. */
+  readonly zlib = new ZlibStreams();
   readonly #config: ResolvedWorkerConfig;
   readonly #clock: Clock;
   readonly #origin: OriginFetcher;
@@ -149,6 +152,10 @@ export class HostBridge {
         return this.#subtle.call(args);
       case "sleep":
         return this.#timer(Number(args[0]));
+      case "zlib.push":
+        return this.zlib.push(args[0], args[1]);
+      case "zlib.finish":
+        return this.zlib.finish(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }
@@ -190,6 +197,10 @@ export class HostBridge {
         return this.#subtle.digestFinish(args[0]);
       case "digest.release":
         return this.#subtle.digestRelease(args[0]);
+      case "zlib.open":
+        return this.zlib.open(args[0], args[1]);
+      case "zlib.release":
+        return this.zlib.release(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }

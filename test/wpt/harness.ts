@@ -66,13 +66,11 @@ globalThis.GLOBAL = { isWindow: () => false, isWorker: () => true, isShadowRealm
 `;
 
 const COLLECT = `
-let wptResolve;
-const wptDone = new Promise((resolve) => { wptResolve = resolve; });
-add_completion_callback((tests, status) => wptResolve({
+self.wptDone = new Promise((resolve) => add_completion_callback((tests, status) => resolve({
   tests: tests.map((t) => ({ name: String(t.name), status: t.status, message: t.message == null ? null : String(t.message).slice(0, 300) })),
   harness: status.status,
   message: status.message == null ? null : String(status.message).slice(0, 300),
-}));
+})));
 `;
 
 function sources(root: string, file: string): Array<{ name: string; code: string }> {
@@ -84,20 +82,26 @@ export function fileTimeMs(root: string, file: string): number {
   return meta(root, file).long ? LONG_FILE_MS_MAX : FILE_MS_MAX;
 }
 
-/** The module worker that runs `file` in an isolate. */
+/**
+ * The module worker that runs `file` in an isolate. The files run inside one function called by
+ * the `fetch` handler (they share its scope, as classic scripts share the global one), so what
+ * they do is a request's work: a rejection a test leaves unhandled is logged, not a failed start.
+ */
 export function moduleSource(root: string, file: string): string {
   const parts = sources(root, file);
   const limitMs = fileTimeMs(root, file) - 2_000;
   return [
     PRELUDE,
+    "function wptRun() {",
     parts[0]!.code,
     COLLECT,
     ...parts.slice(1).map((p) => `// ---- ${p.name}\n${p.code}`),
-    `
+    `}
 export default {
   async fetch() {
-    const late = new Promise((resolve) => setTimeout(resolve, ${limitMs})).then(() => { timeout(); return wptDone; });
-    return Response.json(await Promise.race([wptDone, late]));
+    wptRun();
+    const late = new Promise((resolve) => setTimeout(resolve, ${limitMs})).then(() => { timeout(); return self.wptDone; });
+    return Response.json(await Promise.race([self.wptDone, late]));
   },
 };`,
   ].join("\n;\n");

@@ -26,7 +26,7 @@ async function main() {
       collected = true;
     }
   }
-  const done = vm.runInThisContext("wptDone");
+  const done = globalThis.wptDone;
   const late = new Promise((resolve) => setTimeout(resolve, limitMs).unref()).then(() => {
     globalThis.timeout();
     return done;

@@ -2,7 +2,7 @@
  * `npm run wpt`: runs the web-platform-tests files listed in suite.ts inside edge-kata isolates
  * and in Node, and writes test/wpt/results.json (rendered in the book's Workers chapter).
  *
- *   WPT_DIR=path/to/wpt npm run wpt [-- area-or-file-substring ...] [--streams=polyfill] [--no-node] [--worker=path/to/src/workers/index.ts]
+ *   WPT_DIR=path/to/wpt npm run wpt [-- area-or-file-substring ...] [--streams=polyfill] [--no-node] [--verbose] [--worker=path/to/src/workers/index.ts]
  *
  * `--streams=polyfill` replaces the runtime's stream classes with web-streams-polyfill's inside
  * the isolate (the comparison issue 18 asked for); `--worker` measures another checkout's runtime.
@@ -23,6 +23,7 @@ const filters = args.filter((a) => !a.startsWith("--"));
 const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const polyfill = option("streams") === "polyfill";
 const withNode = !args.includes("--no-node");
+const verbose = args.includes("--verbose");
 
 if (!existsSync(join(root, "resources", "testharness.js"))) {
   console.error(`No web-platform-tests checkout at ${root}: clone the web-platform-tests repository (commit ${WPT_COMMIT} for the committed results) and set WPT_DIR.`);
@@ -54,6 +55,7 @@ for (const area of AREAS) {
     const row: Row & { area: string } = { area: area.name, file, total, isolate: { pass: passed(mine), harness: mine.harness, message: mine.harness === 0 ? undefined : mine.message } };
     if (node !== null) row.node = { pass: passed(node), harness: node.harness };
     rows.push(row);
+    if (verbose) for (const t of mine.tests) if (t.status !== 0) console.error(`  ✗ ${t.name}: ${String(t.message).slice(0, 200)}`);
     console.error(`${file}: ${row.isolate.pass}/${total}${node === null ? "" : ` (node ${row.node!.pass})`} ${((performance.now() - t0) / 1000).toFixed(1)} s${mine.harness === 0 ? "" : ` [${mine.harness}: ${String(mine.message).slice(0, 120)}]`}`);
   }
 }

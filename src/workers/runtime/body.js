@@ -341,7 +341,7 @@ async function requestToWire(request) {
   return requestToWireNow(request, await bodyToWire(request, REQUEST_BODY_USED));
 }
 function requestFromWire(wire) {
-  return new Request(wire.url, { method: wire.method, headers: wire.headers, body: bodyFromWire(wire.body), cf: wire.cf });
+  return new Request(wire.url, { method: wire.method, headers: headersFromWire(wire.headers), body: bodyFromWire(wire.body), cf: wire.cf });
 }
 function checkReturnedResponse(response) {
   if (!isResponse(response)) throw new TypeError("The handler did not return a Response");
@@ -368,7 +368,7 @@ function responseToWireNow(response) {
   return { wire: responseWireOf(response, body) };
 }
 function responseFromWire(wire) {
-  return new Response(bodyFromWire(wire.body), { status: wire.status, statusText: wire.statusText, headers: wire.headers });
+  return new Response(bodyFromWire(wire.body), { status: wire.status, statusText: wire.statusText, headers: headersFromWire(wire.headers) });
 }
 
 let nextFetchId = 1;

@@ -52,6 +52,43 @@ function defineGlobal(name, value) {
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
+const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+
+/**
+ * A WebIDL pair iterator class for `name` (Headers, FormData, URLSearchParams): objects whose
+ * `next` lives on one prototype inheriting %IteratorPrototype%, tagged "<name> Iterator". The
+ * returned function makes one from a step function returning iterator results.
+ */
+function pairIteratorClass(name) {
+  const steps = new WeakMap();
+  const proto = Object.create(IteratorPrototype);
+  Object.defineProperty(proto, "next", {
+    value: function next() {
+      const step = steps.get(this);
+      if (step === undefined) throw new TypeError("Illegal invocation");
+      return step();
+    },
+    writable: true, enumerable: true, configurable: true,
+  });
+  Object.defineProperty(proto, Symbol.toStringTag, { value: `${name} Iterator`, configurable: true });
+  return (step) => {
+    const iterator = Object.create(proto);
+    steps.set(iterator, step);
+    return iterator;
+  };
+}
+
+/** A live iterator over `pairs()` (re-read at each step, as WebIDL pair iterators are): kind 0 entries, 1 keys, 2 values. */
+function pairIterator(make, pairs, kind) {
+  let i = 0;
+  return make(() => {
+    const list = pairs();
+    if (i >= list.length) return { value: undefined, done: true };
+    const [k, v] = list[i++];
+    return { value: kind === 0 ? [k, v] : kind === 1 ? k : v, done: false };
+  });
+}
+
 // Lazy runtime modules (runtime/lazy/*.js): the heavy classes (streams beyond ReadableStream,
 // FormData and Blob, events and AbortSignal, Web Crypto) are compiled into an isolate only when
 // its code first touches one of their globals, so a worker that never does pays nothing for them

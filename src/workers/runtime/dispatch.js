@@ -156,7 +156,7 @@ const hostEntryPoints = {
     void request.text();
     makeContext(-1);
     pendingWaitUntil.delete(-1);
-    void responseToWire(new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }));
+    void responseToWireNow(new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }));
     // A host body passed on untouched (handle 0 is never issued: taking it makes no host call)
     // and a stream made here, read whole.
     void responseToWire(responseFromWire({ status: 200, statusText: "", headers: [], body: { stream: 0 } }));
@@ -213,10 +213,10 @@ function runtimeInternals() {
   internals ??= Object.freeze({
     callHost, callHostSync, toArrayBuffer, bytesToBuffer, defineGlobal, lazyModule, hostLog: hostLogCb, formatLogArg,
     now: () => frozenNowMs, timeOrigin: () => timeOriginMs, hostSleep, utf8Encode, utf8Decode, textEncoder, textDecoder,
-    formEncode, formDecode, headerPairs, isRequest, isResponse, readableStreamFromIterable,
+    formEncode, formDecode, headerPairs, isRequest, isResponse, readableStreamFromIterable, TextDecoder, pairIteratorClass, pairIterator,
     promise: { resolved, rejected, deferred, handled, promiseCall, microtask, noop },
     streams: {
-      INTERNAL, BODY_USED, STREAM_LOCKED, READER_RELEASED, isStream, streamInternals, isDefaultReader, readerInternals,
+      ReadableStream, INTERNAL, BODY_USED, STREAM_LOCKED, READER_RELEASED, isStream, streamInternals, isDefaultReader, readerInternals,
       newStreamState, createReadableStream, setUpDefaultController, internalStream, readAllBytes, chunkBytes, concatBytes,
       queuingStrategy, extractHighWaterMark, extractSizeAlgorithm, enqueueValueWithSize, dequeueValue, resetQueue, isNonNegativeNumber,
       readableStreamAddReadRequest, readableStreamCancel, readableStreamClose, readableStreamError, readableStreamFulfillReadRequest,

@@ -7,9 +7,20 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Fetch standard, "header value": no NUL, CR or LF once normalised.
 const HEADER_VALUE_FORBIDDEN = /[\0\r\n]/;
 
-// Set in the static block: the pairs of a Headers object, and making it immutable.
+const headersIterator = pairIteratorClass("Headers");
+
+/** WebIDL ByteString: a string whose every code unit is at most 0xFF. */
+function byteString(value) {
+  const s = String(value);
+  if (/[^\x00-\xff]/.test(s)) throw new TypeError(`Cannot convert "${s}" to a ByteString: it has a character above U+00FF.`);
+  return s;
+}
+
+// Set in the static block: the pairs of a Headers object, making it immutable, and making one
+// from the host's pairs (already valid and lower-cased: the host read them from a Headers).
 let headerPairs;
 let freezeHeaders;
+let headersFromWire;
 
 class Headers {
   #list = [];
@@ -17,26 +28,41 @@ class Headers {
   static {
     headerPairs = (h) => h.#list.map((e) => [e[0], e[1]]);
     freezeHeaders = (h) => { h.#immutable = true; };
+    headersFromWire = (pairs) => {
+      const h = new Headers();
+      h.#list = pairs.map((p) => [p[0], p[1]]);
+      return h;
+    };
   }
   constructor(init = undefined) {
-    if (init === undefined || init === null) return;
-    if (typeof init !== "object" && typeof init !== "function") throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
-    if (#list in init) {
+    if (init === undefined) return;
+    if (init === null || (typeof init !== "object" && typeof init !== "function")) throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
+    const iterate = init[Symbol.iterator];
+    if (#list in init && iterate === Headers.prototype[Symbol.iterator]) {
+      // Another Headers, not tampered with: its list as it is (the same headers as iterating it).
       this.#list = headerPairs(init);
-    } else if (typeof init[Symbol.iterator] === "function") {
+    } else if (iterate !== undefined && iterate !== null) {
+      if (typeof iterate !== "function") throw new TypeError("Headers: the init's Symbol.iterator is not a function");
+      // WebIDL converts the whole sequence first, then the Fetch standard fills the headers.
+      const pairs = [];
       for (const pair of init) {
         if (pair === null || (typeof pair !== "object" && typeof pair !== "function") || typeof pair[Symbol.iterator] !== "function") throw new TypeError("Headers: each init pair must be a sequence");
-        const items = [...pair];
+        const items = [...pair].map(byteString);
         if (items.length !== 2) throw new TypeError("Headers: each init pair must have exactly two items");
-        this.append(items[0], items[1]);
+        pairs.push(items);
       }
+      for (const [k, v] of pairs) this.append(k, v);
     } else {
+      // WebIDL record<ByteString, ByteString>: each key converted before its value is read.
+      const pairs = [];
       for (const k of Reflect.ownKeys(init)) {
         const d = Reflect.getOwnPropertyDescriptor(init, k);
         if (d === undefined || !d.enumerable) continue;
         if (typeof k === "symbol") throw new TypeError("Headers: a record key cannot be a symbol");
-        this.append(k, init[k]);
+        const key = byteString(k);
+        pairs.push([key, byteString(init[k])]);
       }
+      for (const [k, v] of pairs) this.append(k, v);
     }
   }
   static #check(o) {
@@ -44,12 +70,12 @@ class Headers {
     return o;
   }
   static #name(name) {
-    const n = String(name);
+    const n = byteString(name);
     if (!HEADER_NAME.test(n)) throw new TypeError(`Invalid header name: "${n}"`);
     return n.toLowerCase();
   }
   static #value(value) {
-    const v = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+    const v = byteString(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
     if (HEADER_VALUE_FORBIDDEN.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
     return v;
   }
@@ -109,14 +135,7 @@ class Headers {
     return out;
   }
   // WebIDL pair iterators are live: each step sorts and combines the list as it is then.
-  *#iterate(kind) {
-    for (let i = 0; ; i++) {
-      const list = this.#sorted();
-      if (i >= list.length) return;
-      const [k, v] = list[i];
-      yield kind === 0 ? [k, v] : kind === 1 ? k : v;
-    }
-  }
+  #iterate(kind) { return pairIterator(headersIterator, () => this.#sorted(), kind); }
   entries() { return Headers.#check(this).#iterate(0); }
   keys() { return Headers.#check(this).#iterate(1); }
   values() { return Headers.#check(this).#iterate(2); }

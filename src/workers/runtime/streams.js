@@ -43,15 +43,26 @@ function handled(promise) {
 /** Calls `fn` on `thisArg` and turns a throw into a rejected promise (the standard's "promise call"). */
 function promiseCall(fn, thisArg, ...args) {
   try {
-    return resolved(fn.apply(thisArg, args));
+    // Reflect.apply: an underlying source's own `call`/`apply` properties are never consulted.
+    return resolved(Reflect.apply(fn, thisArg, args));
   } catch (e) {
     return rejected(e);
   }
 }
 
+/** A promise with its resolve and reject, and whether either has been called yet. */
 function deferred() {
-  const d = {};
-  d.promise = new Promise((resolve, reject) => { d.resolve = resolve; d.reject = reject; });
+  const d = { settled: false };
+  d.promise = new Promise((resolve, reject) => {
+    d.resolve = (value) => {
+      d.settled = true;
+      resolve(value);
+    };
+    d.reject = (e) => {
+      d.settled = true;
+      reject(e);
+    };
+  });
   return d;
 }
 
@@ -363,9 +374,9 @@ function setUpDefaultController(S, startAlgorithm, pullAlgorithm, cancelAlgorith
   return C;
 }
 
-function setUpDefaultControllerFromSource(S, source, highWaterMark, sizeAlgorithm) {
-  const { start, pull, cancel } = source;
-  const startAlgorithm = start === undefined ? () => undefined : (c) => start.call(source, c);
+function setUpDefaultControllerFromSource(S, source, dict, highWaterMark, sizeAlgorithm) {
+  const { start, pull, cancel } = dict;
+  const startAlgorithm = start === undefined ? () => undefined : (c) => Reflect.apply(start, source, [c]);
   const pullAlgorithm = pull === undefined ? () => resolved(undefined) : () => promiseCall(pull, source, S.controller.object);
   const cancelAlgorithm = cancel === undefined ? () => resolved(undefined) : (reason) => promiseCall(cancel, source, reason);
   setUpDefaultController(S, startAlgorithm, pullAlgorithm, cancelAlgorithm, highWaterMark, sizeAlgorithm);
@@ -691,7 +702,8 @@ class ReadableStreamAsyncIterator {
     return result;
   }
 }
-Object.setPrototypeOf(ReadableStreamAsyncIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf((async function* () {})())));
+// %AsyncIteratorPrototype%: the prototype of async generators' prototype.
+Object.setPrototypeOf(ReadableStreamAsyncIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype));
 // The iterator prototype has no `constructor` (WebIDL); `new` is never needed from outside.
 delete ReadableStreamAsyncIterator.prototype.constructor;
 
@@ -764,10 +776,11 @@ class ReadableStream {
       strategy.object = this;
       return;
     }
-    if (underlyingSource !== undefined && underlyingSource !== null && typeof underlyingSource !== "object" && typeof underlyingSource !== "function") {
+    // WebIDL `optional object`: undefined means none; null is not an object.
+    if (underlyingSource !== undefined && (underlyingSource === null || (typeof underlyingSource !== "object" && typeof underlyingSource !== "function"))) {
       throw new TypeError("The underlying source must be an object");
     }
-    const source = underlyingSource === undefined || underlyingSource === null ? {} : underlyingSource;
+    const source = underlyingSource === undefined ? {} : underlyingSource;
     const strategyDict = queuingStrategy(strategy);
     // WebIDL dictionary conversion reads the members in lexicographic order.
     const { autoAllocateChunkSize, cancel, pull, start, type } = source;
@@ -786,7 +799,7 @@ class ReadableStream {
     if (type !== undefined) throw new TypeError(`Invalid ReadableStream type: ${String(type)}`);
     const sizeAlgorithm = extractSizeAlgorithm(strategyDict);
     const hwm = extractHighWaterMark(strategyDict, 1);
-    setUpDefaultControllerFromSource(S, { cancel, pull, start }, hwm, sizeAlgorithm);
+    setUpDefaultControllerFromSource(S, source, { cancel, pull, start }, hwm, sizeAlgorithm);
   }
 
   static from(asyncIterable) { return readableStreamFromIterable(asyncIterable); }
@@ -806,6 +819,7 @@ class ReadableStream {
 
   getReader(options = undefined) {
     ReadableStream.#check(this);
+    if (options !== undefined && options !== null && typeof options !== "object" && typeof options !== "function") throw new TypeError("getReader: the options must be an object");
     const mode = options === undefined || options === null ? undefined : options.mode;
     if (mode === undefined) return new ReadableStreamDefaultReader(this);
     if (String(mode) === "byob") return new (lazyModule("web-streams").ReadableStreamBYOBReader)(this);

@@ -12,6 +12,8 @@ function formDecode(s) {
   try { return decodeURIComponent(plus); } catch { return plus.replace(/%([0-9a-fA-F]{2})/g, (m, h) => String.fromCharCode(parseInt(h, 16))); }
 }
 
+const searchParamsIterator = pairIteratorClass("URLSearchParams");
+
 class URLSearchParams {
   #list = [];
   #url = null;
@@ -45,9 +47,9 @@ class URLSearchParams {
   }
   sort() { this.#list = this.#list.map((e, i) => [e, i]).sort((x, y) => (x[0][0] < y[0][0] ? -1 : x[0][0] > y[0][0] ? 1 : x[1] - y[1])).map(([e]) => e); this.#update(); }
   forEach(fn, thisArg) { for (const [k, v] of this.#list) fn.call(thisArg, v, k, this); }
-  keys() { return this.#list.map(([k]) => k)[Symbol.iterator](); }
-  values() { return this.#list.map(([, v]) => v)[Symbol.iterator](); }
-  entries() { return this.#list.map((e) => [e[0], e[1]])[Symbol.iterator](); }
+  keys() { return pairIterator(searchParamsIterator, () => this.#list, 1); }
+  values() { return pairIterator(searchParamsIterator, () => this.#list, 2); }
+  entries() { return pairIterator(searchParamsIterator, () => this.#list, 0); }
   [Symbol.iterator]() { return this.entries(); }
   toString() { return this.#list.map(([k, v]) => formEncode(k) + "=" + formEncode(v)).join("&"); }
 }

@@ -3,7 +3,8 @@
 // "multipart/form-data encoding algorithm") and application/x-www-form-urlencoded. A Blob's
 // bytes live in the isolate, so they count toward its memory like any other value.
 
-const { callHostSync, utf8Encode, textDecoder, now, streams } = rt;
+const { callHostSync, utf8Encode, textDecoder, now, streams, pairIteratorClass, pairIterator } = rt;
+const formDataIterator = pairIteratorClass("FormData");
 
 function toBytes(part) {
   if (part instanceof ArrayBuffer) return new Uint8Array(part.slice(0));
@@ -181,12 +182,7 @@ class FormData {
     else this.#entries = this.#entries.filter(([k], j) => j <= i || k !== entry[0]).map((e, j) => (j === i ? entry : e));
   }
   // Live iteration (WebIDL pair iterator): each step reads the list as it is then.
-  *#iterate(kind) {
-    for (let i = 0; i < this.#entries.length; i++) {
-      const [k, v] = this.#entries[i];
-      yield kind === 0 ? [k, v] : kind === 1 ? k : v;
-    }
-  }
+  #iterate(kind) { return pairIterator(formDataIterator, () => this.#entries, kind); }
   entries() { FormData.#check(this); return this.#iterate(0); }
   keys() { FormData.#check(this); return this.#iterate(1); }
   values() { FormData.#check(this); return this.#iterate(2); }
