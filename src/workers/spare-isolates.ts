@@ -20,6 +20,8 @@ export interface PreparedIsolate {
   readonly memoryMb: number;
   /** Reports from the runtime's `start`, by token; owned by the WorkerInstance built on it. */
   readonly completions: Map<number, Completion>;
+  /** Told when the runtime defers I/O continuations to the host (see `deferIo` in bridge.js). */
+  readonly io: { onQueued: () => void };
   /** Binds the isolate's host handles to its tenant's bridge. Once only. */
   attach(bridge: HostBridge): void;
 }
@@ -70,7 +72,8 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
       completions.delete(Number(token));
       completion?.(ok === true, value);
     };
-    entryReference(api, "bindCompletion").applySync(undefined, [new ivm.Callback(complete)]);
+    const io = { onQueued: (): void => {} };
+    entryReference(api, "bindCompletion").applySync(undefined, [new ivm.Callback(complete), new ivm.Callback(() => io.onQueued())]);
     if (warmUp) entryReference(api, "warmUp").applySync(undefined, []);
     return {
       isolate,
@@ -78,6 +81,7 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
       api,
       memoryMb,
       completions,
+      io,
       attach(b: HostBridge): void {
         if (bridge !== null) throw new Error("this isolate already has a tenant");
         bridge = b;

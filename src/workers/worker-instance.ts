@@ -73,6 +73,10 @@ export class WorkerInstance {
   readonly #start: ivm.Reference<(...args: unknown[]) => unknown>;
   readonly #wait: ivm.Reference<(...args: unknown[]) => unknown>;
   readonly #completions: Map<number, Completion>;
+  readonly #flushIo: ivm.Reference<(...args: unknown[]) => unknown>;
+  readonly #flushIoAll: ivm.Reference<(...args: unknown[]) => unknown>;
+  /** The runtime deferred I/O continuations to the host's turn (see `deferIo` in runtime/bridge.js). */
+  #ioPending = false;
   #nextToken = 1;
   readonly #memoryBytesMax: number;
   readonly #cpuBudgetNs: bigint;
@@ -81,12 +85,17 @@ export class WorkerInstance {
   /** Heap bytes measured when the isolate was last idle. */
   heapBytes = 0;
 
-  private constructor(isolate: ivm.Isolate, bridge: HostBridge, api: ivm.Reference<Record<string, unknown>>, completions: Map<number, Completion>, memoryMbMax: number, cpuMsMax: number) {
+  private constructor(isolate: ivm.Isolate, bridge: HostBridge, api: ivm.Reference<Record<string, unknown>>, completions: Map<number, Completion>, io: { onQueued: () => void }, memoryMbMax: number, cpuMsMax: number) {
     this.#isolate = isolate;
     this.bridge = bridge;
     this.#start = entryReference(api, "start");
     this.#wait = entryReference(api, "wait");
     this.#completions = completions;
+    this.#flushIo = entryReference(api, "flushIo");
+    this.#flushIoAll = entryReference(api, "flushIoAll");
+    io.onQueued = () => {
+      this.#ioPending = true;
+    };
     this.#memoryBytesMax = memoryMbMax * MIB;
     this.#cpuBudgetNs = BigInt(Math.round(cpuMsMax * 1e6));
     bridge.onReply = () => this.#watchBackground();
@@ -111,7 +120,7 @@ export class WorkerInstance {
       module.evaluateSync({ timeout: STARTUP_MS_MAX });
       const spec = { vars: config.vars, kv: Object.keys(config.kvNamespaces), durableObjects: Object.keys(config.durableObjects) };
       entryReference(api, "install").applySync(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(spec).copyInto({ release: true })]);
-      const instance = new WorkerInstance(isolate, bridge, api, prepared.completions, config.memoryMbMax, config.cpuMsMax);
+      const instance = new WorkerInstance(isolate, bridge, api, prepared.completions, prepared.io, config.memoryMbMax, config.cpuMsMax);
       instance.#recordHeap(instance.#heapStatisticsNow());
       return instance;
     } catch (e) {
@@ -202,6 +211,7 @@ export class WorkerInstance {
     } finally {
       this.inFlight--;
       this.bridge.sinks.delete(logs);
+      if (this.#ioPending) this.#flushLater();
     }
   }
 
@@ -213,30 +223,54 @@ export class WorkerInstance {
   #startSync(entry: EntryPoint, args: unknown[], budgetNs: bigint): Started {
     const { token, settledNow, late } = this.#expectCompletion();
     const timeoutMs = SYNC_WALL_FACTOR * Math.ceil(Number(budgetNs) / 1e6) + SYNC_GRACE_MS;
-    try {
-      this.#start.applySync(undefined, [token, entry, args], { arguments: { copy: true }, timeout: timeoutMs });
-    } catch (e) {
-      if (this.#isolate.isDisposed) {
-        this.#completions.delete(token);
-        throw e;
+    const deadline = performance.now() + timeoutMs;
+    // The host's turn: the entry, then the I/O continuations it deferred, one at a time, until it
+    // answers (the event loop a request would see, without its thread hops).
+    let step: () => unknown = () => this.#start.applySync(undefined, [token, entry, args, true], { arguments: { copy: true }, timeout: timeoutMs });
+    for (;;) {
+      // Set again by the runtime's callback if the step queues more (during its microtasks).
+      this.#ioPending = false;
+      try {
+        const left = step();
+        if (typeof left === "number" && left > 0) this.#ioPending = true;
+      } catch (e) {
+        if (this.#isolate.isDisposed) {
+          this.#completions.delete(token);
+          throw e;
+        }
+        if (/timed out/i.test(e instanceof Error ? e.message : String(e))) {
+          this.#completions.delete(token);
+          // The entry may have answered before the work queued behind it ran out of time.
+          const answered = settledNow();
+          return answered === null ? { kind: "timedOut" } : { kind: "settledThenTimedOut", ...answered };
+        }
+        this.#unhandledRejection(e);
       }
-      if (/timed out/i.test(e instanceof Error ? e.message : String(e))) {
-        this.#completions.delete(token);
-        // The entry may have answered before the work queued behind it ran out of time.
-        const answered = settledNow();
-        return answered === null ? { kind: "timedOut" } : { kind: "settledThenTimedOut", ...answered };
-      }
-      this.#unhandledRejection(e);
+      if (!this.#ioPending || settledNow() !== null) break;
+      const remainingMs = Math.max(1, Math.ceil(deadline - performance.now()));
+      step = () => this.#flushIo.applySync(undefined, [], { timeout: remainingMs });
     }
+    // Continuations still deferred belong to work after the answer: they run on the isolate's
+    // own thread once this run is over, watched like any background work (see `run`).
     const inline = settledNow();
     if (inline !== null) return { kind: "settled", ...inline };
     return { kind: "pending", rest: this.#rest(token, late) };
   }
 
+  /** Runs the I/O continuations still deferred, on the isolate's thread, under the background watch. */
+  #flushLater(): void {
+    this.#ioPending = false;
+    if (this.disposed) return;
+    this.#watchBackground();
+    this.#flushIoAll.apply(undefined, []).catch((e: unknown) => {
+      if (!this.#isolate.isDisposed) this.#unhandledRejection(e);
+    });
+  }
+
   /** Starts `entry` on the isolate's own thread (another request is in flight there). */
   #startAsync(entry: EntryPoint, args: unknown[]): Promise<unknown> {
     const { token, late } = this.#expectCompletion();
-    this.#start.apply(undefined, [token, entry, args], { arguments: { copy: true } }).catch((e: unknown) => {
+    this.#start.apply(undefined, [token, entry, args, false], { arguments: { copy: true } }).catch((e: unknown) => {
       if (!this.#isolate.isDisposed) this.#unhandledRejection(e);
     });
     return this.#rest(token, late)();

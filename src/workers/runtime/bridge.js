@@ -28,8 +28,24 @@ function rebuildError(e) {
   return error;
 }
 
+// I/O answered in the host's synchronous turn (a KV read the namespace answers at once) does not
+// resume the worker's code in that same turn: its continuation waits in `ioQueue` until the host
+// runs it (`flushIo`), as real I/O would arrive later. So work that depends on it (a waitUntil
+// task reading KV, say) runs after the entry's answer has been reported, as on Cloudflare, while
+// a handler that awaits the read still finishes in the host's turn, without a thread hop.
+// `syncTurn` says whether the code running now was entered synchronously by the host.
+let syncTurn = false;
+const ioQueue = [];
+let hostIoQueuedCb = null; // bound with the completion callback; tells the host the queue filled
+function deferIo(resume) {
+  ioQueue.push(resume);
+  if (ioQueue.length === 1 && hostIoQueuedCb !== null) hostIoQueuedCb();
+}
+
 function callHost(op, args) {
   return hostAsyncRef.apply(undefined, [op, args], APPLY_OPTIONS).then((r) => {
+    // A host reply resumes code on the isolate's own thread, never in the host's turn.
+    syncTurn = false;
     frozenNowMs = r.t;
     if (r.e !== undefined) throw rebuildError(r.e);
     return r.v;

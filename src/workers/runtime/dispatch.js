@@ -139,8 +139,23 @@ const running = new Map();
 const STARTABLE = new Set(Object.keys(entryPoints).filter((name) => name !== "install"));
 const hostEntryPoints = {
   ...entryPoints,
-  bindCompletion(cb) {
-    if (completion === null) completion = cb;
+  bindCompletion(cb, ioQueued) {
+    if (completion === null) {
+      completion = cb;
+      hostIoQueuedCb = ioQueued;
+    }
+  },
+  // Runs the oldest deferred I/O continuation in the host's turn; returns how many remain.
+  flushIo() {
+    syncTurn = true;
+    const resume = ioQueue.shift();
+    if (resume !== undefined) resume();
+    return ioQueue.length;
+  },
+  // Runs every deferred continuation on the isolate's own thread (the entry has answered).
+  flushIoAll() {
+    syncTurn = false;
+    while (ioQueue.length > 0) ioQueue.shift()();
   },
   // The host's half of `lazyModule`: `factory` is the lazy module just compiled in this context.
   installLazy(name, factory) {
@@ -168,8 +183,10 @@ const hostEntryPoints = {
     timeOriginMs = nowMs;
     frozenNowMs = nowMs;
   },
-  start(token, name, args) {
+  // `sync`: entered from the host's own turn (applySync), whose I/O continuations are deferred.
+  start(token, name, args, sync) {
     if (!STARTABLE.has(name)) throw new TypeError(`no entry point "${name}"`);
+    syncTurn = sync === true;
     const fail = (e) => completion(token, false, e instanceof Error ? e.message : String(e));
     let settled;
     try {
@@ -200,6 +217,7 @@ const hostEntryPoints = {
     });
   },
   wait(token) {
+    syncTurn = false;
     const settled = running.get(token);
     if (settled === undefined) return { reported: true };
     running.delete(token);

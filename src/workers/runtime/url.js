@@ -64,7 +64,14 @@ class URL {
     this.#params = new URLSearchParams(parts.search);
     URLSearchParams._attach(this.#params, this);
   }
-  static canParse(input, base) { return callHostSync("url.parse", [String(input), base === undefined ? null : String(base)]) !== null; }
+  static canParse(input, base = undefined) { return callHostSync("url.parse", [String(input), base === undefined ? null : String(base)]) !== null; }
+  /** The URL, or null where the constructor would throw (WHATWG URL, `URL.parse`). */
+  static parse(input, base = undefined) {
+    return URL.canParse(input, base) ? new URL(input, base) : null;
+  }
+  // Workers has no object URLs (no blob: scheme to fetch them from): workerd refuses these too.
+  static createObjectURL() { throw new TypeError("URL.createObjectURL() is not implemented in Workers."); }
+  static revokeObjectURL() { throw new TypeError("URL.revokeObjectURL() is not implemented in Workers."); }
   static _read(url, part) { return url.#parts[part]; }
   static _write(url, part, value, fromParams) {
     const parts = callHostSync("url.set", [url.#parts.href, part, String(value)]);

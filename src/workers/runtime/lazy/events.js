@@ -26,6 +26,7 @@ let isDOMException;
 class DOMException extends Error {
   #name;
   #message;
+  #stack;
   static {
     isDOMException = (value) => value !== null && typeof value === "object" && #name in value;
   }
@@ -33,8 +34,11 @@ class DOMException extends Error {
     super(String(message));
     this.#message = String(message);
     this.#name = String(name);
-    // `message` and `name` are accessors on the prototype (WebIDL), not own data properties.
+    // `message`, `name` and `stack` are accessors on the prototype (as WebIDL and workerd have
+    // them), not own data properties.
     delete this.message;
+    this.#stack = this.stack;
+    delete this.stack;
   }
   static #check(o) {
     if (!isDOMException(o)) throw new TypeError("Illegal invocation");
@@ -43,6 +47,7 @@ class DOMException extends Error {
   get name() { return DOMException.#check(this).#name; }
   get message() { return DOMException.#check(this).#message; }
   get code() { return DOM_EXCEPTION_CODES[DOMException.#check(this).#name] ?? 0; }
+  get stack() { return DOMException.#check(this).#stack; }
 }
 for (const [name, value] of Object.entries(DOM_EXCEPTION_CONSTANTS)) {
   Object.defineProperty(DOMException, name, { value, enumerable: true });

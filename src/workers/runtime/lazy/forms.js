@@ -250,9 +250,13 @@ function indexOf(bytes, needle, from) {
   return -1;
 }
 
+/**
+ * A Content-Disposition parameter as the Fetch standard's multipart/form-data parser reads it:
+ * a quoted value runs to the next '"' (no backslash escapes), then %0A, %0D and %22 are decoded.
+ */
 function dispositionParam(header, name) {
-  const m = new RegExp(`;\\s*${name}="((?:[^"\\\\]|\\\\.)*)"`, "i").exec(header) ?? new RegExp(`;\\s*${name}=([^;\\s]*)`, "i").exec(header);
-  return m === null ? null : m[1].replace(/%0A/gi, "\n").replace(/%0D/gi, "\r").replace(/%22/gi, '"').replace(/\\(.)/g, "$1");
+  const m = new RegExp(`;\\s*${name}="([^"]*)"`, "i").exec(header) ?? new RegExp(`;\\s*${name}=([^;\\s]*)`, "i").exec(header);
+  return m === null ? null : m[1].replace(/%0A/gi, "\n").replace(/%0D/gi, "\r").replace(/%22/gi, '"');
 }
 
 function parseMultipart(bytes, boundary) {
