@@ -315,8 +315,11 @@ function toTransferable(value: unknown): unknown {
   return value;
 }
 
+/** DOMException names Node 20's webcrypto gets wrong, and the names WebCryptoAPI §18.4 gives them. */
+const DOM_EXCEPTION_NAMES: Record<string, string> = { InvalidAccessException: "InvalidAccessError" };
+
 function toWireError(e: unknown): { name: string; message: string; dom?: true } {
-  if (e instanceof DOMException) return { name: e.name, message: e.message, dom: true };
+  if (e instanceof DOMException) return { name: Object.hasOwn(DOM_EXCEPTION_NAMES, e.name) ? DOM_EXCEPTION_NAMES[e.name]! : e.name, message: e.message, dom: true };
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
     return { name: e.name === "EdgeError" ? "Error" : e.name, message: typeof code === "string" ? `${code}: ${e.message}` : e.message };

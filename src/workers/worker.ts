@@ -74,6 +74,11 @@ export class Worker {
     return this.#instance === null ? 0 : this.#instance.bridge.bodies.size;
   }
 
+  /** Host zlib streams behind the live isolate's (De)CompressionStreams; 0 when cold. For tests. */
+  get openZlibStreams(): number {
+    return this.#instance === null ? 0 : this.#instance.bridge.zlib.size;
+  }
+
   /** Heap bytes of the live isolate, measured when it was last idle; 0 when cold. */
   get heapBytes(): number {
     return this.warm ? this.#instance!.heapBytes : 0;
