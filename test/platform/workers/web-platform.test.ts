@@ -28,7 +28,7 @@ function nodeFormData(entries: Entry[]): FormData {
   const fd = new FormData();
   for (const e of entries) {
     if (e.kind === "string") fd.append(e.name, e.value);
-    else fd.append(e.name, new Blob([e.bytes], { type: e.type }), e.filename);
+    else fd.append(e.name, new Blob([new Uint8Array(e.bytes)], { type: e.type }), e.filename);
   }
   return fd;
 }
@@ -36,7 +36,9 @@ function nodeFormData(entries: Entry[]): FormData {
 /** What a FormData holds, as plain data (files as name/type/base64). */
 async function describeForm(fd: FormData): Promise<unknown[]> {
   const out: unknown[] = [];
-  for (const [name, value] of fd) {
+  const entries: Array<[string, FormDataEntryValue]> = [];
+  fd.forEach((value, name) => entries.push([name, value]));
+  for (const [name, value] of entries) {
     out.push(typeof value === "string" ? [name, value] : [name, value.name, value.type, b64(new Uint8Array(await value.arrayBuffer()))]);
   }
   return out;
