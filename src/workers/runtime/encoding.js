@@ -49,13 +49,33 @@ function utf8Decode(bytes, fatal) {
 class TextEncoder {
   get encoding() { return "utf-8"; }
   encode(input = "") { return utf8Encode(input); }
+  /** Encoding standard: as many whole characters as fit in `dest`; `read` counts UTF-16 code units. */
   encodeInto(input, dest) {
-    const bytes = utf8Encode(input);
-    const written = Math.min(bytes.length, dest.length);
-    dest.set(bytes.subarray(0, written));
-    return { read: String(input).length, written };
+    if (!(dest instanceof Uint8Array)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
+    const s = String(input);
+    let read = 0;
+    let written = 0;
+    while (read < s.length) {
+      let c = s.charCodeAt(read);
+      let units = 1;
+      if (c >= 0xd800 && c <= 0xdbff && read + 1 < s.length) {
+        const d = s.charCodeAt(read + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); units = 2; }
+      }
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate is encoded as U+FFFD
+      const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (written + size > dest.length) break;
+      if (size === 1) dest[written] = c;
+      else if (size === 2) { dest[written] = 0xc0 | (c >> 6); dest[written + 1] = 0x80 | (c & 63); }
+      else if (size === 3) { dest[written] = 0xe0 | (c >> 12); dest[written + 1] = 0x80 | ((c >> 6) & 63); dest[written + 2] = 0x80 | (c & 63); }
+      else { dest[written] = 0xf0 | (c >> 18); dest[written + 1] = 0x80 | ((c >> 12) & 63); dest[written + 2] = 0x80 | ((c >> 6) & 63); dest[written + 3] = 0x80 | (c & 63); }
+      written += size;
+      read += units;
+    }
+    return { read, written };
   }
 }
+
 
 /**
  * The bytes at the end of `bytes` that begin a UTF-8 sequence still missing its last bytes (a
