@@ -7,6 +7,9 @@ function report(result) {
   process.stdout.write(`WPT-RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
+// A browser reports a rejection nobody handled and carries on; Node 20 would end the process.
+process.on("unhandledRejection", () => {});
+
 async function main() {
   let input = "";
   for await (const chunk of process.stdin) input += chunk;
