@@ -72,7 +72,7 @@ for (const a of areas) console.log(`| ${a.area} | ${a.files} | ${a.total} | ${a.
 if (filters.length === 0 && !polyfill && option("worker") === undefined) {
   let wptCommit = WPT_COMMIT;
   try {
-    wptCommit = execFileSync("git", ["-C", root, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    wptCommit = execFileSync("git", ["-C", root, "rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     // Not a git checkout: the recorded commit stands.
   }
