@@ -18,8 +18,9 @@ function instantKv(): FakeKv {
   return kv;
 }
 
-function deploy(handler: string, name: string): Worker {
-  const w = new Worker(`export default { ${handler} };`, { name, cpuMsMax: 50, kvNamespaces: { KV: instantKv() } }, { clock: new WallClock() });
+/** `cpuMsMax` small enough to stop a spin quickly; generous otherwise (these machines are shared). */
+function deploy(handler: string, name: string, cpuMsMax = 100): Worker {
+  const w = new Worker(`export default { ${handler} };`, { name, cpuMsMax, kvNamespaces: { KV: instantKv() } }, { clock: new WallClock() });
   workers.push(w);
   return w;
 }
@@ -64,7 +65,7 @@ describe("work after the response", () => {
       const a = env.KV.get("k").then((v) => { order.push("a"); return v; });
       const b = env.KV.get("missing").then((v) => { order.push("b"); return v; });
       return Response.json({ values: [await a, await b, await env.KV.get("k", "json").catch((e) => e.name)], order });
-    }`, "kv-order");
+    }`, "kv-order", 5_000);
     const r = await answer(w);
     expect(JSON.parse(r.body)).toEqual({ values: ["v", null, "SyntaxError"], order: ["a", "b"] });
   });
@@ -85,7 +86,7 @@ describe("unhandled rejections", () => {
       await new Promise((r) => setTimeout(r, 1));
       Promise.reject(new RangeError("third"));
       return new Response("answered");
-    }`, "unhandled");
+    }`, "unhandled", 5_000);
     const r = await answer(w);
     expect([r.outcome, r.body]).toEqual(["ok", "answered"]);
     expect(r.logs.filter((l) => l.startsWith("Uncaught (in promise)")).length).toBeGreaterThanOrEqual(2);
