@@ -169,9 +169,14 @@ const hostEntryPoints = {
     void request.headers.get("accept");
     void new URL(request.url).searchParams.get("b");
     void request.text();
-    makeContext(-1);
-    pendingWaitUntil.delete(-1);
-    void responseToWireNow(new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }));
+    // The fetch entry itself, with a stand-in module that answers at once; nothing is kept.
+    workerModule = { default: { fetch: () => new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }) } };
+    try {
+      void entryPoints.fetch(-1, { method: "GET", url: "https://warm-up.invalid/", headers: [], body: null }, frozenNowMs);
+    } finally {
+      workerModule = null;
+      pendingWaitUntil.delete(-1);
+    }
     // A host body passed on untouched (handle 0 is never issued: taking it makes no host call)
     // and a stream made here, read whole.
     void responseToWire(responseFromWire({ status: 200, statusText: "", headers: [], body: { stream: 0 } }));
