@@ -68,6 +68,25 @@ function benchBlock(): string {
   return [`Measured with Node ${data.node}:`, "", "| benchmark | figure | value | unit | note |", "|---|---|---:|---|---|", ...rows].join("\n");
 }
 
+/** `npm run wpt`'s last run (test/wpt/results.json): web-platform-tests passed in an isolate and in Node. */
+function wptBlock(): string {
+  const path = join(ROOT, "test", "wpt", "results.json");
+  if (!existsSync(path)) return "*No web-platform-tests results in this checkout yet: run `npm run wpt` with a web-platform-tests checkout and rebuild the book.*";
+  const data = JSON.parse(readFileSync(path, "utf8")) as {
+    wptCommit: string;
+    node: string;
+    areas: Array<{ area: string; files: number; total: number; isolate: number; node: number | null }>;
+  };
+  const pct = (n: number, total: number): string => (total === 0 ? "–" : `${n} (${((100 * n) / total).toFixed(0)}%)`);
+  return [
+    `web-platform-tests at commit \`${data.wptCommit.slice(0, 12)}\`, run inside edge-kata isolates and in Node ${data.node} on the same files:`,
+    "",
+    "| area | files | tests | passed in an isolate | passed in Node |",
+    "|---|---:|---:|---:|---:|",
+    ...data.areas.map((a) => `| ${a.area} | ${a.files} | ${a.total} | ${pct(a.isolate, a.total)} | ${a.node === null ? "–" : pct(a.node, a.total)} |`),
+  ].join("\n");
+}
+
 interface PeersMeasured {
   requestsPerSecond: number;
   latencyMsP50: number;
@@ -127,6 +146,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
         if (kind === "bench") return benchBlock();
         if (kind === "peers") return peersBlock();
         if (kind === "references") return referencesMarkdown();
+        if (kind === "wpt") return wptBlock();
         if (kind === "figure") {
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);

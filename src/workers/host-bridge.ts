@@ -4,6 +4,7 @@ import type { Clock } from "../sim/clock.js";
 import type { ResolvedWorkerConfig } from "./config.js";
 import { BodyStreams } from "./body-streams.js";
 import { SubtleBridge } from "./crypto-bridge.js";
+import { ZlibStreams } from "./zlib-streams.js";
 import { requestFromWire, responseToWire } from "./http-wire.js";
 import { DO_IDS_REMEMBERED_MAX, LOG_LINE_CHARS_MAX, LOG_LINES_PER_REQUEST_MAX, TIMERS_PENDING_MAX } from "./limits.js";
 
@@ -22,7 +23,8 @@ export interface LogLine {
 export interface HostReply {
   t: number;
   v?: unknown;
-  e?: { name: string; message: string };
+  /** An error: its class name and message; `dom` when it is a DOMException (rebuilt as one). */
+  e?: { name: string; message: string; dom?: true };
 }
 
 const URL_PARTS = ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"] as const;
@@ -40,6 +42,8 @@ export class HostBridge {
   readonly sinks = new Set<LogLine[]>();
   /** The host streams behind this isolate's bodies (see body-streams.ts). */
   readonly bodies = new BodyStreams();
+  /** The host zlib streams behind this isolate's CompressionStreams and DecompressionStreams. */
+  readonly zlib = new ZlibStreams();
   readonly #config: ResolvedWorkerConfig;
   readonly #clock: Clock;
   readonly #origin: OriginFetcher;
@@ -53,6 +57,8 @@ export class HostBridge {
 
   readonly #sleep: Sleeper;
   #timersPending = 0;
+  /** Subrequests the isolate may still abort (`fetch` with a signal), by the id it gave them. */
+  readonly #fetchAborts = new Map<number, AbortController>();
 
   constructor(config: ResolvedWorkerConfig, clock: Clock, origin: OriginFetcher, sleep: Sleeper) {
     this.#config = config;
@@ -109,8 +115,22 @@ export class HostBridge {
       case "fetch": {
         // The response's body belongs to the requests in flight now, one of which asked for it.
         const owners = this.bodies.live();
-        return await responseToWire(await this.#origin(requestFromWire(args[0], this.bodies)), this.bodies, owners);
+        // 0 (or none): a subrequest without a signal.
+        const id = args[1] ?? 0;
+        if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0 || (id > 0 && this.#fetchAborts.has(id))) throw new TypeError("fetch: bad subrequest id");
+        if (id === 0) return await responseToWire(await this.#origin(requestFromWire(args[0], this.bodies)), this.bodies, owners);
+        // A signal the worker can abort: the origin sees it on its Request.
+        const abort = new AbortController();
+        this.#fetchAborts.set(id, abort);
+        try {
+          return await responseToWire(await this.#origin(requestFromWire(args[0], this.bodies, abort.signal)), this.bodies, owners);
+        } finally {
+          this.#fetchAborts.delete(id);
+        }
       }
+      case "fetch.abort":
+        this.#fetchAborts.get(Number(args[0]))?.abort();
+        return undefined;
       case "kv":
         return this.#kv(args);
       case "do.fetch": {
@@ -132,6 +152,10 @@ export class HostBridge {
         return this.#subtle.call(args);
       case "sleep":
         return this.#timer(Number(args[0]));
+      case "zlib.push":
+        return this.zlib.push(args[0], args[1]);
+      case "zlib.finish":
+        return this.zlib.finish(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }
@@ -163,6 +187,20 @@ export class HostBridge {
         return this.#newId(args);
       case "body.tee":
         return this.bodies.tee(args[0]);
+      case "timingSafeEqual":
+        return this.#subtle.timingSafeEqual(args[0], args[1]);
+      case "digest.open":
+        return this.#subtle.digestOpen(args[0]);
+      case "digest.update":
+        return this.#subtle.digestUpdate(args[0], args[1]);
+      case "digest.finish":
+        return this.#subtle.digestFinish(args[0]);
+      case "digest.release":
+        return this.#subtle.digestRelease(args[0]);
+      case "zlib.open":
+        return this.zlib.open(args[0], args[1]);
+      case "zlib.release":
+        return this.zlib.release(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }
@@ -277,7 +315,11 @@ function toTransferable(value: unknown): unknown {
   return value;
 }
 
-function toWireError(e: unknown): { name: string; message: string } {
+/** DOMException names Node 20's webcrypto gets wrong, and the names WebCryptoAPI §18.4 gives them. */
+const DOM_EXCEPTION_NAMES: Record<string, string> = { InvalidAccessException: "InvalidAccessError" };
+
+function toWireError(e: unknown): { name: string; message: string; dom?: true } {
+  if (e instanceof DOMException) return { name: Object.hasOwn(DOM_EXCEPTION_NAMES, e.name) ? DOM_EXCEPTION_NAMES[e.name]! : e.name, message: e.message, dom: true };
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
     return { name: e.name === "EdgeError" ? "Error" : e.name, message: typeof code === "string" ? `${code}: ${e.message}` : e.message };

@@ -66,7 +66,7 @@ export async function requestToWire(request: Request, bodies: BodyStreams, scope
 }
 
 /** A subrequest from the isolate (`fetch`, a Durable Object stub's `fetch`), or the original request passed through. */
-export function requestFromWire(wire: unknown, bodies: BodyStreams): Request {
+export function requestFromWire(wire: unknown, bodies: BodyStreams, signal?: AbortSignal): Request {
   const w = wire as Partial<WireRequest> | null;
   if (w === null || typeof w !== "object" || typeof w.url !== "string" || typeof w.method !== "string") {
     throw new TypeError("malformed request from the isolate");
@@ -78,6 +78,7 @@ export function requestFromWire(wire: unknown, bodies: BodyStreams): Request {
   if (bodyless(w.method.toUpperCase()) && w.body !== null && w.body !== undefined) throw new TypeError("Request with GET/HEAD method cannot have body.");
   const body = bodyFromWire(w.body, bodies);
   const init: RequestInit & { duplex?: "half" } = { method: w.method, headers, body };
+  if (signal !== undefined) init.signal = signal;
   // A stream body is sent as it arrives (fetch's "half duplex"), never gathered first.
   if (body instanceof ReadableStream) init.duplex = "half";
   return new Request(w.url, init);

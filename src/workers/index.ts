@@ -1,7 +1,9 @@
 /**
  * Workers runtime: runs untrusted Cloudflare module workers (`export default { fetch }`) in
- * V8 isolates through isolated-vm. Each script gets its own isolate and heap, a thin Web API
- * layer whose heavy parts (URL parsing, Web Crypto) call the host with copied primitives, and
+ * V8 isolates through isolated-vm. Each script gets its own isolate and heap, workerd's Web API
+ * (checked member by member against @cloudflare/workers-types) whose heavy classes are compiled
+ * in lazily on first use and whose heavy work (URL parsing, Web Crypto, zlib) calls the host
+ * with copied primitives, and
  * `env` bindings bridged to KV and Durable Objects. CPU time (isolate CPU, not wall time) and
  * heap are limited per request; a runaway isolate is discarded and the tenant answers 1102
  * while others keep serving. `IsolatePool` keeps many tenants warm under a memory budget, and

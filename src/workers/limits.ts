@@ -30,6 +30,18 @@ export const WAIT_UNTIL_MS_MAX = fact("workers.waitUntilMsAfterResponse").value;
  */
 export const CRYPTO_KEYS_PER_ISOLATE_MAX = 10_000;
 
+/** DigestStreams one isolate may have open; each holds a host hash state. This platform's choice. */
+export const DIGEST_STREAMS_PER_ISOLATE_MAX = 1_000;
+
+/** CompressionStreams and DecompressionStreams one isolate may have open; each holds a host zlib stream. */
+export const ZLIB_STREAMS_PER_ISOLATE_MAX = 1_000;
+
+/**
+ * The most one chunk through a (de)compression stream may produce on the host. A larger result
+ * (a decompression bomb, say) fails the stream instead of allocating; this platform's choice.
+ */
+export const ZLIB_OUTPUT_BYTES_PER_CALL_MAX = 16 * 1024 * 1024;
+
 /** Timers one isolate may have pending; each holds a host timer, so the count is bounded. */
 export const TIMERS_PENDING_MAX = 10_000;
 

@@ -3,7 +3,7 @@ import { WallClock } from "../sim/clock.js";
 import { resolveWorkerConfig } from "./config.js";
 import { HostBridge } from "./host-bridge.js";
 import { MEMORY_MB_MAX_DEFAULT } from "./limits.js";
-import { compileRuntime } from "./runtime-source.js";
+import { compileLazyModule, compileRuntime, isLazyModule } from "./runtime-source.js";
 
 /** Called by the runtime when an entry point started with `start` settles. */
 export type Completion = (ok: boolean, value: unknown) => void;
@@ -20,6 +20,8 @@ export interface PreparedIsolate {
   readonly memoryMb: number;
   /** Reports from the runtime's `start`, by token; owned by the WorkerInstance built on it. */
   readonly completions: Map<number, Completion>;
+  /** Told when the runtime defers I/O continuations to the host (see `deferIo` in bridge.js). */
+  readonly io: { onQueued: () => void };
   /** Binds the isolate's host handles to its tenant's bridge. Once only. */
   attach(bridge: HostBridge): void;
 }
@@ -41,6 +43,15 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
     // Before a tenant is attached only pure host helpers (URL parsing, encoding) may run.
     const syncTarget = (): HostBridge => bridge ?? neutralBridge();
     const setup = compileRuntime(isolate).runSync(context, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
+    let installLazy: ivm.Reference<(...args: unknown[]) => unknown> | null = null;
+    // Called by the runtime, on the isolate's behalf, the first time its code touches a lazy
+    // global: the module is compiled (from the process's code cache) and run in this context,
+    // and its factory handed back through `installLazy`.
+    const loadLazy = (name: unknown): void => {
+      if (!isLazyModule(name) || installLazy === null) throw new TypeError(`no runtime module "${String(name)}"`);
+      const factory = compileLazyModule(isolate, name).runSync(context, { reference: true }) as ivm.Reference<unknown>;
+      installLazy.applySync(undefined, [name, factory.derefInto()]);
+    };
     const api = setup.applySync(
       undefined,
       [
@@ -48,9 +59,11 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
         new ivm.Callback((op: unknown, args: unknown) => syncTarget().syncCall(op, args)),
         new ivm.Callback((level: unknown, message: unknown) => target().log(level, message)),
         nowMs,
+        new ivm.Callback(loadLazy),
       ],
       { result: { reference: true } },
     ) as ivm.Reference<Record<string, unknown>>;
+    installLazy = entryReference(api, "installLazy");
     // Reports from the runtime's `start`: called inline when an entry point settles during
     // the synchronous call that started it, or later from the isolate's thread.
     const completions = new Map<number, Completion>();
@@ -59,7 +72,8 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
       completions.delete(Number(token));
       completion?.(ok === true, value);
     };
-    entryReference(api, "bindCompletion").applySync(undefined, [new ivm.Callback(complete)]);
+    const io = { onQueued: (): void => {} };
+    entryReference(api, "bindCompletion").applySync(undefined, [new ivm.Callback(complete), new ivm.Callback(() => io.onQueued())]);
     if (warmUp) entryReference(api, "warmUp").applySync(undefined, []);
     return {
       isolate,
@@ -67,6 +81,7 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
       api,
       memoryMb,
       completions,
+      io,
       attach(b: HostBridge): void {
         if (bridge !== null) throw new Error("this isolate already has a tenant");
         bridge = b;

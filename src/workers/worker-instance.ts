@@ -26,11 +26,22 @@ export interface RunResult {
   /** Why the run did not finish, for the logs. */
   error?: string;
   cpuNs: bigint;
+  /**
+   * The entry answered, but code queued behind its answer in the same turn (waitUntil work, say)
+   * then ran out of CPU and was stopped; the isolate is gone. Its other pending work will not run.
+   */
+  stoppedAfterAnswer?: true;
 }
 
-/** How a synchronous start ended: settled inline, timed out, or pending host I/O (`rest`). */
+type Settled = { ok: boolean; value: unknown };
+
+/**
+ * How a synchronous start ended: settled inline; settled, and then timed out on work queued
+ * behind the answer; timed out; or pending host I/O (`rest`).
+ */
 type Started =
-  | { kind: "settled"; ok: boolean; value: unknown }
+  | ({ kind: "settled" } & Settled)
+  | ({ kind: "settledThenTimedOut" } & Settled)
   | { kind: "timedOut" }
   | { kind: "pending"; rest: () => Promise<unknown> };
 
@@ -49,7 +60,6 @@ const SYNC_GRACE_NS = BigInt(SYNC_GRACE_MS) * 1_000_000n;
  */
 const SYNC_WALL_FACTOR = 2;
 
-const ENTRY_POINTS: EntryPoint[] = ["fetch", "scheduled", "drainWaitUntil", "createDurableObject", "durableObjectFetch", "durableObjectCall", "releaseDurableObject"];
 const MIB = 1024 * 1024;
 
 /**
@@ -60,10 +70,13 @@ const MIB = 1024 * 1024;
 export class WorkerInstance {
   readonly bridge: HostBridge;
   readonly #isolate: ivm.Isolate;
-  readonly #entries: Map<EntryPoint, ivm.Reference<(...args: unknown[]) => unknown>>;
   readonly #start: ivm.Reference<(...args: unknown[]) => unknown>;
   readonly #wait: ivm.Reference<(...args: unknown[]) => unknown>;
   readonly #completions: Map<number, Completion>;
+  readonly #flushIo: ivm.Reference<(...args: unknown[]) => unknown>;
+  readonly #flushIoAll: ivm.Reference<(...args: unknown[]) => unknown>;
+  /** The runtime deferred I/O continuations to the host's turn (see `deferIo` in runtime/bridge.js). */
+  #ioPending = false;
   #nextToken = 1;
   readonly #memoryBytesMax: number;
   readonly #cpuBudgetNs: bigint;
@@ -72,13 +85,17 @@ export class WorkerInstance {
   /** Heap bytes measured when the isolate was last idle. */
   heapBytes = 0;
 
-  private constructor(isolate: ivm.Isolate, bridge: HostBridge, api: ivm.Reference<Record<string, unknown>>, completions: Map<number, Completion>, memoryMbMax: number, cpuMsMax: number) {
+  private constructor(isolate: ivm.Isolate, bridge: HostBridge, api: ivm.Reference<Record<string, unknown>>, completions: Map<number, Completion>, io: { onQueued: () => void }, memoryMbMax: number, cpuMsMax: number) {
     this.#isolate = isolate;
     this.bridge = bridge;
-    this.#entries = new Map(ENTRY_POINTS.map((name) => [name, entryReference(api, name)]));
     this.#start = entryReference(api, "start");
     this.#wait = entryReference(api, "wait");
     this.#completions = completions;
+    this.#flushIo = entryReference(api, "flushIo");
+    this.#flushIoAll = entryReference(api, "flushIoAll");
+    io.onQueued = () => {
+      this.#ioPending = true;
+    };
     this.#memoryBytesMax = memoryMbMax * MIB;
     this.#cpuBudgetNs = BigInt(Math.round(cpuMsMax * 1e6));
     bridge.onReply = () => this.#watchBackground();
@@ -103,8 +120,8 @@ export class WorkerInstance {
       module.evaluateSync({ timeout: STARTUP_MS_MAX });
       const spec = { vars: config.vars, kv: Object.keys(config.kvNamespaces), durableObjects: Object.keys(config.durableObjects) };
       entryReference(api, "install").applySync(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(spec).copyInto({ release: true })]);
-      const instance = new WorkerInstance(isolate, bridge, api, prepared.completions, config.memoryMbMax, config.cpuMsMax);
-      instance.#recordHeap(isolate.getHeapStatisticsSync());
+      const instance = new WorkerInstance(isolate, bridge, api, prepared.completions, prepared.io, config.memoryMbMax, config.cpuMsMax);
+      instance.#recordHeap(instance.#heapStatisticsNow());
       return instance;
     } catch (e) {
       if (!isolate.isDisposed) isolate.dispose();
@@ -152,7 +169,14 @@ export class WorkerInstance {
         } finally {
           syncCpuNs = this.#isolate.isDisposed ? 0n : this.#isolate.cpuTime - cpu0;
         }
-        if (started.kind === "timedOut" || syncCpuNs > budgetNs + SYNC_GRACE_NS) {
+        if (started.kind === "settledThenTimedOut" && started.ok) {
+          // The answer was in before the turn ran out of time: it goes out, and the isolate,
+          // whose queued work V8 has dropped, is replaced (Cloudflare: waitUntil work is cut off).
+          this.bridge.log("error", "Work queued after the response (ctx.waitUntil or an un-awaited promise) exceeded the CPU time limit and was stopped.");
+          this.dispose();
+          return { outcome: "ok", value: started.value, cpuNs: syncCpuNs, stoppedAfterAnswer: true };
+        }
+        if (started.kind === "timedOut" || started.kind === "settledThenTimedOut" || syncCpuNs > budgetNs + SYNC_GRACE_NS) {
           exceededCpu = true;
           throw new Error("Worker exceeded CPU time limit.");
         }
@@ -166,7 +190,7 @@ export class WorkerInstance {
         }
       } else {
         watch(budgetNs);
-        value = await this.#entries.get(entry)!.apply(undefined, args, { arguments: { copy: true }, result: { copy: true, promise: true } });
+        value = await this.#startAsync(entry, args);
       }
       const cpuNs = charged();
       if (this.inFlight === 1) this.#checkHeapWhenIdle(idle);
@@ -187,6 +211,7 @@ export class WorkerInstance {
     } finally {
       this.inFlight--;
       this.bridge.sinks.delete(logs);
+      if (this.#ioPending) this.#flushLater();
     }
   }
 
@@ -196,49 +221,128 @@ export class WorkerInstance {
    * SYNC_WALL_FACTOR; `run` checks the CPU actually used against the budget afterwards).
    */
   #startSync(entry: EntryPoint, args: unknown[], budgetNs: bigint): Started {
+    const { token, settledNow, late } = this.#expectCompletion();
+    const timeoutMs = SYNC_WALL_FACTOR * Math.ceil(Number(budgetNs) / 1e6) + SYNC_GRACE_MS;
+    const deadline = performance.now() + timeoutMs;
+    // The host's turn: the entry, then the I/O continuations it deferred, one at a time, until it
+    // answers (the event loop a request would see, without its thread hops).
+    let step: () => unknown = () => this.#start.applySync(undefined, [token, entry, args, true], { arguments: { copy: true }, timeout: timeoutMs });
+    for (;;) {
+      // Set again by the runtime's callback if the step queues more (during its microtasks).
+      this.#ioPending = false;
+      try {
+        const left = step();
+        if (typeof left === "number" && left > 0) this.#ioPending = true;
+      } catch (e) {
+        if (this.#isolate.isDisposed) {
+          this.#completions.delete(token);
+          throw e;
+        }
+        if (/timed out/i.test(e instanceof Error ? e.message : String(e))) {
+          this.#completions.delete(token);
+          // The entry may have answered before the work queued behind it ran out of time.
+          const answered = settledNow();
+          return answered === null ? { kind: "timedOut" } : { kind: "settledThenTimedOut", ...answered };
+        }
+        this.#unhandledRejection(e);
+      }
+      if (!this.#ioPending || settledNow() !== null) break;
+      const remainingMs = Math.max(1, Math.ceil(deadline - performance.now()));
+      step = () => this.#flushIo.applySync(undefined, [], { timeout: remainingMs });
+    }
+    // Continuations still deferred belong to work after the answer: they run on the isolate's
+    // own thread once this run is over, watched like any background work (see `run`).
+    const inline = settledNow();
+    if (inline !== null) return { kind: "settled", ...inline };
+    return { kind: "pending", rest: this.#rest(token, late) };
+  }
+
+  /** Runs the I/O continuations still deferred, on the isolate's thread, under the background watch. */
+  #flushLater(): void {
+    this.#ioPending = false;
+    if (this.disposed) return;
+    this.#watchBackground();
+    this.#flushIoAll.apply(undefined, []).catch((e: unknown) => {
+      if (!this.#isolate.isDisposed) this.#unhandledRejection(e);
+    });
+  }
+
+  /** Starts `entry` on the isolate's own thread (another request is in flight there). */
+  #startAsync(entry: EntryPoint, args: unknown[]): Promise<unknown> {
+    const { token, late } = this.#expectCompletion();
+    this.#start.apply(undefined, [token, entry, args, false], { arguments: { copy: true } }).catch((e: unknown) => {
+      if (!this.#isolate.isDisposed) this.#unhandledRejection(e);
+    });
+    return this.#rest(token, late)();
+  }
+
+  /** A token for the runtime's completion report, and its result now (if in) or later. */
+  #expectCompletion(): { token: number; settledNow: () => Settled | null; late: Promise<Settled> } {
     const token = this.#nextToken++;
-    let settled: { ok: boolean; value: unknown } | null = null;
-    let resolveLate: (result: { ok: boolean; value: unknown }) => void = () => {};
-    const late = new Promise<{ ok: boolean; value: unknown }>((resolve) => {
+    let settled: Settled | null = null;
+    let resolveLate: (result: Settled) => void = () => {};
+    const late = new Promise<Settled>((resolve) => {
       resolveLate = resolve;
     });
     this.#completions.set(token, (ok, value) => {
       settled = { ok, value };
       resolveLate(settled);
     });
-    const timeoutMs = SYNC_WALL_FACTOR * Math.ceil(Number(budgetNs) / 1e6) + SYNC_GRACE_MS;
-    try {
-      this.#start.applySync(undefined, [token, entry, args], { arguments: { copy: true }, timeout: timeoutMs });
-    } catch (e) {
-      this.#completions.delete(token);
-      const message = e instanceof Error ? e.message : String(e);
-      if (/timed out/i.test(message) && !this.#isolate.isDisposed) return { kind: "timedOut" };
-      throw e;
-    }
-    // Assigned by the completion callback during applySync; TypeScript cannot see that.
-    const inline = settled as { ok: boolean; value: unknown } | null;
-    if (inline !== null) return { kind: "settled", ...inline };
-    // Still pending: the entry awaits host I/O. `wait` hands over its promise, whose result is
-    // copied out (and which rejects if the isolate is disposed meanwhile), unless the runtime
-    // already reported through the completion callback.
+    return { token, settledNow: () => settled, late };
+  }
+
+  /**
+   * The rest of a pending entry. `wait` hands over its promise, whose result is copied out (and
+   * which rejects if the isolate is disposed meanwhile), unless the runtime already reported
+   * through the completion callback.
+   */
+  #rest(token: number, late: Promise<Settled>): () => Promise<unknown> {
     const waited = this.#wait.apply(undefined, [token], { arguments: { copy: true }, result: { copy: true, promise: true } }) as Promise<{ reported?: boolean; value?: unknown }>;
-    // `run` may give up before it calls `rest` (the synchronous part already overran the CPU
-    // budget and the isolate is disposed): `waited` then rejects with nobody listening, which
-    // would be an unhandled rejection that ends the server. `rest` still sees the rejection.
-    waited.catch(() => {});
-    const rest = async (): Promise<unknown> => {
-      const first = await Promise.race([late, waited.then((w) => (w.reported === true ? late : { ok: true, value: w.value }))]);
-      this.#completions.delete(token);
-      if (!first.ok) throw new Error(String(first.value));
-      return first.value;
+    const fromWait = waited.then(
+      (w): Settled | Promise<Settled> => (w.reported === true ? late : { ok: true, value: w.value }),
+      (e: unknown): Promise<Settled> => {
+        if (this.#isolate.isDisposed) throw e;
+        // The task that settled the entry also left a rejection unhandled; the completion
+        // callback still brings the answer.
+        this.#unhandledRejection(e);
+        return late;
+      },
+    );
+    // `run` may give up before it calls the function returned here (the synchronous part
+    // already overran the CPU budget and the isolate is disposed): `fromWait` then rejects with
+    // nobody listening, an unhandled rejection that would end the server. The race still sees it.
+    fromWait.catch(() => {});
+    return async () => {
+      try {
+        const first = await Promise.race([late, fromWait]);
+        if (!first.ok) throw new Error(String(first.value));
+        return first.value;
+      } finally {
+        this.#completions.delete(token);
+      }
     };
-    return { kind: "pending", rest };
+  }
+
+  /**
+   * isolated-vm ends a task that leaves a promise rejected and unhandled by throwing its reason
+   * to the host. Cloudflare logs such a rejection and carries on, and so does this runtime: the
+   * entry's own answer comes through the completion callback regardless.
+   */
+  #unhandledRejection(e: unknown): void {
+    const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+    this.bridge.log("error", `Uncaught (in promise) ${text}`);
   }
 
   /** Ends the isolate and releases every host body stream it could still name. Idempotent. */
   dispose(): void {
     if (!this.#isolate.isDisposed) this.#isolate.dispose();
+    // Entries still waiting on a completion report will never get one.
+    for (const [token, completion] of [...this.#completions]) {
+      this.#completions.delete(token);
+      completion(false, "Isolate was disposed");
+    }
     this.bridge.bodies.releaseAll();
+    this.bridge.zlib.releaseAll();
   }
 
   /**
@@ -272,7 +376,7 @@ export class WorkerInstance {
       if (this.heapBytes > this.#memoryBytesMax && this.inFlight <= 1) this.dispose();
     };
     if (idle && !this.#backgroundWatch && !this.disposed) {
-      check(this.#isolate.getHeapStatisticsSync());
+      check(this.#heapStatisticsNow());
       return;
     }
     // Off the response path: the reading is for the pool's budget and for the backstop below.
@@ -285,6 +389,21 @@ export class WorkerInstance {
         // Disposed while measuring: the owner sees `disposed` and rebuilds.
       },
     );
+  }
+
+  /**
+   * The heap, read synchronously. Any synchronous entry into the isolate reports a rejection
+   * left unhandled by an earlier task (isolated-vm throws it at the end of the next task), so a
+   * throw here while the isolate lives is that rejection: logged, and the reading taken again.
+   */
+  #heapStatisticsNow(): ivm.HeapStatistics {
+    try {
+      return this.#isolate.getHeapStatisticsSync();
+    } catch (e) {
+      if (this.#isolate.isDisposed) throw e;
+      this.#unhandledRejection(e);
+      return this.#isolate.getHeapStatisticsSync();
+    }
   }
 
   #recordHeap(stats: ivm.HeapStatistics): void {

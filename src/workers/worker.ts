@@ -74,6 +74,11 @@ export class Worker {
     return this.#instance === null ? 0 : this.#instance.bridge.bodies.size;
   }
 
+  /** Host zlib streams behind the live isolate's (De)CompressionStreams; 0 when cold. For tests. */
+  get openZlibStreams(): number {
+    return this.#instance === null ? 0 : this.#instance.bridge.zlib.size;
+  }
+
   /** Heap bytes of the live isolate, measured when it was last idle; 0 when cold. */
   get heapBytes(): number {
     return this.warm ? this.#instance!.heapBytes : 0;
@@ -132,7 +137,9 @@ export class Worker {
       const failed = this.#failure(run, logs);
       if (failed !== null) return finish(errorResponse(failed), failed, cold, run.cpuNs);
       const reply = run.value as Reply;
-      if ((reply.pending ?? 0) > 0) waitUntil = this.#drain(instance, id, budgetNs - run.cpuNs, logs).then(() => bodies.close(scope));
+      // Work queued behind the answer already ran out of CPU and went with its isolate.
+      if (run.stoppedAfterAnswer === true) this.#dropDisposed();
+      else if ((reply.pending ?? 0) > 0) waitUntil = this.#drain(instance, id, budgetNs - run.cpuNs, logs).then(() => bodies.close(scope));
       if (reply.kind === "exception") {
         logs.push({ level: "error", message: reply.message ?? "exception" });
         // ctx.passThroughOnException(): Cloudflare sends the request on to the origin instead of
@@ -215,11 +222,15 @@ export class Worker {
     return BigInt(Math.round(this.config.cpuMsMax * 1e6));
   }
 
+  #dropDisposed(): void {
+    if (this.#instance?.disposed === true) this.#instance = null;
+  }
+
   /** Maps a limit or isolate failure to its outcome, dropping the dead isolate. */
   #failure(run: RunResult, logs: LogLine[]): Exclude<WorkerResult["outcome"], "ok"> | null {
     if (run.outcome === "ok") return null;
     logs.push({ level: "error", message: run.error ?? run.outcome });
-    if (this.#instance?.disposed === true) this.#instance = null;
+    this.#dropDisposed();
     return run.outcome;
   }
 

@@ -4,15 +4,17 @@
 function makeKvNamespace(binding) {
   const kv = (op, args) => callHost("kv", [binding, op, args]);
   // Reads are first offered to the host synchronously: a namespace whose reads never wait
-  // answers at once, so the handler continues in this turn (no thread hop); otherwise the
-  // ordinary async call is made. Either way the caller gets a promise, and time moves as
-  // after any I/O. A validation error rejects the promise, as the async path would.
+  // answers at once, so the handler continues without a thread hop (in the host's turn, after
+  // the code already queued there: see `deferIo`); otherwise the ordinary async call is made.
+  // Either way the caller gets a promise, and time moves as after any I/O. A validation error
+  // rejects the promise, as the async path would.
   const read = (op, args) => {
     const r = hostSyncCb("kv.now", [binding, op, args]);
     if (r.e !== undefined) return Promise.reject(rebuildError(r.e));
     if (r.v === null) return kv(op, args);
     frozenNowMs = r.t;
-    return Promise.resolve(r.v.value);
+    if (!syncTurn) return Promise.resolve(r.v.value);
+    return new Promise((resolve) => deferIo(() => resolve(r.v.value)));
   };
   // A stream value (a body, say) is read here and stored as its bytes.
   const valueToWire = async (value) => (typeof value === "string" ? value : isStream(value) ? bytesToBuffer(await readAllBytes(value)) : toArrayBuffer(value));

@@ -1,17 +1,21 @@
 // In-isolate fragment: Request, Response and fetch. A body is one of: null; bytes the
-// worker's code made (a string, an ArrayBuffer...), kept as one Uint8Array until `.body` asks for
-// a stream; or a ReadableStream (streams.js), which for a body the host handed over holds a host
-// handle. Passing such a body on untouched sends the handle back and the host pipes the original
-// stream; reading it pulls chunks from the host. A stream made by the worker's code is read
-// here when it crosses the boundary, so its bytes cross as one buffer.
+// worker's code made (a string, an ArrayBuffer, a Blob, FormData...), kept as one Uint8Array until
+// `.body` asks for a stream; or a ReadableStream (streams.js), which for a body the host handed
+// over holds a host handle. Passing such a body on untouched sends the handle back and the host
+// pipes the original stream; reading it pulls chunks from the host. A stream made by the worker's
+// code is read here when it crosses the boundary, so its bytes cross as one buffer.
+// FormData, Blob and AbortSignal live in lazy modules: a body only loads them when it meets one.
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 const REQUEST_BODY_USED = "Cannot reconstruct a Request with a used body.";
 
+/** The forms module's exports if some code has loaded it (else no Blob or FormData can exist). */
+const loadedForms = () => lazyExports.get("forms");
+
 function extractBody(init, headers) {
   if (init === null || init === undefined) return null;
-  const setType = (t) => { if (!headers.has("content-type")) headers.set("content-type", t); };
+  const setType = (t) => { if (t !== "" && !headers.has("content-type")) headers.set("content-type", t); };
   if (isStream(init)) {
     const S = streamInternals(init);
     if (S.disturbed) throw new TypeError(STREAM_DISTURBED);
@@ -20,6 +24,17 @@ function extractBody(init, headers) {
   }
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return new Uint8Array(toArrayBuffer(init));
   if (init instanceof URLSearchParams) { setType("application/x-www-form-urlencoded;charset=UTF-8"); return textEncoder.encode(init.toString()); }
+  const forms = loadedForms();
+  if (forms !== undefined) {
+    const extracted = forms.extractBody(init);
+    if (extracted !== null) {
+      setType(extracted.type);
+      return extracted.bytes;
+    }
+  }
+  if (typeof init === "object" && typeof init[Symbol.asyncIterator] === "function" && typeof init[Symbol.iterator] !== "function") {
+    return readableStreamFromIterable(init);
+  }
   setType("text/plain;charset=UTF-8");
   return textEncoder.encode(String(init));
 }
@@ -35,13 +50,16 @@ let initBody;
 let moveBody;
 let cloneBody;
 let bodyToWire;
+let bodyHeaders;
 
 class Body {
   // null | Uint8Array (one owner: clones copy, moves mark the source used) | ReadableStream
   #body = null;
   #used = false;
+  #headers = null;
   static {
-    initBody = (o, body) => { o.#body = body; };
+    initBody = (o, body, headers) => { o.#body = body; o.#headers = headers; };
+    bodyHeaders = (o) => o.#headers;
     // `new Request(request)`: the new request takes the body over; the old one counts as used.
     moveBody = (from) => {
       const body = from.#body;
@@ -49,6 +67,9 @@ class Body {
       if (from.bodyUsed) throw new TypeError(REQUEST_BODY_USED);
       if (isStream(body)) {
         if (body.locked) throw new TypeError(STREAM_LOCKED);
+        // The stream moves to the new request (a host handle stays a handle); the old request
+        // keeps a used one, so its body counts as used, as the fetch standard's proxy leaves it.
+        from.#body = bytesStream(null, true);
         return body;
       }
       from.#used = true;
@@ -59,7 +80,8 @@ class Body {
       if (body === null) return null;
       if (o.bodyUsed) throw new TypeError(BODY_USED);
       if (!isStream(body)) return body.slice();
-      const [mine, theirs] = teeStream(body);
+      if (body.locked) throw new TypeError(STREAM_LOCKED);
+      const [mine, theirs] = teeStream(body, true);
       o.#body = mine;
       return theirs;
     };
@@ -81,7 +103,15 @@ class Body {
       return readAllBytes(body).then(bytesToBuffer);
     };
   }
+  constructor() {
+    if (new.target === Body) throw new TypeError("Illegal constructor");
+  }
+  static #check(o) {
+    if (o === null || typeof o !== "object" || !(#body in o)) throw new TypeError("Illegal invocation");
+    return o;
+  }
   get body() {
+    Body.#check(this);
     const body = this.#body;
     if (body === null || isStream(body)) return body;
     // Bytes become a stream only when asked for.
@@ -90,6 +120,7 @@ class Body {
     return stream;
   }
   get bodyUsed() {
+    Body.#check(this);
     const body = this.#body;
     if (body === null) return false;
     return isStream(body) ? streamInternals(body).disturbed : this.#used;
@@ -97,87 +128,204 @@ class Body {
   async #consume() {
     const body = this.#body;
     if (body === null) return new Uint8Array(0);
-    if (isStream(body)) return readAllBytes(body);
+    if (isStream(body)) {
+      if (streamInternals(body).disturbed) throw new TypeError(BODY_USED);
+      if (body.locked) throw new TypeError(STREAM_LOCKED);
+      return readAllBytes(body);
+    }
     if (this.#used) throw new TypeError(BODY_USED);
     this.#used = true;
     return body;
   }
-  async arrayBuffer() { return bytesToBuffer(await this.#consume()); }
+  async arrayBuffer() { return bytesToBuffer(await Body.#check(this).#consume()); }
   async bytes() { return new Uint8Array(await this.arrayBuffer()); }
-  async text() { return textDecoder.decode(await this.#consume()); }
+  async text() { return textDecoder.decode(await Body.#check(this).#consume()); }
   async json() { return JSON.parse(await this.text()); }
+  async blob() {
+    const bytes = await Body.#check(this).#consume();
+    const type = this.#headers === null ? null : this.#headers.get("content-type");
+    return new (lazyModule("forms").Blob)([bytes], { type: type === null ? "" : type });
+  }
+  async formData() {
+    Body.#check(this);
+    const type = this.#headers === null ? null : this.#headers.get("content-type");
+    const forms = lazyModule("forms");
+    forms.checkFormType(type);
+    return forms.parseFormData(await this.#consume(), type);
+  }
 }
 
-const METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
+// Fetch standard: methods are normalised to upper case when they match these case-insensitively.
+const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+const METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const REDIRECT_MODES = new Set(["follow", "manual", "error"]);
+
+function normaliseMethod(value) {
+  const method = String(value);
+  if (!METHOD_TOKEN.test(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
+  const upper = method.toUpperCase();
+  if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`Forbidden HTTP method: ${method}`);
+  return NORMALISED_METHODS.has(upper) ? upper : method;
+}
+
+/** A signal that follows `signal` (the fetch standard makes each request its own). */
+function followSignal(signal) {
+  if (signal === null || signal === undefined) return null;
+  const events = lazyModule("events");
+  if (!events.isAbortSignal(signal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
+  return events.AbortSignal.any([signal]);
+}
 
 let isRequest;
+let requestSignal;
 
 class Request extends Body {
-  #method; #url; #headers; #redirect;
-  static { isRequest = (value) => value !== null && typeof value === "object" && #method in value; }
-  constructor(input, init = {}) {
-    super();
-    const from = isRequest(input) ? input : null;
-    this.#url = from ? from.url : new URL(String(input)).href;
-    const method = String(init.method ?? (from ? from.method : "GET"));
-    this.#method = METHODS.has(method.toUpperCase()) ? method.toUpperCase() : method;
-    this.#headers = new Headers(init.headers ?? (from ? from.headers : undefined));
-    this.#redirect = init.redirect ?? (from ? from.redirect : "follow");
-    this.cf = init.cf ?? (from ? from.cf : undefined);
-    const explicit = init.body !== undefined;
-    if (explicit && init.body !== null && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
-    const body = explicit ? extractBody(init.body, this.#headers) : from ? moveBody(from) : null;
-    if (body !== null && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
-    initBody(this, body);
+  #method; #url; #headers; #redirect; #signal; #cf; #cache; #integrity; #keepalive;
+  static {
+    isRequest = (value) => value !== null && typeof value === "object" && #method in value;
+    // The signal given to (or made for) a request, without making one: null if none.
+    requestSignal = (request) => request.#signal;
   }
-  get method() { return this.#method; }
-  get url() { return this.#url; }
-  get headers() { return this.#headers; }
-  get redirect() { return this.#redirect; }
-  get signal() { return undefined; }
+  constructor(input, init = undefined) {
+    super();
+    if (init !== undefined && init !== null && typeof init !== "object") throw new TypeError("Failed to construct 'Request': The provided value is not of type 'RequestInit'.");
+    const options = init ?? {};
+    const from = isRequest(input) ? input : null;
+    if (from !== null) this.#url = from.url;
+    else {
+      const parsed = callHostSync("url.parse", [String(input), null]);
+      if (parsed === null) throw new TypeError(`Invalid URL: ${String(input)}`);
+      if (parsed.username !== "" || parsed.password !== "") throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${String(input)}`);
+      this.#url = parsed.href;
+    }
+    this.#method = options.method !== undefined ? normaliseMethod(options.method) : from ? from.#method : "GET";
+    const redirect = options.redirect !== undefined ? String(options.redirect) : from ? from.#redirect : "follow";
+    if (!REDIRECT_MODES.has(redirect)) throw new TypeError(`Invalid redirect value: ${redirect}`);
+    this.#redirect = redirect;
+    this.#signal = options.signal !== undefined ? followSignal(options.signal) : from ? from.#signal : null;
+    this.#cf = options.cf !== undefined ? options.cf : from ? from.#cf : undefined;
+    if (options.cache !== undefined && options.cache !== "no-store" && options.cache !== "no-cache") {
+      throw new TypeError(`Unsupported cache mode: ${String(options.cache)}`);
+    }
+    this.#cache = options.cache !== undefined ? options.cache : from ? from.#cache : undefined;
+    this.#integrity = options.integrity !== undefined ? String(options.integrity) : from ? from.#integrity : "";
+    this.#keepalive = options.keepalive !== undefined ? Boolean(options.keepalive) : from ? from.#keepalive : false;
+    this.#headers = new Headers(options.headers !== undefined ? options.headers : from ? from.headers : undefined);
+    const explicit = options.body !== undefined && options.body !== null;
+    if (explicit && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+    const body = explicit ? extractBody(options.body, this.#headers) : from ? moveBody(from) : null;
+    if (body !== null && (this.#method === "GET" || this.#method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+    initBody(this, body, this.#headers);
+  }
+  static #check(o) {
+    if (!isRequest(o)) throw new TypeError("Illegal invocation");
+    return o;
+  }
+  get method() { return Request.#check(this).#method; }
+  get url() { return Request.#check(this).#url; }
+  get headers() { return Request.#check(this).#headers; }
+  get redirect() { return Request.#check(this).#redirect; }
+  get signal() {
+    Request.#check(this);
+    // A request that came in over the network never aborts here: made on first use.
+    if (this.#signal === null) this.#signal = new (lazyModule("events").AbortController)().signal;
+    return this.#signal;
+  }
+  get cf() { return Request.#check(this).#cf; }
+  get fetcher() { Request.#check(this); return null; }
+  get cache() { return Request.#check(this).#cache; }
+  get integrity() { return Request.#check(this).#integrity; }
+  get keepalive() { return Request.#check(this).#keepalive; }
   clone() {
-    const copy = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, cf: this.cf });
-    initBody(copy, cloneBody(this));
+    Request.#check(this);
+    const copy = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, cf: this.#cf, cache: this.#cache, integrity: this.#integrity, keepalive: this.#keepalive });
+    copy.#signal = this.#signal;
+    initBody(copy, cloneBody(this), copy.#headers);
     return copy;
   }
 }
 
 let isResponse;
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+let errorResponse = false;
 
 class Response extends Body {
-  #status; #statusText; #headers; #url = "";
+  #status; #statusText; #headers; #url = ""; #type = "default"; #cf; #webSocket = null;
   static { isResponse = (value) => value !== null && typeof value === "object" && #status in value; }
-  constructor(body = null, init = {}) {
+  constructor(body = null, init = undefined) {
     super();
-    const status = init.status === undefined ? 200 : Number(init.status);
-    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`Response status ${init.status} is outside 200-599`);
+    if (init !== undefined && init !== null && typeof init !== "object") throw new TypeError("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
+    const options = init ?? {};
+    if (errorResponse) {
+      // Response.error(): status 0, type "error", immutable empty headers.
+      errorResponse = false;
+      this.#status = 0;
+      this.#statusText = "";
+      this.#type = "error";
+      this.#headers = new Headers();
+      freezeHeaders(this.#headers);
+      initBody(this, null, this.#headers);
+      return;
+    }
+    const status = options.status === undefined ? 200 : Number(options.status);
+    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive. Got ${options.status}.`);
+    const statusText = options.statusText === undefined ? "" : String(options.statusText);
+    if (!REASON_PHRASE.test(statusText)) throw new TypeError(`Invalid statusText: ${statusText}`);
     this.#status = status;
-    this.#statusText = String(init.statusText ?? "");
-    this.#headers = new Headers(init.headers);
+    this.#statusText = statusText;
+    this.#cf = options.cf;
+    this.#headers = new Headers(options.headers);
     const content = extractBody(body, this.#headers);
-    if (content !== null && [101, 204, 205, 304].includes(status)) throw new TypeError(`Response with status ${status} cannot have a body`);
-    initBody(this, content);
+    if (content !== null && NULL_BODY_STATUSES.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have a body.`);
+    initBody(this, content, this.#headers);
   }
-  static json(data, init = {}) {
-    const headers = new Headers(init.headers);
+  static error() {
+    errorResponse = true;
+    try {
+      return new Response();
+    } finally {
+      errorResponse = false;
+    }
+  }
+  static json(data, init = undefined) {
+    const text = JSON.stringify(data);
+    if (text === undefined) throw new TypeError("The data is not JSON serializable.");
+    const options = init ?? {};
+    const headers = new Headers(options.headers);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
-    return new Response(JSON.stringify(data), { ...init, headers });
+    return new Response(text, { status: options.status, statusText: options.statusText, cf: options.cf, headers });
   }
   static redirect(url, status = 302) {
-    if (![301, 302, 303, 307, 308].includes(status)) throw new RangeError(`Invalid redirect status ${status}`);
-    return new Response(null, { status, headers: { location: new URL(String(url)).href } });
+    const s = Number(status);
+    if (!REDIRECT_STATUSES.has(s)) throw new RangeError(`Invalid redirect status code ${status}; it must be 301, 302, 303, 307 or 308.`);
+    const parsed = callHostSync("url.parse", [String(url), null]);
+    if (parsed === null) throw new TypeError(`Invalid URL: ${String(url)}`);
+    const response = new Response(null, { status: s, headers: { location: parsed.href } });
+    freezeHeaders(response.#headers);
+    return response;
   }
-  get status() { return this.#status; }
-  get statusText() { return this.#statusText; }
-  get ok() { return this.#status >= 200 && this.#status < 300; }
-  get headers() { return this.#headers; }
-  get redirected() { return false; }
-  get url() { return this.#url; }
-  get type() { return "default"; }
-  get webSocket() { return null; }
+  static #check(o) {
+    if (!isResponse(o)) throw new TypeError("Illegal invocation");
+    return o;
+  }
+  get status() { return Response.#check(this).#status; }
+  get statusText() { return Response.#check(this).#statusText; }
+  get ok() { const s = Response.#check(this).#status; return s >= 200 && s < 300; }
+  get headers() { return Response.#check(this).#headers; }
+  get redirected() { Response.#check(this); return false; }
+  get url() { return Response.#check(this).#url; }
+  get type() { return Response.#check(this).#type; }
+  get cf() { return Response.#check(this).#cf; }
+  get webSocket() { return Response.#check(this).#webSocket; }
   clone() {
-    const copy = new Response(null, { status: this.#status, statusText: this.#statusText, headers: this.#headers });
-    initBody(copy, cloneBody(this));
+    Response.#check(this);
+    if (this.#type === "error") return Response.error();
+    const copy = new Response(null, { status: this.#status, statusText: this.#statusText, headers: this.#headers, cf: this.#cf });
+    copy.#url = this.#url;
+    initBody(copy, cloneBody(this), copy.#headers);
     return copy;
   }
 }
@@ -186,27 +334,70 @@ class Response extends Body {
 function bodyFromWire(body) {
   return body !== null && typeof body === "object" && typeof body.stream === "number" ? hostStream(body.stream) : body;
 }
+function requestToWireNow(request, body) {
+  return { method: request.method, url: request.url, headers: headerPairs(request.headers), body };
+}
 async function requestToWire(request) {
-  const body = await bodyToWire(request, REQUEST_BODY_USED);
-  return { method: request.method, url: request.url, headers: request.headers._pairs(), body };
+  return requestToWireNow(request, await bodyToWire(request, REQUEST_BODY_USED));
 }
 function requestFromWire(wire) {
-  return new Request(wire.url, { method: wire.method, headers: wire.headers, body: bodyFromWire(wire.body), cf: wire.cf });
+  return new Request(wire.url, { method: wire.method, headers: headersFromWire(wire.headers), body: bodyFromWire(wire.body), cf: wire.cf });
+}
+function checkReturnedResponse(response) {
+  if (!isResponse(response)) throw new TypeError("The handler did not return a Response");
+  if (response.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error()).");
+}
+function responseWireOf(response, body) {
+  return { status: response.status, statusText: response.statusText, headers: headerPairs(response.headers), body };
 }
 async function responseToWire(response) {
-  if (!isResponse(response)) throw new TypeError("The handler did not return a Response");
-  const body = await bodyToWire(response, BODY_USED);
-  return { status: response.status, statusText: response.statusText, headers: response.headers._pairs(), body };
+  checkReturnedResponse(response);
+  return responseWireOf(response, await bodyToWire(response, BODY_USED));
+}
+/**
+ * The wire form of a response whose body needs no reading (none, bytes or a host handle), at
+ * once; null when its body is a stream made here, which must be read first (`responseToWire`).
+ */
+function responseToWireNow(response) {
+  checkReturnedResponse(response);
+  const body = bodyToWire(response, BODY_USED);
+  if (body !== null && typeof body.then === "function") {
+    body.then(noop, noop);
+    return { pending: body.then((b) => responseWireOf(response, b)) };
+  }
+  return { wire: responseWireOf(response, body) };
 }
 function responseFromWire(wire) {
-  return new Response(bodyFromWire(wire.body), { status: wire.status, statusText: wire.statusText, headers: wire.headers });
+  return new Response(bodyFromWire(wire.body), { status: wire.status, statusText: wire.statusText, headers: headersFromWire(wire.headers) });
 }
 
-async function fetch(input, init) {
+let nextFetchId = 1;
+
+async function fetch(input, init = undefined) {
   const request = isRequest(input) && init === undefined ? input : new Request(input, init);
-  return responseFromWire(await callHost("fetch", [await requestToWire(request)]));
+  // A request made without a signal never aborts: its signal is not even made.
+  const signal = requestSignal(request);
+  if (signal === null) return responseFromWire(await callHost("fetch", [await requestToWire(request), 0]));
+  if (signal.aborted) throw signal.reason;
+  const id = nextFetchId++;
+  const wire = await requestToWire(request);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      callHost("fetch.abort", [id]).catch(noop);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    callHost("fetch", [wire, id]).then((reply) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(responseFromWire(reply));
+    }, (e) => {
+      signal.removeEventListener("abort", onAbort);
+      reject(e);
+    });
+  });
 }
 
+defineGlobal("Body", Body);
 defineGlobal("Request", Request);
 defineGlobal("Response", Response);
 defineGlobal("fetch", fetch);

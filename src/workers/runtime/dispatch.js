@@ -41,18 +41,36 @@ const entryPoints = {
     workerModule = namespace;
     env = makeEnv(spec);
   },
-  async fetch(requestId, wire, nowMs) {
+  // Not an async function: a Response the handler returns at once (or once its promise
+  // settles) is turned into the reply without a further microtask when its body needs no
+  // reading, so the host has the response before waitUntil work queued behind it runs.
+  fetch(requestId, wire, nowMs) {
     frozenNowMs = nowMs;
     const { ctx, api } = makeContext(requestId);
+    const reply = (kind, fields) => {
+      const pending = ctx.pending();
+      if (pending === 0) pendingWaitUntil.delete(requestId);
+      return { kind, ...fields, passThrough: ctx.passThrough, pending };
+    };
+    const fail = (e) => reply("exception", { message: describeError(e) });
+    const answer = (response) => {
+      const now = responseToWireNow(response);
+      return now.wire !== undefined ? reply("ok", { response: now.wire }) : now.pending.then((w) => reply("ok", { response: w }), fail);
+    };
+    let result;
     try {
-      const handler = handlerFor("fetch", api);
-      const response = await handler(requestFromWire(wire), env, api);
-      return { kind: "ok", response: await responseToWire(response), passThrough: ctx.passThrough, pending: ctx.pending() };
+      result = handlerFor("fetch", api)(requestFromWire(wire), env, api);
+      if (result === null || typeof result !== "object" || typeof result.then !== "function") return answer(result);
     } catch (e) {
-      return { kind: "exception", message: describeError(e), passThrough: ctx.passThrough, pending: ctx.pending() };
-    } finally {
-      if (ctx.pending() === 0) pendingWaitUntil.delete(requestId);
+      return fail(e);
     }
+    return Promise.resolve(result).then((response) => {
+      try {
+        return answer(response);
+      } catch (e) {
+        return fail(e);
+      }
+    }, fail);
   },
   async scheduled(requestId, cron, scheduledTimeMs, nowMs) {
     frozenNowMs = nowMs;
@@ -121,8 +139,27 @@ const running = new Map();
 const STARTABLE = new Set(Object.keys(entryPoints).filter((name) => name !== "install"));
 const hostEntryPoints = {
   ...entryPoints,
-  bindCompletion(cb) {
-    if (completion === null) completion = cb;
+  bindCompletion(cb, ioQueued) {
+    if (completion === null) {
+      completion = cb;
+      hostIoQueuedCb = ioQueued;
+    }
+  },
+  // Runs the oldest deferred I/O continuation in the host's turn; returns how many remain.
+  flushIo() {
+    syncTurn = true;
+    const resume = ioQueue.shift();
+    if (resume !== undefined) resume();
+    return ioQueue.length;
+  },
+  // Runs every deferred continuation on the isolate's own thread (the entry has answered).
+  flushIoAll() {
+    syncTurn = false;
+    while (ioQueue.length > 0) ioQueue.shift()();
+  },
+  // The host's half of `lazyModule`: `factory` is the lazy module just compiled in this context.
+  installLazy(name, factory) {
+    if (!lazyExports.has(name)) lazyExports.set(name, factory(runtimeInternals()));
   },
   // Runs the request path once without tenant code, so V8 compiles the runtime's lazily
   // compiled functions while a spare isolate waits rather than on its first request. It
@@ -132,9 +169,14 @@ const hostEntryPoints = {
     void request.headers.get("accept");
     void new URL(request.url).searchParams.get("b");
     void request.text();
-    makeContext(-1);
-    pendingWaitUntil.delete(-1);
-    void responseToWire(new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }));
+    // The fetch entry itself, with a stand-in module that answers at once; nothing is kept.
+    workerModule = { default: { fetch: () => new Response("warm-up", { status: 200, headers: { "content-type": "text/plain" } }) } };
+    try {
+      void entryPoints.fetch(-1, { method: "GET", url: "https://warm-up.invalid/", headers: [], body: null }, frozenNowMs);
+    } finally {
+      workerModule = null;
+      pendingWaitUntil.delete(-1);
+    }
     // A host body passed on untouched (handle 0 is never issued: taking it makes no host call)
     // and a stream made here, read whole.
     void responseToWire(responseFromWire({ status: 200, statusText: "", headers: [], body: { stream: 0 } }));
@@ -146,16 +188,27 @@ const hostEntryPoints = {
     timeOriginMs = nowMs;
     frozenNowMs = nowMs;
   },
-  start(token, name, args) {
+  // `sync`: entered from the host's own turn (applySync), whose I/O continuations are deferred.
+  start(token, name, args, sync) {
     if (!STARTABLE.has(name)) throw new TypeError(`no entry point "${name}"`);
+    syncTurn = sync === true;
+    const fail = (e) => completion(token, false, e instanceof Error ? e.message : String(e));
     let settled;
     try {
-      settled = Promise.resolve(entryPoints[name](...args));
+      settled = entryPoints[name](...args);
     } catch (e) {
       settled = Promise.reject(e);
     }
+    if (settled === null || typeof settled !== "object" || typeof settled.then !== "function") {
+      // Settled already: reported before any microtask of this turn runs.
+      try {
+        completion(token, true, settled);
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    }
     running.set(token, settled);
-    const fail = (e) => completion(token, false, e instanceof Error ? e.message : String(e));
     settled.then((value) => {
       if (!running.delete(token)) return;
       try {
@@ -169,11 +222,35 @@ const hostEntryPoints = {
     });
   },
   wait(token) {
+    syncTurn = false;
     const settled = running.get(token);
     if (settled === undefined) return { reported: true };
     running.delete(token);
     return settled.then((value) => ({ value }));
   },
 };
+
+// What a lazy module (runtime/lazy/*.js) receives as `rt`: the core's internals, made once.
+let internals = null;
+function runtimeInternals() {
+  internals ??= Object.freeze({
+    callHost, callHostSync, toArrayBuffer, bytesToBuffer, defineGlobal, lazyModule, hostLog: hostLogCb, formatLogArg,
+    now: () => frozenNowMs, timeOrigin: () => timeOriginMs, hostSleep, utf8Encode, utf8Decode, textEncoder, textDecoder,
+    formEncode, formDecode, headerPairs, isRequest, isResponse, readableStreamFromIterable, TextDecoder, pairIteratorClass, pairIterator,
+    promise: { resolved, rejected, deferred, handled, promiseCall, microtask, noop },
+    streams: {
+      ReadableStream, INTERNAL, BODY_USED, STREAM_LOCKED, READER_RELEASED, isStream, streamInternals, isDefaultReader, readerInternals,
+      newStreamState, createReadableStream, setUpDefaultController, internalStream, readAllBytes, chunkBytes, concatBytes,
+      queuingStrategy, extractHighWaterMark, extractSizeAlgorithm, enqueueValueWithSize, dequeueValue, resetQueue, isNonNegativeNumber,
+      readableStreamAddReadRequest, readableStreamCancel, readableStreamClose, readableStreamError, readableStreamFulfillReadRequest,
+      readableStreamGetNumReadRequests, readableStreamHasDefaultReader, isReadableStreamLocked, readerGenericInitialize,
+      readerGenericCancel, readerGenericRelease, acquireDefaultReader, readableStreamDefaultReaderRead,
+      readableStreamDefaultReaderRelease, promiseReadRequest, readerRead, readableStreamDefaultTee,
+      defaultControllerCallPullIfNeeded, defaultControllerClose, defaultControllerEnqueue, defaultControllerError,
+      defaultControllerGetDesiredSize, defaultControllerHasBackpressure, defaultControllerCanCloseOrEnqueue,
+    },
+  });
+  return internals;
+}
 
 return hostEntryPoints;

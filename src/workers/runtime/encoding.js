@@ -49,29 +49,104 @@ function utf8Decode(bytes, fatal) {
 class TextEncoder {
   get encoding() { return "utf-8"; }
   encode(input = "") { return utf8Encode(input); }
+  /** Encoding standard: as many whole characters as fit in `dest`; `read` counts UTF-16 code units. */
   encodeInto(input, dest) {
-    const bytes = utf8Encode(input);
-    const written = Math.min(bytes.length, dest.length);
-    dest.set(bytes.subarray(0, written));
-    return { read: String(input).length, written };
+    if (!(dest instanceof Uint8Array)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
+    const s = String(input);
+    let read = 0;
+    let written = 0;
+    while (read < s.length) {
+      let c = s.charCodeAt(read);
+      let units = 1;
+      if (c >= 0xd800 && c <= 0xdbff && read + 1 < s.length) {
+        const d = s.charCodeAt(read + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); units = 2; }
+      }
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate is encoded as U+FFFD
+      const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (written + size > dest.length) break;
+      if (size === 1) dest[written] = c;
+      else if (size === 2) { dest[written] = 0xc0 | (c >> 6); dest[written + 1] = 0x80 | (c & 63); }
+      else if (size === 3) { dest[written] = 0xe0 | (c >> 12); dest[written + 1] = 0x80 | ((c >> 6) & 63); dest[written + 2] = 0x80 | (c & 63); }
+      else { dest[written] = 0xf0 | (c >> 18); dest[written + 1] = 0x80 | ((c >> 12) & 63); dest[written + 2] = 0x80 | ((c >> 6) & 63); dest[written + 3] = 0x80 | (c & 63); }
+      written += size;
+      read += units;
+    }
+    return { read, written };
   }
+}
+
+
+/**
+ * The bytes at the end of `bytes` that begin a UTF-8 sequence still missing its last bytes (a
+ * chunk boundary inside a character): their index, or bytes.length when there are none.
+ */
+function incompleteTail(bytes) {
+  const n = bytes.length;
+  for (let i = n - 1; i >= 0 && i >= n - 3; i--) {
+    const b = bytes[i];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: keep looking for the lead
+    const need = b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 1;
+    if (n - i >= need) return n;
+    // The second byte's range is narrower after E0, ED, F0 and F4 (WHATWG Encoding, UTF-8 decoder).
+    if (n - i >= 2) {
+      const t = bytes[i + 1];
+      const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+      const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+      if (t < lo || t > hi) return n;
+    }
+    return i;
+  }
+  return n;
 }
 
 class TextDecoder {
   #fatal; #ignoreBOM;
-  constructor(label = "utf-8", options = {}) {
-    if (!/^(utf-?8|unicode-1-1-utf-8)$/i.test(String(label).trim())) throw new RangeError(`TextDecoder: encoding "${label}" is not supported`);
-    this.#fatal = Boolean(options.fatal);
-    this.#ignoreBOM = Boolean(options.ignoreBOM);
+  #pending = null; // the incomplete sequence held back by `decode(…, { stream: true })`
+  #bomDone = false;
+  constructor(label = "utf-8", options = undefined) {
+    if (!/^(utf-?8|unicode-1-1-utf-8|unicode11utf8|unicode20utf8|x-unicode20utf8)$/i.test(String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, ""))) {
+      throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
+    }
+    this.#fatal = Boolean(options?.fatal);
+    this.#ignoreBOM = Boolean(options?.ignoreBOM);
   }
   get encoding() { return "utf-8"; }
   get fatal() { return this.#fatal; }
   get ignoreBOM() { return this.#ignoreBOM; }
-  decode(input) {
-    if (input === undefined) return "";
-    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    const start = !this.#ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    return utf8Decode(bytes.subarray(start), this.#fatal);
+  decode(input = undefined, options = undefined) {
+    let bytes;
+    if (input === undefined || input === null) bytes = new Uint8Array(0);
+    else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+    else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    else throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.");
+    const stream = Boolean(options?.stream);
+    if (this.#pending !== null) {
+      const joined = new Uint8Array(this.#pending.length + bytes.length);
+      joined.set(this.#pending);
+      joined.set(bytes, this.#pending.length);
+      bytes = joined;
+      this.#pending = null;
+    }
+    if (stream) {
+      const cut = incompleteTail(bytes);
+      if (cut < bytes.length) {
+        this.#pending = bytes.slice(cut);
+        bytes = bytes.subarray(0, cut);
+      }
+    }
+    let start = 0;
+    if (!this.#bomDone && bytes.length > 0) {
+      // A BOM split across chunks is held back whole by incompleteTail (EF starts a 3-byte sequence).
+      if (!this.#ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+      this.#bomDone = true;
+    }
+    const text = utf8Decode(bytes.subarray(start), this.#fatal);
+    if (!stream) {
+      this.#bomDone = false;
+      this.#pending = null;
+    }
+    return text;
   }
 }
 

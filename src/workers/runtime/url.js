@@ -12,6 +12,8 @@ function formDecode(s) {
   try { return decodeURIComponent(plus); } catch { return plus.replace(/%([0-9a-fA-F]{2})/g, (m, h) => String.fromCharCode(parseInt(h, 16))); }
 }
 
+const searchParamsIterator = pairIteratorClass("URLSearchParams");
+
 class URLSearchParams {
   #list = [];
   #url = null;
@@ -45,9 +47,9 @@ class URLSearchParams {
   }
   sort() { this.#list = this.#list.map((e, i) => [e, i]).sort((x, y) => (x[0][0] < y[0][0] ? -1 : x[0][0] > y[0][0] ? 1 : x[1] - y[1])).map(([e]) => e); this.#update(); }
   forEach(fn, thisArg) { for (const [k, v] of this.#list) fn.call(thisArg, v, k, this); }
-  keys() { return this.#list.map(([k]) => k)[Symbol.iterator](); }
-  values() { return this.#list.map(([, v]) => v)[Symbol.iterator](); }
-  entries() { return this.#list.map((e) => [e[0], e[1]])[Symbol.iterator](); }
+  keys() { return pairIterator(searchParamsIterator, () => this.#list, 1); }
+  values() { return pairIterator(searchParamsIterator, () => this.#list, 2); }
+  entries() { return pairIterator(searchParamsIterator, () => this.#list, 0); }
   [Symbol.iterator]() { return this.entries(); }
   toString() { return this.#list.map(([k, v]) => formEncode(k) + "=" + formEncode(v)).join("&"); }
 }
@@ -62,7 +64,14 @@ class URL {
     this.#params = new URLSearchParams(parts.search);
     URLSearchParams._attach(this.#params, this);
   }
-  static canParse(input, base) { return callHostSync("url.parse", [String(input), base === undefined ? null : String(base)]) !== null; }
+  static canParse(input, base = undefined) { return callHostSync("url.parse", [String(input), base === undefined ? null : String(base)]) !== null; }
+  /** The URL, or null where the constructor would throw (WHATWG URL, `URL.parse`). */
+  static parse(input, base = undefined) {
+    return URL.canParse(input, base) ? new URL(input, base) : null;
+  }
+  // Workers has no object URLs (no blob: scheme to fetch them from): workerd refuses these too.
+  static createObjectURL() { throw new TypeError("URL.createObjectURL() is not implemented in Workers."); }
+  static revokeObjectURL() { throw new TypeError("URL.revokeObjectURL() is not implemented in Workers."); }
   static _read(url, part) { return url.#parts[part]; }
   static _write(url, part, value, fromParams) {
     const parts = callHostSync("url.set", [url.#parts.href, part, String(value)]);
