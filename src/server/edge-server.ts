@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { DurableObjectNamespaceApi } from "../core/bindings.js";
@@ -24,6 +24,8 @@ export interface EdgeServerOptions {
   originUrl?: string;
   /** A wrangler.toml-style file (worker, bindings, `[origin]`). @defaultValue the demo site */
   configPath?: string;
+  /** The `[env.<name>]` section of `configPath` to apply. */
+  env?: string;
   /** Where KV and Durable Object storage persist (SQLite); ":memory:" keeps nothing. @defaultValue ".edge-data" */
   dataDir?: string;
   /** Seeds the AS graph and modelled jitter. @defaultValue 2026 */
@@ -44,10 +46,11 @@ export interface RunningEdgeServer {
 export async function startEdgeServer(options: EdgeServerOptions): Promise<RunningEdgeServer> {
   // `--origin` alone is a caching proxy in front of the user's app; a worker comes from --config.
   const site: SiteConfig = options.configPath
-    ? loadSiteConfig(options.configPath)
+    ? loadSiteConfig(options.configPath, options.env === undefined ? {} : { env: options.env })
     : options.originUrl
       ? proxySiteConfig(options.originUrl)
       : demoSiteConfig();
+  for (const warning of site.warnings) console.warn(`edge-kata: ${warning}`);
   const originUrl = options.originUrl ?? site.originUrl;
   // The first cold start (each PoP's first request builds its worker's isolate) finds a spare.
   spareIsolates.prime();
@@ -85,15 +88,16 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   });
 
   let objectHost: Worker | undefined;
-  if (site.script !== undefined) {
+  const script = site.project === undefined ? undefined : readFileSync(site.project.main, "utf8");
+  if (script !== undefined) {
     const w = site.wrangler;
-    objectHost = new Worker(site.script, { name: `${w.name}-objects`, vars: w.vars }, { clock, origin: edge.originFor("IAD") });
+    objectHost = new Worker(script, { name: `${w.name}-objects`, vars: w.vars }, { clock, origin: edge.originFor("IAD") });
     const namespaces: Record<string, DurableObjectNamespace> = {};
     for (const binding of w.durableObjects) namespaces[binding.name] = objects.namespace(binding.name, objectHost.durableObjectFactory(binding.className));
     edge.attachWorker(
       new PerPopWorkers({
         name: w.name,
-        source: site.script,
+        source: script,
         vars: w.vars,
         ...(w.cpuMsMax !== undefined ? { cpuMsMax: w.cpuMsMax } : {}),
         clock,

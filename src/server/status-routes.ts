@@ -44,7 +44,7 @@ function statusPage(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl:
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
 <h1>edge-kata status</h1>
 <p>${POPS.length} PoPs announce the anycast prefix. Origin: ${ctx.originUrl ? `proxy to <code>${esc(ctx.originUrl)}</code>` : "the in-process demo site"}.
-Worker: ${ctx.site.script ? `<code>${esc(w.name)}</code> with KV ${w.kvNamespaces.map((k) => esc(k.binding)).join(", ") || "none"} and Durable Objects ${w.durableObjects.map((d) => esc(d.name)).join(", ") || "none"}` : "none"}.
+Worker: ${ctx.site.project ? `<code>${esc(w.name)}</code> with KV ${w.kvNamespaces.map((k) => esc(k.binding)).join(", ") || "none"} and Durable Objects ${w.durableObjects.map((d) => esc(d.name)).join(", ") || "none"}` : "none"}.
 Requests the origin has seen through the cache: ${ctx.edge.cache.originRequests}. KV deliveries still propagating to PoPs (one per PoP per write): ${ctx.kv.inFlight}.</p>
 <h2>Busiest catchments (BGP, by client traffic weight)</h2>
 <table><tr><th>PoP</th><th>City</th><th>Country</th><th>Weight</th></tr>${rows}</table>`;
