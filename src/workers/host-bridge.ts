@@ -51,6 +51,9 @@ export class HostBridge {
   /** Called just before a reply goes back: the isolate is about to run a continuation. */
   onReply: () => void = () => {};
 
+  /** Maps bundle positions in console output to source positions (the script's source map). */
+  remapStack: (text: string) => string = (text) => text;
+
   readonly #sleep: Sleeper;
   #timersPending = 0;
 
@@ -82,7 +85,7 @@ export class HostBridge {
   };
 
   readonly log = (level: unknown, message: unknown): void => {
-    const text = String(message);
+    const text = this.remapStack(String(message));
     const line: LogLine = {
       level: (LOG_LEVELS.has(String(level)) ? level : "log") as LogLine["level"],
       message: text.length > LOG_LINE_CHARS_MAX ? `${text.slice(0, LOG_LINE_CHARS_MAX)}… (${text.length} characters)` : text,
