@@ -61,6 +61,13 @@ export class PerPopWorkers implements WorkerHost {
     this.#workers.clear();
   }
 
+  /** Invocations in flight over all PoPs, waitUntil work included. */
+  get inFlight(): number {
+    let n = 0;
+    for (const worker of this.#workers.values()) n += worker.inFlight;
+    return n;
+  }
+
   #at(pop: string): Worker {
     let worker = this.#workers.get(pop);
     if (worker) {

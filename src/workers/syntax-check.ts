@@ -16,7 +16,7 @@ export function checkSyntax(script: WorkerScript, name: string): void {
   if (scratch === null || scratch.isDisposed) scratch = new ivm.Isolate({ memoryLimit: MEMORY_MB_MIN * 4 });
   let module: ivm.Module;
   try {
-    module = scratch.compileModuleSync(script.main, { filename: `file:///${name}.js` });
+    module = scratch.compileModuleSync(script.main, { filename: `file:///${script.filename ?? `${name}.js`}` });
   } catch (e) {
     throw scriptError(e, name, script.remapStack);
   }

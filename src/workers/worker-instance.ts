@@ -289,7 +289,7 @@ export class WorkerInstance {
 
 function compile(isolate: ivm.Isolate, script: WorkerScript, name: string): ivm.Module {
   try {
-    return isolate.compileModuleSync(script.main, { filename: `file:///${name}.js` });
+    return isolate.compileModuleSync(script.main, { filename: `file:///${script.filename ?? `${name}.js`}` });
   } catch (e) {
     throw scriptError(e, name, script.remapStack);
   }

@@ -20,8 +20,10 @@ export interface WorkerScript {
   modules: readonly WorkerModule[];
   /** `nodejs_compat`: `main` may import the `node:*` modules this runtime provides. */
   nodeCompat: boolean;
+  /** The name the isolate compiles `main` under (`file:///<filename>`). @defaultValue "<worker name>.js" */
+  filename?: string;
   /**
-   * Rewrites positions in `main` (`file:///<worker>.js:line:column`) found in a stack trace or
+   * Rewrites positions in `main` (`file:///<filename>:line:column`) found in a stack trace or
    * message to the source positions they came from (source maps). Identity when absent.
    */
   remapStack?: (text: string) => string;
