@@ -67,12 +67,19 @@ const SKIP = "edge-kata-module-rules";
  * (ESModule, CommonJS) only matter with `find_additional_modules`, which this platform does
  * not support, so such imports are bundled as usual.
  */
-export function moduleRulesPlugin(parsed: ParsedRules, collected: Map<string, { module: WorkerModule; path: string }>): Plugin {
+/** What a build's module rules collected: the modules by name, and the files they were read from. */
+export interface CollectedModules {
+  modules: Map<string, WorkerModule>;
+  files: Set<string>;
+}
+
+export function moduleRulesPlugin(parsed: ParsedRules, collected: CollectedModules): Plugin {
   return {
     name: "edge-kata-module-rules",
     setup(build) {
       build.onStart(() => {
-        collected.clear();
+        collected.modules.clear();
+        collected.files.clear();
       });
       for (const rule of parsed.rules) {
         const type = MODULE_TYPES[rule.type];
@@ -84,7 +91,8 @@ export function moduleRulesPlugin(parsed: ParsedRules, collected: Map<string, { 
             if (found.errors.length > 0) return { errors: found.errors };
             const bytes = await readFile(found.path);
             const name = `./${createHash("sha1").update(bytes).digest("hex")}-${basename(found.path)}`;
-            collected.set(name, { module: { name, type, bytes: new Uint8Array(bytes) }, path: found.path });
+            collected.modules.set(name, { name, type, bytes: new Uint8Array(bytes) });
+            collected.files.add(found.path);
             return { path: name, external: true, watchFiles: [found.path] };
           });
         }

@@ -39,7 +39,8 @@ export function nodeCompatPlugin(mode: NodeCompatMode): Plugin {
     setup(build) {
       if (mode === "v2") {
         build.initialOptions.inject = [...(build.initialOptions.inject ?? []), BUFFER_GLOBAL];
-        build.onResolve({ filter: /^edge-kata:buffer-global$/ }, () => ({ path: BUFFER_GLOBAL, namespace: REQUIRE_NAMESPACE }));
+        // Free of side effects, so a bundle that never names `Buffer` does not import node:buffer.
+        build.onResolve({ filter: /^edge-kata:buffer-global$/ }, () => ({ path: BUFFER_GLOBAL, namespace: REQUIRE_NAMESPACE, sideEffects: false }));
       }
       build.onResolve({ filter: BUILTIN_PATTERN }, (args) => {
         const bare = args.path.replace(/^node:/, "");
@@ -54,7 +55,7 @@ export function nodeCompatPlugin(mode: NodeCompatMode): Plugin {
           return { errors: [{ text: `"${args.path}" is not available here: this platform's nodejs_compat provides ${NODE_COMPAT_MODULES.join(", ")}` }] };
         }
         if (args.kind === "require-call") return { path: name, namespace: REQUIRE_NAMESPACE };
-        return { path: name, external: true };
+        return { path: name, external: true, sideEffects: args.importer.startsWith(BUFFER_GLOBAL) ? false : undefined };
       });
       build.onLoad({ filter: /.*/, namespace: REQUIRE_NAMESPACE }, (args) => {
         if (args.path === BUFFER_GLOBAL) return { contents: `export { Buffer } from "node:buffer";`, loader: "js" };

@@ -1,9 +1,9 @@
 import { join, parse, relative } from "node:path";
 import { type BuildContext, type BuildFailure, type BuildOptions, type BuildResult, type Message, type Plugin, context } from "esbuild";
-import type { WorkerModule, WorkerScript } from "../workers/worker-script.js";
+import type { WorkerScript } from "../workers/worker-script.js";
 import type { WranglerConfig } from "../workers/wrangler-toml.js";
 import { buildFailure } from "./build-errors.js";
-import { moduleRulesPlugin, parseRules } from "./module-rules.js";
+import { type CollectedModules, moduleRulesPlugin, parseRules } from "./module-rules.js";
 import { explainNodeBuiltin, nodeCompatMode, nodeCompatPlugin } from "./node-compat.js";
 import { type BundleSize, checkBundleSize, measureBundle } from "./size-limit.js";
 import { stackRemapper } from "./source-map.js";
@@ -89,7 +89,7 @@ const cloudflareInternal: Plugin = {
 export class WorkerBuilder {
   readonly #project: WorkerProject;
   readonly #config: WranglerConfig;
-  readonly #modules = new Map<string, { module: WorkerModule; path: string }>();
+  readonly #collected: CollectedModules = { modules: new Map(), files: new Set() };
   readonly #ruleWarnings: string[];
   readonly #nodeCompat: ReturnType<typeof nodeCompatMode>;
   #context: Promise<BuildContext> | undefined;
@@ -100,7 +100,7 @@ export class WorkerBuilder {
     this.#nodeCompat = nodeCompatMode(config.compatibilityDate, config.compatibilityFlags);
     const rules = parseRules(config.rules);
     this.#ruleWarnings = rules.warnings;
-    const plugins = [cloudflareInternal, nodeCompatPlugin(this.#nodeCompat), moduleRulesPlugin(rules, this.#modules)];
+    const plugins = [cloudflareInternal, nodeCompatPlugin(this.#nodeCompat), moduleRulesPlugin(rules, this.#collected)];
     this.#context = context(wranglerOptions(project, config, plugins));
   }
 
@@ -123,7 +123,7 @@ export class WorkerBuilder {
     if (output !== undefined && !output.exports.includes("default")) {
       throw buildFailure(this.#config.name, [noDefaultExport(relative(this.#project.root, this.#project.main))], this.#project.root);
     }
-    const modules = [...this.#modules.values()].map((m) => m.module);
+    const modules = [...this.#collected.modules.values()];
     const size = measureBundle([js.contents, ...modules.map((m) => m.bytes)]);
     const warnings = [...this.#ruleWarnings, ...result.warnings.map((w) => `${w.location === null ? "" : `${w.location.file}:${w.location.line}: `}${w.text}`)];
     const tooBig = checkBundleSize(this.#config.name, size);
@@ -139,7 +139,7 @@ export class WorkerBuilder {
     const inputs = Object.keys(result.metafile.inputs)
       .filter((p) => !p.includes(":"))
       .map((p) => join(this.#project.root, p));
-    for (const m of this.#modules.values()) inputs.push(m.path);
+    inputs.push(...this.#collected.files);
     return { script, inputs, size, warnings, durationMs: performance.now() - started };
   }
 
