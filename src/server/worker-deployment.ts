@@ -83,6 +83,11 @@ export class WorkerDeployment implements WorkerHost {
     return deployment;
   }
 
+  /** The Worker's name (with `-<env>` under `--env`, as Cloudflare names it). */
+  get name(): string {
+    return this.#wrangler.name;
+  }
+
   /** How many rebuilds have completed, good or broken (for tests and the status page). */
   get rebuilds(): number {
     return this.#rebuilds;
