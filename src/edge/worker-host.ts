@@ -1,6 +1,6 @@
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
 import type { Clock } from "../sim/clock.js";
-import { Worker, type WorkerResult, type WorkerScript } from "../workers/index.js";
+import { type ScheduledResult, Worker, type WorkerResult, type WorkerScript } from "../workers/index.js";
 
 /** What the pipeline needs from a deployed worker. */
 export interface WorkerHost {
@@ -54,6 +54,11 @@ export class PerPopWorkers implements WorkerHost {
 
   prewarm(pop: string): void {
     void this.#at(pop).prewarm();
+  }
+
+  /** Fires a Cron Trigger at `pop`: the script's `scheduled` handler runs there. */
+  scheduled(cron: string, pop: string): Promise<ScheduledResult> {
+    return this.#at(pop).scheduled(cron);
   }
 
   dispose(): void {

@@ -117,7 +117,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     edge.attachWorker(deployment);
   }
 
-  const routes = statusRoutes({ edge, kv, site, originUrl });
+  const routes = statusRoutes({ edge, kv, site, originUrl, deployment });
   const http = await startHttpServer({
     host: options.host,
     port: options.port,

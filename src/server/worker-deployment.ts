@@ -5,7 +5,7 @@ import type { DurableObjectNamespace, DurableObjectRuntime } from "../durable-ob
 import { type Edge, PerPopWorkers, type WorkerHost } from "../edge/index.js";
 import type { KvStore } from "../kv/index.js";
 import type { Clock } from "../sim/index.js";
-import { WAIT_UNTIL_MS_MAX, Worker, type WorkerResult, type WranglerConfig } from "../workers/index.js";
+import { type ScheduledResult, WAIT_UNTIL_MS_MAX, Worker, type WorkerResult, type WranglerConfig } from "../workers/index.js";
 import { loadSiteConfig } from "./site-config.js";
 
 /** How often a replaced version is checked for finished requests before it is disposed. */
@@ -99,6 +99,11 @@ export class WorkerDeployment implements WorkerHost {
 
   prewarm(pop: string): void {
     this.#current.workers.prewarm(pop);
+  }
+
+  /** Runs the `scheduled` handler for `cron` at `pop` (a Cron Trigger firing). */
+  scheduled(cron: string, pop: string): Promise<ScheduledResult> {
+    return this.#current.workers.scheduled(cron, pop);
   }
 
   /** Settles when the rebuild started by the last file change (if any) has been applied. */

@@ -64,6 +64,15 @@ describe("wrangler.toml settings", () => {
     expect(await get("/note", { method: "PUT", body: "top note" })).toBe("stored");
     expect(await get("/note", {}, staging.url)).toBe("none");
   });
+
+  it("fires the scheduled handler for a [triggers] cron at /__scheduled, as wrangler dev --test-scheduled does", async () => {
+    const r = await fetch(`${server.url}/__scheduled`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe('Ran scheduled event (cron "*/10 * * * *")\n');
+    // KV is eventually consistent between PoPs: read it where the cron ran.
+    expect(await get("/note?key=last-cron&pop=IAD")).toBe("*/10 * * * *");
+    expect(await (await fetch(`${server.url}/__scheduled?cron=${encodeURIComponent("0 0 * * 1")}&pop=SYD`)).text()).toBe('Ran scheduled event (cron "0 0 * * 1")\n');
+  });
 });
 
 describe("exceptions in development", () => {
