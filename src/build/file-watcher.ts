@@ -7,7 +7,7 @@ export const WATCH_DEBOUNCE_MS = 40;
  * Watches a changing set of files (a bundle's inputs) and folders, and calls `onChange` once
  * per burst of events with the paths that changed. `update` replaces the set after each build,
  * so a file the code starts importing is watched from then on and one it stops importing is
- * let go. `node_modules` inside a watched folder is not watched (its files are, when imported).
+ * let go.
  */
 export class FileWatcher {
   readonly #watcher: FSWatcher;
@@ -19,7 +19,9 @@ export class FileWatcher {
 
   constructor(onChange: (paths: string[]) => void) {
     this.#onChange = onChange;
-    this.#watcher = watch([], { ignoreInitial: true, ignored: (path: string) => /[\\/]node_modules[\\/]?$/.test(path) && !this.#watched.has(path) });
+    // Inside a watched folder, skip node_modules and hidden folders (.git, .edge-data...); a file
+    // in them that the bundle imports is watched by its own path.
+    this.#watcher = watch([], { ignoreInitial: true, ignored: (path: string) => /[\\/](node_modules|\.[^\\/]+)$/.test(path) && !this.#watched.has(path) });
     this.#ready = new Promise((resolve) => this.#watcher.once("ready", () => resolve()));
     for (const event of ["add", "change", "unlink"] as const) this.#watcher.on(event, (path: string) => this.#event(path));
   }

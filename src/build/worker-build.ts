@@ -102,15 +102,18 @@ export class WorkerBuilder {
     this.#ruleWarnings = rules.warnings;
     const plugins = [cloudflareInternal, nodeCompatPlugin(this.#nodeCompat), moduleRulesPlugin(rules, this.#collected)];
     this.#context = context(wranglerOptions(project, config, plugins));
+    // Reported by build(); never an unhandled rejection if nobody builds.
+    this.#context.catch(() => undefined);
   }
 
   /** Builds (or rebuilds) the bundle; a failure is an EdgeError listing every error. */
   async build(): Promise<WorkerBuild> {
     const started = performance.now();
     if (this.#context === undefined) throw new Error("this builder was disposed");
-    const ctx = await this.#context;
     let result: BuildResult<{ metafile: true; write: false }>;
     try {
+      // Creating the context fails too when an option is wrong (a tsconfig that does not exist).
+      const ctx = await this.#context;
       result = (await ctx.rebuild()) as BuildResult<{ metafile: true; write: false }>;
     } catch (e) {
       const errors = isBuildFailure(e) ? e.errors : [{ id: "", pluginName: "", text: String(e), location: null, notes: [], detail: undefined }];
@@ -146,7 +149,7 @@ export class WorkerBuilder {
   async dispose(): Promise<void> {
     const ctx = this.#context;
     this.#context = undefined;
-    await (await ctx)?.dispose();
+    await ctx?.then((c) => c.dispose(), () => undefined);
   }
 }
 
