@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeError } from "../core/errors.js";
 import { parseWranglerToml, type WranglerConfig, wranglerDefaults } from "../workers/wrangler-toml.js";
+import { readDevVars } from "./dev-vars.js";
 
 /** Where a worker's code lives: the project folder (the config file's) and its entry point. */
 export interface WorkerProject {
@@ -47,7 +48,8 @@ export function demoSiteConfig(): SiteConfig {
 
 /**
  * Reads a wrangler.toml file (see `parseWranglerToml` for what it supports) with the
- * `[env.<name>]` section `env` applied. `main` is resolved next to the file and must exist.
+ * `[env.<name>]` section `env` applied, and the secrets of `.dev.vars` beside it added to its
+ * vars (they win, as in wrangler dev). `main` is resolved next to the file and must exist.
  */
 export function loadSiteConfig(path: string, options: { env?: string } = {}): SiteConfig {
   let text: string;
@@ -58,6 +60,11 @@ export function loadSiteConfig(path: string, options: { env?: string } = {}): Si
   }
   const { config: wrangler, warnings } = parseWranglerToml(text, options);
   const root = dirname(resolve(path));
+  const devVars = readDevVars(root, options.env);
+  if (devVars !== undefined) {
+    // defineProperty, not assignment: a var called __proto__ stays a var.
+    for (const [key, value] of Object.entries(devVars.vars)) Object.defineProperty(wrangler.vars, key, { value, enumerable: true, writable: true, configurable: true });
+  }
   let project: WorkerProject | undefined;
   if (wrangler.main !== undefined) {
     const main = isAbsolute(wrangler.main) ? wrangler.main : resolve(root, wrangler.main);

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { FileWatcher, runCustomBuild, type WorkerBuild, WorkerBuilder, type WorkerProject } from "../build/index.js";
 import type { DurableObjectFactory, DurableObjectNamespaceApi } from "../core/bindings.js";
 import type { DurableObjectNamespace, DurableObjectRuntime } from "../durable-objects/index.js";
@@ -164,7 +164,12 @@ export class WorkerDeployment implements WorkerHost {
     const list = new Set(build.inputs);
     // The entry point's folder too, so a file the code is about to import is seen when created.
     list.add(dirname(this.#project.main));
-    if (this.#project.configPath !== undefined) list.add(this.#project.configPath);
+    if (this.#project.configPath !== undefined) {
+      list.add(this.#project.configPath);
+      // Local secrets: a change to them reloads the config, as a change to the config does.
+      list.add(join(this.#project.root, ".dev.vars"));
+      if (this.#options.env !== undefined) list.add(join(this.#project.root, `.dev.vars.${this.#options.env}`));
+    }
     return [...list];
   }
 
@@ -173,7 +178,7 @@ export class WorkerDeployment implements WorkerHost {
     const started = performance.now();
     try {
       const configPath = this.#project.configPath;
-      if (configPath !== undefined && paths.includes(configPath)) await this.#reloadConfig(configPath);
+      if (configPath !== undefined && paths.some((p) => p === configPath || basename(p).startsWith(".dev.vars"))) await this.#reloadConfig(configPath);
       const build = await this.#builder.build();
       for (const warning of build.warnings) log(`warning: ${warning}`);
       this.#replace(build);

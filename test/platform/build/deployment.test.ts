@@ -65,6 +65,11 @@ describe("wrangler.toml settings", () => {
     expect(await get("/note", {}, staging.url)).toBe("none");
   });
 
+  it("adds .dev.vars (or .dev.vars.<env> under --env) to the vars, as wrangler dev does", async () => {
+    expect(JSON.parse(await get("/secrets"))).toEqual({ token: 'dev-token-"quoted"', note: "from .dev.vars" });
+    expect(JSON.parse(await get("/secrets", {}, staging.url))).toEqual({ token: "staging-token" });
+  });
+
   it("fires the scheduled handler for a [triggers] cron at /__scheduled, as wrangler dev --test-scheduled does", async () => {
     const r = await fetch(`${server.url}/__scheduled`);
     expect(r.status).toBe(200);
@@ -126,7 +131,7 @@ describe("--watch", () => {
     expect(await get("/version")).toBe("v3");
   });
 
-  it("follows a file the code starts importing, and a change to wrangler.toml", async () => {
+  it("follows a file the code starts importing, and a change to wrangler.toml or .dev.vars", async () => {
     writeFileSync(join(dir, "src/extra.ts"), 'export const EXTRA = "first";\n');
     await edit("src/version.ts", 'import { EXTRA } from "./extra";\nexport const VERSION: string = `v4 ${EXTRA}`;\n');
     expect(await get("/version")).toBe("v4 first");
@@ -135,6 +140,8 @@ describe("--watch", () => {
     const toml = readFileSync(join(dir, "wrangler.toml"), "utf8");
     await edit("wrangler.toml", toml.replace('MODE = "top"', 'MODE = "edited"'));
     expect(await get("/mode")).toBe("edited");
+    await edit(".dev.vars", "API_TOKEN=rotated\n");
+    expect(JSON.parse(await get("/secrets"))).toEqual({ token: "rotated" });
     expect(await get("/note?key=reload")).toBe("kept across reloads");
   });
 });
