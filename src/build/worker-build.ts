@@ -45,6 +45,7 @@ const WRANGLER_LOADERS = { ".js": "jsx", ".mjs": "jsx", ".cjs": "jsx" } as const
 /** The isolate compiles the bundle under this name; stack positions in it are remapped. */
 const BUNDLE_DIR = "bundle";
 
+// ANCHOR: wrangler-options
 function wranglerOptions(project: WorkerProject, config: WranglerConfig, plugins: Plugin[]): BuildOptions {
   const nodeEnv = process.env["NODE_ENV"];
   const options: BuildOptions = {
@@ -73,6 +74,7 @@ function wranglerOptions(project: WorkerProject, config: WranglerConfig, plugins
   if (config.tsconfig !== undefined) options.tsconfig = config.tsconfig;
   return options;
 }
+// ANCHOR_END: wrangler-options
 
 const cloudflareInternal: Plugin = {
   name: "edge-kata-cloudflare-internal",
