@@ -221,6 +221,10 @@ export class WorkerInstance {
     // copied out (and which rejects if the isolate is disposed meanwhile), unless the runtime
     // already reported through the completion callback.
     const waited = this.#wait.apply(undefined, [token], { arguments: { copy: true }, result: { copy: true, promise: true } }) as Promise<{ reported?: boolean; value?: unknown }>;
+    // `run` abandons a start whose synchronous part was over budget without calling `rest`; the
+    // isolate is then disposed and `waited` rejects with nobody listening, which would end the
+    // process (an unhandled rejection). `rest` still sees the rejection through its own chain.
+    waited.catch(() => undefined);
     const rest = async (): Promise<unknown> => {
       const first = await Promise.race([late, waited.then((w) => (w.reported === true ? late : { ok: true, value: w.value }))]);
       this.#completions.delete(token);
