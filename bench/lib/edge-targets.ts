@@ -76,7 +76,7 @@ export async function expectAnswer(url: string, workload: Workload): Promise<voi
 
 async function startWithoutWaf(workload: Workload): Promise<RunningTarget> {
   const site = loadSiteConfig(workload.configPath);
-  if (site.script === undefined) throw new Error(`${workload.configPath} has no main`);
+  if (site.project === undefined) throw new Error(`${workload.configPath} has no main`);
   const clock = new WallClock();
   const scheduler = new WallScheduler();
   const kv = new KvStore({ clock, scheduler, rng: new Rng(2026).fork("kv"), pops: POPS.map((p) => p.code), backend: new MemoryKvBackend() });
@@ -85,7 +85,7 @@ async function startWithoutWaf(workload: Workload): Promise<RunningTarget> {
   edge.attachWorker(
     new PerPopWorkers({
       name: site.wrangler.name,
-      source: site.script,
+      source: readFileSync(site.project.main, "utf8"),
       clock,
       bindings: { kv: Object.fromEntries(site.wrangler.kvNamespaces.map((b) => [b.binding, kv.namespace(b.id)])) },
       originFor: (pop) => edge.originFor(pop),

@@ -120,15 +120,36 @@ export class DurableObjectRuntime {
     for (const entry of this.#objects.values()) {
       if (this.#placement.isHealthy(entry.pop)) continue;
       entry.pop = this.#placement.nearestHealthy(entry.pop);
-      entry.epoch++;
-      const old = entry.host;
-      entry.host = undefined;
-      old?.supersede();
+      this.#supersede(entry);
       moved++;
     }
     return moved;
   }
   // ANCHOR_END: migrate
+
+  /**
+   * Replaces every live instance in place, as a reload of the Worker's code does (`wrangler
+   * dev` after an edit): each is superseded as a migrated one is, and the object's next event
+   * builds a new instance from its namespace's factory. Storage and placement are untouched.
+   * Returns how many instances were replaced.
+   */
+  restartInstances(): number {
+    let restarted = 0;
+    for (const entry of this.#objects.values()) {
+      if (entry.host === undefined) continue;
+      this.#supersede(entry);
+      restarted++;
+    }
+    return restarted;
+  }
+
+  /** Ends the live instance: its next storage call fails and its queued events move on. */
+  #supersede(entry: ObjectEntry): void {
+    entry.epoch++;
+    const old = entry.host;
+    entry.host = undefined;
+    old?.supersede();
+  }
 
   markRegionHealthy(target: Region | string): void {
     this.#placement.markHealthy(target);

@@ -1,6 +1,6 @@
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
 import type { Clock } from "../sim/clock.js";
-import { Worker, type WorkerResult } from "../workers/index.js";
+import { type ScheduledResult, Worker, type WorkerResult, type WorkerScript } from "../workers/index.js";
 
 /** What the pipeline needs from a deployed worker. */
 export interface WorkerHost {
@@ -19,7 +19,8 @@ export interface PerPopBindings {
 
 export interface PerPopWorkersOptions {
   name: string;
-  source: string;
+  /** A module's text, or a built script (bundle, modules, source map). */
+  source: string | WorkerScript;
   vars?: Record<string, string>;
   bindings?: PerPopBindings;
   cpuMsMax?: number;
@@ -29,6 +30,8 @@ export interface PerPopWorkersOptions {
   originFor(pop: string): (request: Request) => Promise<Response>;
   /** PoPs kept warm at once; the least recently used PoP's isolate is disposed. @defaultValue 16 */
   popsMax?: number;
+  /** A 1101 page carries the exception (development, as `wrangler dev`). @defaultValue false */
+  developmentErrors?: boolean;
 }
 
 /**
@@ -53,9 +56,21 @@ export class PerPopWorkers implements WorkerHost {
     void this.#at(pop).prewarm();
   }
 
+  /** Fires a Cron Trigger at `pop`: the script's `scheduled` handler runs there. */
+  scheduled(cron: string, pop: string): Promise<ScheduledResult> {
+    return this.#at(pop).scheduled(cron);
+  }
+
   dispose(): void {
     for (const worker of this.#workers.values()) worker.dispose();
     this.#workers.clear();
+  }
+
+  /** Invocations in flight over all PoPs, waitUntil work included. */
+  get inFlight(): number {
+    let n = 0;
+    for (const worker of this.#workers.values()) n += worker.inFlight;
+    return n;
   }
 
   #at(pop: string): Worker {
@@ -72,7 +87,7 @@ export class PerPopWorkers implements WorkerHost {
     worker = new Worker(
       o.source,
       { name: o.name, vars: o.vars ?? {}, kvNamespaces, durableObjects, ...(o.cpuMsMax ? { cpuMsMax: o.cpuMsMax } : {}), ...(o.memoryMbMax ? { memoryMbMax: o.memoryMbMax } : {}) },
-      { clock: o.clock, origin: o.originFor(pop) },
+      { clock: o.clock, origin: o.originFor(pop), ...(o.developmentErrors ? { developmentErrors: true } : {}) },
     );
     this.#workers.set(pop, worker);
     for (const [code, old] of this.#workers) {

@@ -5,13 +5,17 @@ export interface ServerArgs {
   /** 0 picks a free port (tests). */
   port: number;
   configPath?: string;
+  /** `--env <name>`: apply wrangler.toml's `[env.<name>]` section. */
+  env?: string;
+  /** `--watch`: rebuild the worker when one of its files changes. */
+  watch?: boolean;
   originUrl?: string;
   dataDir?: string;
 }
 
 export const SERVER_PORT_DEFAULT = 8787; // wrangler dev's default port
 
-/** Parses `npm start -- [--port n] [--host h] [--config file] [--origin url] [--data dir]`. */
+/** Parses `npm start -- [--port n] [--host h] [--config file] [--env name] [--watch] [--origin url] [--data dir]`. */
 export function parseServerArgs(argv: readonly string[]): ServerArgs {
   const args: ServerArgs = { host: "127.0.0.1", port: SERVER_PORT_DEFAULT };
   for (let i = 0; i < argv.length; i++) {
@@ -35,6 +39,12 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
       case "--config":
         args.configPath = need();
         break;
+      case "--watch":
+        args.watch = true;
+        break;
+      case "--env":
+        args.env = need();
+        break;
       case "--origin":
         args.originUrl = need();
         break;
@@ -42,8 +52,9 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
         args.dataDir = need();
         break;
       default:
-        throw new EdgeError("BAD_ARGUMENT", 2, `unknown option ${flag}; use --port, --host, --config, --origin, --data`);
+        throw new EdgeError("BAD_ARGUMENT", 2, `unknown option ${flag}; use --port, --host, --config, --env, --watch, --origin, --data`);
     }
   }
+  if (args.env !== undefined && args.configPath === undefined) throw new EdgeError("BAD_ARGUMENT", 2, "--env selects a section of the --config file; give --config too");
   return args;
 }

@@ -1,18 +1,18 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { DurableObjectNamespaceApi } from "../core/bindings.js";
-import { DurableObjectRuntime, type DurableObjectNamespace } from "../durable-objects/index.js";
-import { Edge, PerPopWorkers, WallSim, type OriginHandler } from "../edge/index.js";
+import { DurableObjectRuntime } from "../durable-objects/index.js";
+import { Edge, WallSim, type OriginHandler } from "../edge/index.js";
 import { KvStore, MemoryKvBackend, TableKvBackend, WallScheduler, type KvBackend } from "../kv/index.js";
 import { createProxyOrigin } from "../proxy/index.js";
 import { LatencyModel, POPS, Rng, WallClock } from "../sim/index.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../storage/index.js";
-import { spareIsolates, Worker } from "../workers/index.js";
+import { spareIsolates } from "../workers/index.js";
 import { demoOrigin } from "./demo-origin.js";
 import { startHttpServer } from "./http-server.js";
 import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
 import { statusRoutes } from "./status-routes.js";
+import { WorkerDeployment } from "./worker-deployment.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -24,6 +24,12 @@ export interface EdgeServerOptions {
   originUrl?: string;
   /** A wrangler.toml-style file (worker, bindings, `[origin]`). @defaultValue the demo site */
   configPath?: string;
+  /** The `[env.<name>]` section of `configPath` to apply. */
+  env?: string;
+  /** Rebuild the worker when a file of its bundle changes (`--watch`). @defaultValue false */
+  watch?: boolean;
+  /** Where build, reload and config messages go. @defaultValue stderr, prefixed "edge-kata: " */
+  log?: (line: string) => void;
   /** Where KV and Durable Object storage persist (SQLite); ":memory:" keeps nothing. @defaultValue ".edge-data" */
   dataDir?: string;
   /** Seeds the AS graph and modelled jitter. @defaultValue 2026 */
@@ -33,6 +39,8 @@ export interface EdgeServerOptions {
 export interface RunningEdgeServer {
   readonly url: string;
   readonly edge: Edge;
+  /** The user's worker as built and served (undefined for a site without one). */
+  readonly deployment: WorkerDeployment | undefined;
   close(): Promise<void>;
 }
 
@@ -44,10 +52,12 @@ export interface RunningEdgeServer {
 export async function startEdgeServer(options: EdgeServerOptions): Promise<RunningEdgeServer> {
   // `--origin` alone is a caching proxy in front of the user's app; a worker comes from --config.
   const site: SiteConfig = options.configPath
-    ? loadSiteConfig(options.configPath)
+    ? loadSiteConfig(options.configPath, options.env === undefined ? {} : { env: options.env })
     : options.originUrl
       ? proxySiteConfig(options.originUrl)
       : demoSiteConfig();
+  const log = options.log ?? ((line: string): void => console.error(`edge-kata: ${line}`));
+  for (const warning of site.warnings) log(`warning: ${warning}`);
   const originUrl = options.originUrl ?? site.originUrl;
   // The first cold start (each PoP's first request builds its worker's isolate) finds a spare.
   spareIsolates.prime();
@@ -84,29 +94,30 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     },
   });
 
-  let objectHost: Worker | undefined;
-  if (site.script !== undefined) {
-    const w = site.wrangler;
-    objectHost = new Worker(site.script, { name: `${w.name}-objects`, vars: w.vars }, { clock, origin: edge.originFor("IAD") });
-    const namespaces: Record<string, DurableObjectNamespace> = {};
-    for (const binding of w.durableObjects) namespaces[binding.name] = objects.namespace(binding.name, objectHost.durableObjectFactory(binding.className));
-    edge.attachWorker(
-      new PerPopWorkers({
-        name: w.name,
-        source: site.script,
-        vars: w.vars,
-        ...(w.cpuMsMax !== undefined ? { cpuMsMax: w.cpuMsMax } : {}),
+  let deployment: WorkerDeployment | undefined;
+  if (site.project !== undefined) {
+    try {
+      deployment = await WorkerDeployment.start({
+        project: site.project,
+        wrangler: site.wrangler,
+        ...(options.env === undefined ? {} : { env: options.env }),
         clock,
-        bindings: {
-          kv: Object.fromEntries(w.kvNamespaces.map((b) => [b.binding, kv.namespace(b.id)])),
-          durableObjects: Object.fromEntries(Object.entries(namespaces).map(([name, ns]) => [name, { forPop: (pop: string): DurableObjectNamespaceApi => ns.forPop(pop) }])),
-        },
-        originFor: (pop) => edge.originFor(pop),
-      }),
-    );
+        edge,
+        kv,
+        objects,
+        watch: options.watch ?? false,
+        log,
+      });
+    } catch (error) {
+      wall.close();
+      kvScheduler.close();
+      storage.close();
+      throw error;
+    }
+    edge.attachWorker(deployment);
   }
 
-  const routes = statusRoutes({ edge, kv, site, originUrl });
+  const routes = statusRoutes({ edge, kv, site, originUrl, deployment });
   const http = await startHttpServer({
     host: options.host,
     port: options.port,
@@ -122,10 +133,10 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   return {
     url: http.url,
     edge,
+    deployment,
     close: async () => {
       await http.close();
       edge.attachWorker(undefined);
-      objectHost?.dispose();
       proxy?.close();
       wall.close();
       kvScheduler.close();

@@ -3,6 +3,7 @@
  * a demo site (a worker using KV and a Durable Object), or in front of your own app:
  *   npm start -- --origin http://127.0.0.1:3000
  *   npm start -- --config wrangler.toml --port 8788
+ *   npm start -- --config wrangler.toml --env staging --watch
  */
 import { EdgeError } from "../core/errors.js";
 import { POPS } from "../sim/index.js";
@@ -18,8 +19,9 @@ try {
   const args = parseServerArgs(process.argv.slice(2));
   const running = await startEdgeServer(args);
   console.log(`edge-kata: ${POPS.length} PoPs, listening on ${running.url}`);
-  const site = args.originUrl ? `proxy to ${args.originUrl}` : args.configPath ? `site from ${args.configPath}` : "demo site";
+  const site = args.originUrl ? `proxy to ${args.originUrl}` : args.configPath ? `site from ${args.configPath}${args.env === undefined ? "" : ` [env.${args.env}]`}` : "demo site";
   console.log(`  ${site}: ${running.url}/   book: ${running.url}/book/   status: ${running.url}/__edge/status`);
+  if (args.watch === true) console.log("  watching the worker's files: a save rebuilds it, a broken save keeps the running version");
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void running.close().then(() => process.exit(0)));
   }

@@ -2,15 +2,27 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeError } from "../core/errors.js";
-import { isTable, parseToml } from "../workers/toml-subset.js";
-import { parseWranglerToml, type WranglerConfig } from "../workers/wrangler-toml.js";
+import { parseWranglerToml, type WranglerConfig, wranglerDefaults } from "../workers/wrangler-toml.js";
+import { readDevVars } from "./dev-vars.js";
+
+/** Where a worker's code lives: the project folder (the config file's) and its entry point. */
+export interface WorkerProject {
+  /** The folder wrangler runs in: the config file's folder. */
+  root: string;
+  /** The entry point, absolute. */
+  main: string;
+  /** The config file, when there is one (it is watched with the code). */
+  configPath?: string;
+}
 
 export interface SiteConfig {
   wrangler: WranglerConfig;
-  /** The worker's source, or undefined for a site with no worker. */
-  script: string | undefined;
+  /** The worker to build and run, or undefined for a site with no worker. */
+  project: WorkerProject | undefined;
   /** `[origin] url = "http://127.0.0.1:3000"`: proxy mode. */
   originUrl: string | undefined;
+  /** What the config reader warned about, each with its line. */
+  warnings: string[];
 }
 
 const DEMO_WORKER = join(dirname(fileURLToPath(import.meta.url)), "demo-worker.js");
@@ -20,51 +32,48 @@ export const DEMO_WORKER_PATH = DEMO_WORKER;
 
 /** Proxy mode without a config: a pure caching proxy in front of the user's app, no worker. */
 export function proxySiteConfig(originUrl: string): SiteConfig {
-  return { wrangler: { name: "proxy", vars: {}, kvNamespaces: [], durableObjects: [], crons: [] }, script: undefined, originUrl };
+  return { wrangler: wranglerDefaults("proxy"), project: undefined, originUrl, warnings: [] };
 }
 
 /** The demo site: a worker with a KV namespace and a Durable Object class. */
 export function demoSiteConfig(): SiteConfig {
-  return {
-    wrangler: {
-      name: "demo",
-      vars: { GREETING: "hello from edge-kata" },
-      kvNamespaces: [{ binding: "DEMO_KV", id: "demo-kv" }],
-      durableObjects: [{ name: "COUNTER", className: "Counter" }],
-      crons: [],
-    },
-    script: readFileSync(DEMO_WORKER, "utf8"),
-    originUrl: undefined,
+  const wrangler: WranglerConfig = {
+    ...wranglerDefaults("demo"),
+    vars: { GREETING: "hello from edge-kata" },
+    kvNamespaces: [{ binding: "DEMO_KV", id: "demo-kv" }],
+    durableObjects: [{ name: "COUNTER", className: "Counter" }],
   };
+  return { wrangler, project: { root: dirname(DEMO_WORKER), main: DEMO_WORKER }, originUrl: undefined, warnings: [] };
 }
 
 /**
- * Reads a wrangler.toml-style file: the Wrangler subset (name, main, kv_namespaces,
- * durable_objects.bindings, vars, triggers.crons, limits.cpu_ms) plus an `[origin]` table
- * for proxy mode. `main` is resolved next to the file.
+ * Reads a wrangler.toml file (see `parseWranglerToml` for what it supports) with the
+ * `[env.<name>]` section `env` applied, and the secrets of `.dev.vars` beside it added to its
+ * vars (they win, as in wrangler dev). `main` is resolved next to the file and must exist.
  */
-export function loadSiteConfig(path: string): SiteConfig {
+export function loadSiteConfig(path: string, options: { env?: string } = {}): SiteConfig {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new EdgeError("CONFIG_NOT_FOUND", 2, `cannot read ${path}: ${(error as Error).message}`);
   }
-  const wrangler = parseWranglerToml(text);
-  const origin = parseToml(text)["origin"];
-  let originUrl: string | undefined;
-  if (origin !== undefined) {
-    if (!isTable(origin) || typeof origin["url"] !== "string") throw new EdgeError("CONFIG_INVALID", 2, `${path}: [origin] needs url = "http://127.0.0.1:PORT"`);
-    originUrl = origin["url"];
+  const { config: wrangler, warnings } = parseWranglerToml(text, options);
+  const root = dirname(resolve(path));
+  const devVars = readDevVars(root, options.env);
+  if (devVars !== undefined) {
+    // defineProperty, not assignment: a var called __proto__ stays a var.
+    for (const [key, value] of Object.entries(devVars.vars)) Object.defineProperty(wrangler.vars, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  let script: string | undefined;
+  let project: WorkerProject | undefined;
   if (wrangler.main !== undefined) {
-    const main = isAbsolute(wrangler.main) ? wrangler.main : resolve(dirname(path), wrangler.main);
+    const main = isAbsolute(wrangler.main) ? wrangler.main : resolve(root, wrangler.main);
     try {
-      script = readFileSync(main, "utf8");
+      readFileSync(main);
     } catch (error) {
       throw new EdgeError("CONFIG_INVALID", 2, `${path}: main = "${wrangler.main}" cannot be read: ${(error as Error).message}`);
     }
+    project = { root, main, configPath: resolve(path) };
   }
-  return { wrangler, script, originUrl };
+  return { wrangler, project, originUrl: wrangler.originUrl, warnings };
 }

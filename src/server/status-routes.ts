@@ -2,16 +2,34 @@ import type { Edge } from "../edge/index.js";
 import type { KvStore } from "../kv/index.js";
 import { POPS } from "../sim/index.js";
 import type { SiteConfig } from "./site-config.js";
+import type { WorkerDeployment } from "./worker-deployment.js";
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
+interface RouteContext {
+  edge: Edge;
+  kv: KvStore;
+  site: SiteConfig;
+  originUrl: string | undefined;
+  deployment: WorkerDeployment | undefined;
+}
+
 /**
  * The edge's own pages, answered before the pipeline: `/__edge/status` (HTML),
- * `/__edge/pops` (JSON) and `POST /__edge/purge?url=…|tag=…`.
+ * `/__edge/pops` (JSON), `POST /__edge/purge?url=…|tag=…`, and `/__scheduled?cron=…`, which runs
+ * the worker's `scheduled` handler as `wrangler dev --test-scheduled` does (Cloudflare "Cron
+ * Triggers: test locally"), at `?pop=` or the default PoP.
  */
-export function statusRoutes(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl: string | undefined }): (request: Request) => Promise<Response | undefined> {
+export function statusRoutes(ctx: RouteContext): (request: Request) => Promise<Response | undefined> {
   return async (request) => {
     const url = new URL(request.url);
+    if (url.pathname === "/__scheduled" && ctx.deployment !== undefined) {
+      const cron = url.searchParams.get("cron") ?? ctx.site.wrangler.crons[0] ?? "* * * * *";
+      const result = await ctx.deployment.scheduled(cron, url.searchParams.get("pop") ?? "IAD");
+      const lines = result.logs.map((l) => `[${l.level}] ${l.message}\n`).join("");
+      if (result.outcome !== "ok") return new Response(`scheduled event failed: ${result.outcome}\n${lines}`, { status: 500 });
+      return new Response(`Ran scheduled event (cron "${cron}")\n${lines}`, { headers: { "cache-control": "no-store" } });
+    }
     if (!url.pathname.startsWith("/__edge/")) return undefined;
     if (url.pathname === "/__edge/pops") {
       return Response.json({ pops: POPS, busiest: ctx.edge.selector.busiest().slice(0, 20) });
@@ -30,7 +48,7 @@ export function statusRoutes(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; o
   };
 }
 
-function statusPage(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl: string | undefined }): string {
+function statusPage(ctx: RouteContext): string {
   const rows = ctx.edge.selector
     .busiest()
     .slice(0, 25)
@@ -44,7 +62,7 @@ function statusPage(ctx: { edge: Edge; kv: KvStore; site: SiteConfig; originUrl:
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
 <h1>edge-kata status</h1>
 <p>${POPS.length} PoPs announce the anycast prefix. Origin: ${ctx.originUrl ? `proxy to <code>${esc(ctx.originUrl)}</code>` : "the in-process demo site"}.
-Worker: ${ctx.site.script ? `<code>${esc(w.name)}</code> with KV ${w.kvNamespaces.map((k) => esc(k.binding)).join(", ") || "none"} and Durable Objects ${w.durableObjects.map((d) => esc(d.name)).join(", ") || "none"}` : "none"}.
+Worker: ${ctx.site.project ? `<code>${esc(w.name)}</code> with KV ${w.kvNamespaces.map((k) => esc(k.binding)).join(", ") || "none"} and Durable Objects ${w.durableObjects.map((d) => esc(d.name)).join(", ") || "none"}` : "none"}.
 Requests the origin has seen through the cache: ${ctx.edge.cache.originRequests}. KV deliveries still propagating to PoPs (one per PoP per write): ${ctx.kv.inFlight}.</p>
 <h2>Busiest catchments (BGP, by client traffic weight)</h2>
 <table><tr><th>PoP</th><th>City</th><th>Country</th><th>Weight</th></tr>${rows}</table>`;

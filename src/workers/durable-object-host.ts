@@ -12,6 +12,8 @@ export interface DurableObjectHost {
   nowMs(): number;
   /** Maps a failed run to its outcome (null when it succeeded) and forgets a dead isolate. */
   failure(run: RunResult, logs: LogLine[]): Exclude<Outcome, "ok"> | null;
+  /** Maps bundle positions in an exception's stack to source positions. */
+  remap(text: string): string;
 }
 
 interface Reply {
@@ -51,7 +53,7 @@ export async function createDurableObject(host: DurableObjectHost, className: st
       const failed = host.failure(run, logs);
       if (failed !== null) throw new EdgeError("WORKER_EXCEEDED_RESOURCES", 503, `Durable Object ${className}: ${run.error ?? failed}`);
       const reply = run.value as Reply;
-      if (reply.kind === "exception") throw new EdgeError("DURABLE_OBJECT_EXCEPTION", 500, reply.message ?? "exception");
+      if (reply.kind === "exception") throw new EdgeError("DURABLE_OBJECT_EXCEPTION", 500, host.remap(reply.message ?? "exception"));
       return answer(reply);
     } finally {
       bodies.close(scope);

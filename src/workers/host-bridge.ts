@@ -55,6 +55,9 @@ export class HostBridge {
   /** Called just before a reply goes back: the isolate is about to run a continuation. */
   onReply: () => void = () => {};
 
+  /** Maps bundle positions in console output to source positions (the script's source map). */
+  remapStack: (text: string) => string = (text) => text;
+
   readonly #sleep: Sleeper;
   #timersPending = 0;
   /** Subrequests the isolate may still abort (`fetch` with a signal), by the id it gave them. */
@@ -88,7 +91,7 @@ export class HostBridge {
   };
 
   readonly log = (level: unknown, message: unknown): void => {
-    const text = String(message);
+    const text = this.remapStack(String(message));
     const line: LogLine = {
       level: (LOG_LEVELS.has(String(level)) ? level : "log") as LogLine["level"],
       message: text.length > LOG_LINE_CHARS_MAX ? `${text.slice(0, LOG_LINE_CHARS_MAX)}… (${text.length} characters)` : text,

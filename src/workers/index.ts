@@ -16,6 +16,8 @@ export { type LogLine, type OriginFetcher, type Sleeper } from "./host-bridge.js
 export { type Outcome } from "./worker-instance.js";
 export { type WorkerResult, type ScheduledResult } from "./worker-result.js";
 export { Worker, type WorkerOptions } from "./worker.js";
+export { type WorkerScript, type WorkerModule, type ModuleType, scriptFromSource } from "./worker-script.js";
+export { NODE_COMPAT_MODULES } from "./node-modules.js";
 export {
   CPU_MS_MAX_DEFAULT,
   MEMORY_MB_MAX_DEFAULT,
@@ -25,7 +27,16 @@ export {
   ERROR_1102_BODY,
 } from "./limits.js";
 export { IsolatePool, type IsolatePoolOptions, type IsolatePoolStats } from "./isolate-pool.js";
-export { parseWranglerToml, type WranglerConfig } from "./wrangler-toml.js";
+export {
+  parseWranglerToml,
+  wranglerDefaults,
+  type WranglerConfig,
+  type WranglerToml,
+  type ModuleRule,
+  type ModuleRuleType,
+  type CustomBuild,
+  type DurableObjectMigration,
+} from "./wrangler-toml.js";
 export { runInChildProcess, type ChildRunResult, CHILD_PROCESS_TIMEOUT_MS } from "./process-baseline.js";
 export { loadWorker, workerConfigFromWrangler } from "./load-worker.js";
 export { spareIsolates } from "./spare-isolates.js";

@@ -4,9 +4,10 @@ import type { ResolvedWorkerConfig } from "./config.js";
 import { cpuWatchdog } from "./cpu-watchdog.js";
 import { HostBridge, type LogLine, type OriginFetcher, type Sleeper } from "./host-bridge.js";
 import { CPU_WATCHDOG_INTERVAL_MS, STARTUP_MS_MAX } from "./limits.js";
-import { CLOUDFLARE_WORKERS_MODULE_SOURCE } from "./runtime-source.js";
+import { ModuleLinker } from "./module-linker.js";
 import { scriptError } from "./script-error.js";
 import { type Completion, entryReference, prepareIsolate, spareIsolates } from "./spare-isolates.js";
+import type { WorkerScript } from "./worker-script.js";
 
 export type Outcome = "ok" | "exception" | "exceededCpu" | "exceededMemory";
 
@@ -105,18 +106,16 @@ export class WorkerInstance {
    * Cold start: isolate, context and runtime (taken ready-made from `spareIsolates` when one
    * is waiting), then compile, link and evaluate the script.
    */
-  static async create(source: string, config: ResolvedWorkerConfig, clock: Clock, origin: OriginFetcher, sleep: Sleeper): Promise<WorkerInstance> {
+  static async create(script: WorkerScript, config: ResolvedWorkerConfig, clock: Clock, origin: OriginFetcher, sleep: Sleeper): Promise<WorkerInstance> {
     const prepared = spareIsolates.take(config.memoryMbMax) ?? prepareIsolate(config.memoryMbMax, clock.nowMs());
     const { isolate, context, api } = prepared;
     try {
       const bridge = new HostBridge(config, clock, origin, sleep);
+      if (script.remapStack !== undefined) bridge.remapStack = script.remapStack;
       prepared.attach(bridge);
       entryReference(api, "begin").applySync(undefined, [clock.nowMs()]);
-      const module = compile(isolate, source, config.name);
-      module.instantiateSync(context, (specifier) => {
-        if (specifier !== "cloudflare:workers") throw new Error(`cannot import "${specifier}": only "cloudflare:workers" is available`);
-        return isolate.compileModuleSync(CLOUDFLARE_WORKERS_MODULE_SOURCE, { filename: "cloudflare:workers" });
-      });
+      const module = compile(isolate, script, config.name);
+      module.instantiateSync(context, new ModuleLinker(isolate, context, script).resolve);
       module.evaluateSync({ timeout: STARTUP_MS_MAX });
       const spec = { vars: config.vars, kv: Object.keys(config.kvNamespaces), durableObjects: Object.keys(config.durableObjects) };
       entryReference(api, "install").applySync(undefined, [module.namespace.derefInto(), new ivm.ExternalCopy(spec).copyInto({ release: true })]);
@@ -411,10 +410,10 @@ export class WorkerInstance {
   }
 }
 
-function compile(isolate: ivm.Isolate, source: string, name: string): ivm.Module {
+function compile(isolate: ivm.Isolate, script: WorkerScript, name: string): ivm.Module {
   try {
-    return isolate.compileModuleSync(source, { filename: `file:///${name}.js` });
+    return isolate.compileModuleSync(script.main, { filename: `file:///${script.filename ?? `${name}.js`}` });
   } catch (e) {
-    throw scriptError(e, name);
+    throw scriptError(e, name, script.remapStack);
   }
 }

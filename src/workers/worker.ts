@@ -3,11 +3,12 @@ import { type Clock, WallClock } from "../sim/clock.js";
 import { type ResolvedWorkerConfig, type WorkerConfig, resolveWorkerConfig } from "./config.js";
 import type { LogLine, OriginFetcher, Sleeper } from "./host-bridge.js";
 import { type WireRequest, requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
-import { WAIT_UNTIL_MS_MAX } from "./limits.js";
+import { ERROR_1101_BODY, ERROR_1102_BODY, WAIT_UNTIL_MS_MAX } from "./limits.js";
 import { type DurableObjectHost, createDurableObject } from "./durable-object-host.js";
 import { checkSyntax } from "./syntax-check.js";
 import { type RunResult, WorkerInstance } from "./worker-instance.js";
 import { type ScheduledResult, type WorkerResult, errorResponse } from "./worker-result.js";
+import { type WorkerScript, scriptFromSource } from "./worker-script.js";
 
 export interface WorkerOptions {
   /** Drives `Date.now()` inside the isolate and the wall-time figures. @defaultValue a WallClock */
@@ -16,6 +17,12 @@ export interface WorkerOptions {
   origin?: OriginFetcher;
   /** How `setTimeout` waits. @defaultValue a real timer; simulations pass `Simulation.sleep` */
   sleep?: Sleeper;
+  /**
+   * Development mode (`npm start`, like `wrangler dev`): a 1101 page also carries the
+   * exception and its stack, at source positions when the script has a source map. Cloudflare
+   * itself never shows them to the client. @defaultValue false
+   */
+  developmentErrors?: boolean;
 }
 
 interface Reply {
@@ -38,8 +45,9 @@ const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, 
 export class Worker {
   readonly name: string;
   readonly config: ResolvedWorkerConfig;
-  readonly #source: string;
+  readonly #script: WorkerScript;
   readonly #clock: Clock;
+  readonly #developmentErrors: boolean;
   readonly #origin: OriginFetcher;
   readonly #sleep: Sleeper;
   #instance: WorkerInstance | null = null;
@@ -48,11 +56,13 @@ export class Worker {
   /** Invocations between arrival and completion, including the wait for a cold start. */
   #active = 0;
 
-  constructor(source: string, config: WorkerConfig, options: WorkerOptions = {}) {
+  /** `source` is a module's text, or a built script with its modules and source map. */
+  constructor(source: string | WorkerScript, config: WorkerConfig, options: WorkerOptions = {}) {
     this.config = resolveWorkerConfig(config);
     this.name = this.config.name;
-    checkSyntax(source, this.name);
-    this.#source = source;
+    this.#script = typeof source === "string" ? scriptFromSource(source) : source;
+    checkSyntax(this.#script, this.name);
+    this.#developmentErrors = options.developmentErrors ?? false;
     this.#clock = options.clock ?? new WallClock();
     this.#origin = options.origin ?? noOrigin;
     this.#sleep = options.sleep ?? realSleep;
@@ -114,7 +124,7 @@ export class Worker {
       response, outcome, cold, cpuMs: Number(cpuNs) / 1e6, wallMs: this.#clock.nowMs() - startMs, logs, waitUntil: waitUntil ?? Promise.resolve(),
     });
     const acquired = await this.#acquireOrLog(logs);
-    if (acquired === null) return finish(errorResponse("exception"), "exception", true, 0n);
+    if (acquired === null) return finish(this.#errorPage("exception", logs), "exception", true, 0n);
     const { instance, cold } = acquired;
     // The request's scope: the host streams its code can reach (its own body, its subrequests'
     // bodies) live until it has answered and its waitUntil work is done.
@@ -135,13 +145,13 @@ export class Worker {
       const budgetNs = this.#budgetNs();
       const run = await instance.run("fetch", [id, wire, this.#clock.nowMs()], budgetNs, logs);
       const failed = this.#failure(run, logs);
-      if (failed !== null) return finish(errorResponse(failed), failed, cold, run.cpuNs);
+      if (failed !== null) return finish(this.#errorPage(failed, logs), failed, cold, run.cpuNs);
       const reply = run.value as Reply;
       // Work queued behind the answer already ran out of CPU and went with its isolate.
       if (run.stoppedAfterAnswer === true) this.#dropDisposed();
       else if ((reply.pending ?? 0) > 0) waitUntil = this.#drain(instance, id, budgetNs - run.cpuNs, logs).then(() => bodies.close(scope));
       if (reply.kind === "exception") {
-        logs.push({ level: "error", message: reply.message ?? "exception" });
+        logs.push({ level: "error", message: this.#remap(reply.message ?? "exception") });
         // ctx.passThroughOnException(): Cloudflare sends the request on to the origin instead of
         // 1101. Its body is still on the host unless the worker read it or passed it on.
         if (reply.passThrough === true) {
@@ -153,7 +163,7 @@ export class Worker {
           }
           if (original !== null) return finish(await this.#origin(original), "exception", cold, run.cpuNs, waitUntil);
         }
-        return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);
+        return finish(this.#errorPage("exception", logs), "exception", cold, run.cpuNs, waitUntil);
       }
       try {
         return finish(responseFromWire(reply.response, bodies), "ok", cold, run.cpuNs, waitUntil);
@@ -186,7 +196,7 @@ export class Worker {
       if (failed !== null) return result(failed, acquired.cold, run.cpuNs);
       const reply = run.value as Reply;
       if ((reply.pending ?? 0) > 0) await this.#drain(acquired.instance, id, this.#budgetNs() - run.cpuNs, logs);
-      if (reply.kind === "exception") logs.push({ level: "error", message: reply.message ?? "exception" });
+      if (reply.kind === "exception") logs.push({ level: "error", message: this.#remap(reply.message ?? "exception") });
       return result(reply.kind === "exception" ? "exception" : "ok", acquired.cold, run.cpuNs);
     } finally {
       bodies.close(scope);
@@ -201,6 +211,7 @@ export class Worker {
       budgetNs: () => this.#budgetNs(),
       nowMs: () => this.#clock.nowMs(),
       failure: (run, logs) => this.#failure(run, logs),
+      remap: (text) => this.#remap(text),
     };
     return (state: DurableObjectStateApi) => createDurableObject(host, className, state);
   }
@@ -226,17 +237,30 @@ export class Worker {
     if (this.#instance?.disposed === true) this.#instance = null;
   }
 
+  #remap(text: string): string {
+    return this.#script.remapStack === undefined ? text : this.#script.remapStack(text);
+  }
+
+  /** Cloudflare's error page; in development it also shows the error lines logged so far. */
+  #errorPage(outcome: Exclude<WorkerResult["outcome"], "ok">, logs: LogLine[]): Response {
+    const page = errorResponse(outcome);
+    const errors = logs.filter((l) => l.level === "error").map((l) => l.message);
+    if (!this.#developmentErrors || errors.length === 0) return page;
+    const code = outcome === "exception" ? ERROR_1101_BODY : ERROR_1102_BODY;
+    return new Response(`${code}\n\n${errors.join("\n")}\n`, { status: page.status, headers: page.headers });
+  }
+
   /** Maps a limit or isolate failure to its outcome, dropping the dead isolate. */
   #failure(run: RunResult, logs: LogLine[]): Exclude<WorkerResult["outcome"], "ok"> | null {
     if (run.outcome === "ok") return null;
-    logs.push({ level: "error", message: run.error ?? run.outcome });
+    logs.push({ level: "error", message: this.#remap(run.error ?? run.outcome) });
     this.#dropDisposed();
     return run.outcome;
   }
 
   #drain(instance: WorkerInstance, id: number, budgetNs: bigint, logs: LogLine[]): Promise<void> {
     const drained = instance.run("drainWaitUntil", [id], budgetNs > 0n ? budgetNs : 1n, logs).then((run) => {
-      if (this.#failure(run, logs) === null) for (const message of run.value as string[]) logs.push({ level: "error", message });
+      if (this.#failure(run, logs) === null) for (const message of run.value as string[]) logs.push({ level: "error", message: this.#remap(message) });
     });
     // Cloudflare cuts waitUntil work off 30 s after the response; the CPU budget still applies.
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -254,7 +278,7 @@ export class Worker {
     try {
       return await this.#acquire();
     } catch (e) {
-      logs.push({ level: "error", message: `worker "${this.name}" failed to start: ${e instanceof Error ? e.message : String(e)}` });
+      logs.push({ level: "error", message: `worker "${this.name}" failed to start: ${this.#remap(e instanceof Error ? e.message : String(e))}` });
       return null;
     }
   }
@@ -265,7 +289,7 @@ export class Worker {
     this.#instance?.dispose();
     this.#instance = null;
     if (this.#creating === null) {
-      this.#creating = WorkerInstance.create(this.#source, this.config, this.#clock, this.#origin, this.#sleep).finally(() => {
+      this.#creating = WorkerInstance.create(this.#script, this.config, this.#clock, this.#origin, this.#sleep).finally(() => {
         this.#creating = null;
       });
     }

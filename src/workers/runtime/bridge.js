@@ -195,7 +195,8 @@ if (typeof WebAssembly === "object") {
     return Reflect.construct(RealDate, args.length === 0 ? [frozenNowMs] : args, new.target);
   };
   FrozenDate.prototype = RealDate.prototype;
-  FrozenDate.now = () => frozenNowMs;
+  // Date.now() is a whole number of milliseconds, as in every JavaScript engine.
+  FrozenDate.now = () => Math.floor(frozenNowMs);
   FrozenDate.parse = RealDate.parse;
   FrozenDate.UTC = RealDate.UTC;
   Object.defineProperty(RealDate.prototype, "constructor", { value: FrozenDate, writable: true, configurable: true });

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../../src/kata/index.js";
 import { REQUEST_HEADERS_SIZE_BYTES_MAX } from "../../../src/server/http-server.js";
+import { startNpmEdge } from "../../support/npm-start.js";
 
 /**
  * `npm start` end to end: the real entry point in a child process on a free loopback port,
@@ -16,27 +16,10 @@ const dataDir = mkdtempSync(join(tmpdir(), "edge-kata-start-"));
 let child: ChildProcess | undefined;
 let base = "";
 
+/** The server `npm start` runs, as its own process (signals reach it directly, not npm). */
 async function start(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", "src/server/main.ts", "--port", "0", "--data", dataDir], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", onData);
-    proc.once("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { proc, url };
+  const started = await startNpmEdge(["--data", dataDir], { viaNpm: false, timeoutMs: 60_000 });
+  return { proc: started.proc, url: started.url };
 }
 
 function raw(bytes: string): Promise<string> {
