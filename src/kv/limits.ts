@@ -1,27 +1,41 @@
 import { EdgeError } from "../core/errors.js";
 import { utf8ByteLength } from "./utf8-order.js";
 
-// Every figure below comes from Cloudflare's public "Workers KV limits" page and the KV API
-// reference (get/put/list options); the error codes are edge-kata's stable names for them.
+// Every figure below is Cloudflare's, from its public Workers KV documentation (checked
+// 2026-12-07); the error codes are edge-kata's stable names for them. The figures registry
+// absorbs these constants: keep the value, the unit in the name and the source together.
+//   limits:  https://developers.cloudflare.com/kv/platform/limits/
+//   read:    https://developers.cloudflare.com/kv/api/read-key-value-pairs/
+//   write:   https://developers.cloudflare.com/kv/api/write-key-value-pairs/
+//   list:    https://developers.cloudflare.com/kv/api/list-keys/
+//   pricing: https://developers.cloudflare.com/kv/platform/pricing/
+//   cacheTtl minimum lowered from 60 s to 30 s on 2026-01-30:
+//            https://developers.cloudflare.com/changelog/post/2026-01-30-kv-reduced-minimum-cachettl/
 
-/** Cloudflare Workers KV limits page: "Key size: 512 bytes". */
+/** KV limits page: "Key size: 512 bytes". */
 export const KV_KEY_SIZE_BYTES_MAX = 512;
-/** Cloudflare Workers KV limits page: "Value size: 25 MiB". */
+/** KV limits page: "Value size: 25 MiB". */
 export const KV_VALUE_SIZE_BYTES_MAX = 25 * 1024 * 1024;
-/** Cloudflare Workers KV limits page: "Metadata size: 1024 bytes" (serialised JSON). */
+/** KV limits page: "Key metadata: 1024 bytes" (measured on the serialised JSON). */
 export const KV_METADATA_SIZE_BYTES_MAX = 1024;
-/** Cloudflare KV write docs: expirationTtl below 60 seconds is not supported. */
+/** KV write page: expirationTtl and expiration "less than 60 seconds into the future are not supported". */
 export const KV_EXPIRATION_TTL_SECONDS_MIN = 60;
-/** Cloudflare KV get docs: the cacheTtl minimum is 30 seconds. */
+/** KV changelog, 2026-01-30: the minimum cacheTtl is 30 seconds (it was 60 before). */
 export const KV_CACHE_TTL_SECONDS_MIN = 30;
-/** Cloudflare KV get docs: cacheTtl defaults to 60 seconds. */
+/** KV read page: cacheTtl "defaults to 60 seconds" — the ~60 s the docs quote for a change to be seen elsewhere is this cache timing out. */
 export const KV_CACHE_TTL_SECONDS_DEFAULT = 60;
-/** Cloudflare Workers KV limits page: "1 write per second to the same key". */
+/** KV limits and write pages: "Writes to same key: 1 per second"; more get 429 Too Many Requests. */
 export const KV_WRITES_PER_KEY_INTERVAL_MS = 1000;
-/** Cloudflare KV list docs: `limit` defaults to and may not exceed 1000. */
+/** KV list page: `limit` defaults to and may not exceed 1000. */
 export const KV_LIST_LIMIT_MAX = 1000;
-/** Cloudflare KV docs: changes may take "up to 60 seconds or more" to reach other locations. */
-export const KV_PROPAGATION_MS_MAX_DEFAULT = 60_000;
+/** KV pricing page (Workers Paid): reads beyond the included 10 million a month cost $0.50 per million. */
+export const KV_READ_USD_PER_MILLION = 0.5;
+/** KV pricing page (Workers Paid): writes, deletes and lists beyond the included 1 million a month cost $5.00 per million. */
+export const KV_WRITE_USD_PER_MILLION = 5;
+/** KV pricing page (Workers Free): 100,000 reads a day. */
+export const KV_FREE_READS_PER_DAY = 100_000;
+/** KV pricing page (Workers Free): 1,000 writes a day (deletes and lists have their own 1,000). */
+export const KV_FREE_WRITES_PER_DAY = 1_000;
 
 export function validateKey(key: unknown): string {
   if (typeof key !== "string") throw new EdgeError("KV_KEY_INVALID", 400, `key must be a string, got ${typeof key}`);
