@@ -63,5 +63,5 @@ function kvSection(kv: KvStore): string {
   return `<h2>Workers KV caches</h2>
 <p>KV keeps data in its central stores and caches it where it is read, for the read's <code>cacheTtl</code> ("not found" too); nothing is pushed to PoPs, so a PoP sees another PoP's write once its copy times out.
 Reads answered so far: ${reads.pop} by the PoP's own cache, ${reads.tier} by a regional tier, ${reads.central} by a central store.</p>
-${caches.length === 0 ? "<p>No KV copies are cached yet.</p>" : `<table><tr><th>Location</th><th>Layer</th><th>Live copies</th><th>Next expiry in</th></tr>${rows}</table>`}`;
+${caches.length === 0 ? "<p>No PoP or tier holds a live KV copy.</p>" : `<table><tr><th>Location</th><th>Layer</th><th>Live copies</th><th>Next expiry in</th></tr>${rows}</table>`}`;
 }
