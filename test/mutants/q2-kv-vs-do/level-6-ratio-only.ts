@@ -21,7 +21,7 @@ export interface Choice {
   reason: string;
 }
 
-/** Worst staleness of a KV read: propagation plus the shortest cache lifetime. */
+/** The tightest staleness KV can promise another reader: the shortest cacheTtl. */
 const KV_STALENESS_MS_MIN = KV_CACHE_TTL_SECONDS_MIN * 1000;
 const KV_WRITES_PER_KEY_PER_SECOND_MAX = 1000 / KV_WRITES_PER_KEY_INTERVAL_MS;
 const READ_HEAVY_RATIO_MIN = 10;
