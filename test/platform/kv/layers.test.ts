@@ -21,10 +21,10 @@ describe("KV cache layer", () => {
 
   it("evicts expired copies before live ones, then the one filled longest ago, and never holds more than its bound", () => {
     const cache = new CacheLayer(3);
-    cache.store("a", copy(0, 10_000), 0);
-    cache.store("b", copy(1_000, 60_000), 1_000);
+    cache.store("b", copy(0, 60_000), 0);
+    cache.store("a", copy(1_000, 9_000), 1_000);
     cache.store("c", copy(2_000, 60_000), 2_000);
-    cache.store("d", copy(20_000, 60_000), 20_000); // "a" has expired: it goes, b and c stay
+    cache.store("d", copy(20_000, 60_000), 20_000); // "a" has expired: it goes, not "b", the oldest fill
     expect(["a", "b", "c", "d"].map((k) => cache.fresh(k, 20_000, 60_000) !== undefined)).toEqual([false, true, true, true]);
     cache.store("b", copy(21_000, 60_000), 21_000); // refilling b makes it the newest
     cache.store("e", copy(22_000, 60_000), 22_000); // all live: the oldest fill, c, goes
@@ -32,9 +32,17 @@ describe("KV cache layer", () => {
     expect(cache.size).toBe(3);
     expect(cache.summary(22_000)).toEqual({ live: 3, nextExpiryMs: 80_000 });
     expect(cache.summary(81_000)).toEqual({ live: 1, nextExpiryMs: 82_000 });
+    cache.sweep(81_000); // b expires at 81 s exactly: gone; e at 82 s: kept
+    expect(cache.size).toBe(1);
     cache.sweep(90_000);
     expect(cache.size).toBe(0);
     expect(cache.summary(90_000)).toEqual({ live: 0, nextExpiryMs: undefined });
+    // The next expiry is the earliest, whatever order the copies were filled in.
+    const unordered = new CacheLayer(10);
+    unordered.store("late", copy(0, 80_000), 0);
+    unordered.store("early", copy(0, 40_000), 0);
+    unordered.store("middle", copy(0, 60_000), 0);
+    expect(unordered.summary(1_000)).toEqual({ live: 3, nextExpiryMs: 40_000 });
     expect(() => new CacheLayer(0)).toThrow(/at least one copy/);
     expect(() => new CacheLayer(1.5)).toThrow(/at least one copy/);
   });
@@ -62,6 +70,8 @@ describe("KV write limit", () => {
     expect(error).toBeInstanceOf(EdgeError);
     expect((error as EdgeError).message).toBe(`key "${"k".repeat(64)}…" was written 999 ms before this write from NRT; the limit is 1 write per 1000 ms per key`);
     expect(() => limit.check(long, 2_000, "NRT")).not.toThrow();
+    limit.record("short", 5_000);
+    expect(() => limit.check("short", 5_500, "LHR")).toThrow(/^key "short" was written 500 ms before this write from LHR;/);
     expect(() => limit.check("other", 1_500, "NRT")).not.toThrow();
     for (let i = 0; i < 3_000; i++) limit.record(`x${i}`, 10_000 + i);
     expect(limit.size).toBeLessThan(2_100); // swept: only writes of the last second (and since the last sweep) remain
@@ -106,7 +116,7 @@ describe("KV store options and observations", () => {
     expect(() => new KvStore({ ...base, pops: ["LHR"], ownWriteMissProbability: 1.01 })).toThrow(/\[0, 1\]/);
     expect(() => new KvStore({ ...base, pops: ["LHR"] }).namespace("")).toThrow(/non-empty/);
     expect(new KvStore({ ...base, pops: ["LHR"] }).ownWriteMissProbability).toBe(0.01);
-    expect(() => staleReadProbability(-1, 30_000, 1_000)).toThrow();
+    expect(() => staleReadProbability(-1, 30_000, 1_000)).toThrow(/non-negative and intervals positive/);
     expect(() => staleReadProbability(0, 0, 1_000)).toThrow();
     expect(() => staleReadProbability(0, 30_000, 0)).toThrow();
   });
@@ -129,6 +139,19 @@ describe("KV store options and observations", () => {
     expect(world.store.cacheSummary().map((c) => [c.location, c.live])).toEqual([["LHR", 1], ["AS", 0], ["NRT", 0], ["SIN", 0]]);
     // Copies, tiers and the write time of "a" (forgotten only at the next sweep).
     expect(world.store.trackedEntries).toBe(1 + 2 + 2 + 1 + 1);
+  });
+
+  it("sums copies over namespaces and keeps the earliest expiry, with a PoP and a tier of the same name apart", async () => {
+    const world = makeWorld(3, { pops: ["LHR", "NRT"], tierOf: (pop) => pop });
+    const other = world.store.namespace("OTHER");
+    await world.at("NRT").get("a", { cacheTtl: 300 });
+    await other.atPop("NRT").get("a", { cacheTtl: 30 });
+    await world.at("NRT").get("b", { cacheTtl: 300 });
+    expect(world.store.cacheSummary()).toEqual([
+      { location: "NRT", kind: "pop", copies: 3, live: 3, nextExpiryMs: START_MS + 30_000 },
+      { location: "NRT", kind: "tier", copies: 3, live: 3, nextExpiryMs: START_MS + 30_000 },
+    ]);
+    expect(() => world.store.namespace("OTHER").atPop("SYD")).toThrow(expect.objectContaining({ code: "KV_POP_UNKNOWN", status: 500 }));
   });
 
   it("keeps the writer's own copy for the default 60 s, whatever is written elsewhere meanwhile", async () => {
