@@ -44,6 +44,10 @@ describe("KV cache layer", () => {
     unordered.store("middle", copy(0, 60_000), 0);
     expect(unordered.summary(1_000)).toEqual({ live: 3, nextExpiryMs: 40_000 });
     expect(() => new CacheLayer(0)).toThrow(/at least one copy/);
+    const single = new CacheLayer(1);
+    single.store("x", copy(0, 60_000), 0);
+    single.store("y", copy(1, 60_000), 1);
+    expect([single.fresh("x", 2, 60_000), single.fresh("y", 2, 60_000)].map((c) => c !== undefined)).toEqual([false, true]);
     expect(() => new CacheLayer(1.5)).toThrow(/at least one copy/);
   });
 
@@ -70,6 +74,8 @@ describe("KV write limit", () => {
     expect(error).toBeInstanceOf(EdgeError);
     expect((error as EdgeError).message).toBe(`key "${"k".repeat(64)}…" was written 999 ms before this write from NRT; the limit is 1 write per 1000 ms per key`);
     expect(() => limit.check(long, 2_000, "NRT")).not.toThrow();
+    limit.record("k".repeat(64), 5_000);
+    expect(() => limit.check("k".repeat(64), 5_001, "LHR")).toThrow(`key "${"k".repeat(64)}" was written 1 ms`); // 64 characters: shown whole
     limit.record("short", 5_000);
     expect(() => limit.check("short", 5_500, "LHR")).toThrow(/^key "short" was written 500 ms before this write from LHR;/);
     expect(() => limit.check("other", 1_500, "NRT")).not.toThrow();
@@ -143,13 +149,15 @@ describe("KV store options and observations", () => {
 
   it("sums copies over namespaces and keeps the earliest expiry, with a PoP and a tier of the same name apart", async () => {
     const world = makeWorld(3, { pops: ["LHR", "NRT"], tierOf: (pop) => pop });
-    const other = world.store.namespace("OTHER");
-    await world.at("NRT").get("a", { cacheTtl: 300 });
-    await other.atPop("NRT").get("a", { cacheTtl: 30 });
-    await world.at("NRT").get("b", { cacheTtl: 300 });
+    // Namespaces are summed in the order they were first used: the earliest expiry is in the
+    // first, a later one in the second, and none at all (only an expired copy) in the third.
+    await world.at("NRT").get("a", { cacheTtl: 60 });
+    await world.store.namespace("OTHER").atPop("NRT").get("a", { cacheTtl: 300 });
+    await world.store.namespace("THIRD").atPop("NRT").get("x", { cacheTtl: 30 });
+    world.sim.run(START_MS + 40_000);
     expect(world.store.cacheSummary()).toEqual([
-      { location: "NRT", kind: "pop", copies: 3, live: 3, nextExpiryMs: START_MS + 30_000 },
-      { location: "NRT", kind: "tier", copies: 3, live: 3, nextExpiryMs: START_MS + 30_000 },
+      { location: "NRT", kind: "pop", copies: 3, live: 2, nextExpiryMs: START_MS + 60_000 },
+      { location: "NRT", kind: "tier", copies: 3, live: 2, nextExpiryMs: START_MS + 60_000 },
     ]);
     expect(() => world.store.namespace("OTHER").atPop("SYD")).toThrow(expect.objectContaining({ code: "KV_POP_UNKNOWN", status: 500 }));
   });
