@@ -13,8 +13,7 @@ import { lineChart } from "./lib/svg.js";
 
 export const FIGURE_SEED = 1;
 const WRITER_POP = "LHR";
-const WARM_UP_MS = 100_000;
-const TRIALS = 10;
+const TRIALS = 8;
 const HORIZON_S = 75;
 const READ_INTERVAL_MS = 1_000;
 
@@ -36,7 +35,8 @@ function staleCurve(seed: number, cacheTtlMs: number): Array<[number, number]> {
     const store = new KvStore({ clock: sim.clock, rng: sim.rng, pops });
     store.write("NS", WRITER_POP, "flag", { value: bytes("old") });
     const phase = sim.rng.fork("read-phase");
-    const writeAtMs = WARM_UP_MS + phase.float(0, cacheTtlMs);
+    // Every PoP starts reading within the first cacheTtl; the write comes a cycle later, at a seeded moment.
+    const writeAtMs = 1_000 + cacheTtlMs + phase.float(cacheTtlMs, 2 * cacheTtlMs);
     for (const pop of readers) {
       for (let t = 1_000 + phase.float(0, cacheTtlMs); t < writeAtMs + (HORIZON_S + 1) * 1000; t += READ_INTERVAL_MS) {
         sim.at(t, () => {
