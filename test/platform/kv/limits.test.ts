@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { KvNamespaceApi } from "../../../src/core/bindings.js";
 import { EdgeError } from "../../../src/core/errors.js";
 import {
+  KV_CACHE_TTL_SECONDS_DEFAULT,
   KV_CACHE_TTL_SECONDS_MIN,
   KV_EXPIRATION_TTL_SECONDS_MIN,
   KV_KEY_SIZE_BYTES_MAX,
@@ -39,6 +40,17 @@ async function seeded(): Promise<{ world: World; kv: KvNamespaceApi; unchanged()
 }
 
 describe("KV limits: each is enforced at its exact boundary, with a typed error, storing nothing", () => {
+  it("are Cloudflare's figures (limits.ts cites each page)", () => {
+    expect(KV_KEY_SIZE_BYTES_MAX).toBe(512);
+    expect(KV_VALUE_SIZE_BYTES_MAX).toBe(26_214_400); // 25 MiB
+    expect(KV_METADATA_SIZE_BYTES_MAX).toBe(1024);
+    expect(KV_EXPIRATION_TTL_SECONDS_MIN).toBe(60);
+    expect(KV_CACHE_TTL_SECONDS_MIN).toBe(30);
+    expect(KV_CACHE_TTL_SECONDS_DEFAULT).toBe(60);
+    expect(KV_WRITES_PER_KEY_INTERVAL_MS).toBe(1000);
+    expect(KV_LIST_LIMIT_MAX).toBe(1000);
+  });
+
   it("keys: 512 UTF-8 bytes pass and 513 fail (414), counted in bytes for 1-, 2-, 3- and 4-byte characters", async () => {
     const { world, kv, unchanged } = await seeded();
     expect(KV_KEY_SIZE_BYTES_MAX).toBe(512);
@@ -231,6 +243,7 @@ describe("KV limits: each is enforced at its exact boundary, with a typed error,
     await expectEdgeError(kv.list({ cursor: "bm9wZQ" }), "KV_CURSOR_INVALID", 400);
     await expectEdgeError(kv.list({ prefix: 7 as unknown as string }), "KV_PREFIX_INVALID", 400);
     expect((await kv.list({ limit: 1 })).keys).toHaveLength(1);
+    expect((await kv.list({ cursor: "" })).keys.map((k) => k.name)).toEqual(["k"]); // "" is the first page
     expect((await kv.list({ limit: KV_LIST_LIMIT_MAX })).keys).toHaveLength(1);
     await unchanged();
   });
