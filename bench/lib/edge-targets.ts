@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Edge, PerPopWorkers } from "../../src/edge/index.js";
-import { KvStore, MemoryKvBackend, WallScheduler } from "../../src/kv/index.js";
+import { KvStore, MemoryKvBackend } from "../../src/kv/index.js";
 import { startEdgeServer } from "../../src/server/edge-server.js";
 import { startHttpServer } from "../../src/server/http-server.js";
 import { loadSiteConfig } from "../../src/server/site-config.js";
@@ -78,8 +78,7 @@ async function startWithoutWaf(workload: Workload): Promise<RunningTarget> {
   const site = loadSiteConfig(workload.configPath);
   if (site.project === undefined) throw new Error(`${workload.configPath} has no main`);
   const clock = new WallClock();
-  const scheduler = new WallScheduler();
-  const kv = new KvStore({ clock, scheduler, rng: new Rng(2026).fork("kv"), pops: POPS.map((p) => p.code), backend: new MemoryKvBackend() });
+  const kv = new KvStore({ clock, rng: new Rng(2026).fork("kv"), pops: POPS.map((p) => p.code), backend: new MemoryKvBackend() });
   const origin = async (): Promise<Response> => new Response("no origin in this benchmark\n", { status: 404 });
   const edge = new Edge({ clock, seed: 2026, origin, waf: false });
   edge.attachWorker(
@@ -104,7 +103,6 @@ async function startWithoutWaf(workload: Workload): Promise<RunningTarget> {
     close: async () => {
       await http.close();
       edge.attachWorker(undefined);
-      scheduler.close();
     },
   };
 }

@@ -6,13 +6,15 @@
 // Implement two functions:
 //   (a) `lostUpdateScenario(pops)`: the increments to fire, each `{ pop, atMs }`, at most 50,
 //       all within 10 minutes. The suite runs them against that KV counter on seeded worlds
-//       (random propagation delays), records the history and runs `checkLinearizable` with
-//       `counterModel()`. It must find a violation on EVERY world.
+//       (any 2 to 6 big PoPs, in any order), records the history and runs `checkLinearizable`
+//       with `counterModel()`. It must find a violation on EVERY world.
 //   (b) `diagnose(history)`: given a history the checker rejected, name the anomaly in one
 //       line: it must say "lost update" and name two clients whose increments returned the
 //       same value (their clientIds appear in the history).
-// Constraints: KV accepts at most one write per second per key at a PoP (429 otherwise; the
-// suite drops failed increments from the history). A PoP reads its own writes at once.
+// Constraints: KV accepts at most one write per second per key, from all PoPs together (429
+// otherwise; the suite drops refused increments from the history). A read is answered from the
+// PoP's cache (or its regional tier's) while the copy is younger than cacheTtl (the counter
+// reads with 30 s); a write is not pushed anywhere. KV calls take no simulated time.
 // Hints: `npm run kata -- hint q2/2`. Grade: `npm run kata -- check q2/2`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 import type { CounterInput, Operation } from "../../src/lin/index.js";

@@ -1,7 +1,8 @@
 // Q2 · level 4 · Session store with read-your-writes
 // Sessions are read on every request and written rarely, so reading them from KV at the edge
 // is fast and cheap. But a user who changes a setting in London and opens the next page in
-// Paris must see the change, and KV may serve Paris a copy up to 90 s old. The fix: writes
+// Paris must see the change, and KV may serve Paris a copy as old as its cacheTtl (60 s by
+// default) — or, rarely, serve even London its previous copy. The fix: writes
 // go through a Durable Object (the session's single source of truth), which numbers them;
 // the user carries the last version they wrote or saw in a cookie; a read uses the KV copy
 // only when it is at least that version, and asks the object otherwise.
@@ -13,9 +14,11 @@
 //       and `readSession(env, id, cookie)` → `{ data, cookie }`: the Worker side in one PoP.
 // Properties: every read returns the data of the user's latest write (null before the first
 // write and after a delete) — read-your-writes and monotonic reads — whichever PoP serves
-// it; no write fails; and once KV has caught up, reads make no Durable Object call.
-// Constraints: KV takes 1 write per second per key per PoP (429 beyond); the cookie is an
-// opaque string you choose; the suite hands back exactly the cookie you last returned.
+// it; no write fails; and once KV's cached copies have timed out, reads make no Durable
+// Object call.
+// Constraints: KV takes 1 write per second per key, from all PoPs together (429 beyond); the
+// cookie is an opaque string you choose; the suite hands back exactly the cookie you last
+// returned.
 // Hints: `npm run kata -- hint q2/4`. Grade: `npm run kata -- check q2/4`.
 import type { DurableObjectFactory, DurableObjectNamespaceApi, DurableObjectStateApi, KvNamespaceApi } from "../../src/core/bindings.js";
 import { NotImplemented } from "../../src/kata/not-implemented.js";

@@ -3,14 +3,16 @@
 // Given a workload, return "KV", "DO" or "both" (reads from KV at the edge, writes through
 // a Durable Object, as in level 4) with a one-line reason that names the deciding figure.
 //
-// The suite derives its cases from what this platform measures (src/kv, src/durable-objects):
-//   - a KV write reaches every PoP within 60 s, and a PoP may then serve its cached copy for
-//     cacheTtl ≥ 30 s more: any reader may be up to 90 s stale;
-//   - KV takes at most 1 write per second per key (429 beyond);
+// The suite derives its cases from what this platform models (src/kv, src/durable-objects):
+//   - KV caches a value where it is read and serves the copy while it is younger than the
+//     read's cacheTtl (default 60 s, minimum 30 s); nothing is pushed. A reader elsewhere is
+//     at most cacheTtl stale, so no budget under the 30 s minimum can be met, and any budget
+//     from 30 s up can, by reading with cacheTtl ≤ budget;
+//   - KV takes at most 1 write per second per key (429 beyond), and a write costs 10x a read;
 //   - KV settles races last-writer-wins: read-modify-write loses updates (level 2);
 //   - a Durable Object is one instance per id: linearizable (level 3), but every read from
 //     a far PoP pays the round trip to wherever the object lives;
-//   - a Durable Object value is at most 128 KiB; a KV value up to 25 MiB.
+//   - a Durable Object value is at most DO_VALUE_SIZE_BYTES_MAX; a KV value up to 25 MiB.
 // Hints: `npm run kata -- hint q2/6`. Grade: `npm run kata -- check q2/6`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 

@@ -1,16 +1,17 @@
 // Q5 · level 4 · Revocation: KV deny list vs Durable Object
 // A JWT is valid until it expires; the edge never asks the issuer. To log a user out or
 // block a stolen token now, every PoP must consult a deny list. Where it lives decides how
-// soon "now" is: Workers KV is read from each PoP's cache and a write needs up to 60 s to
-// reach the other PoPs; a Durable Object is one instance worldwide, so it is strongly
-// consistent — at the price of a round trip to wherever it lives.
+// soon "now" is: Workers KV is read from each PoP's cache, and a PoP that cached "not
+// revoked" keeps that answer until the copy is as old as the read's cacheTtl (nothing is
+// pushed to it); a Durable Object is one instance worldwide, so it is strongly consistent —
+// at the price of a round trip to wherever it lives.
 //
 // Implement two deny lists with `revoke(token)` and `isRevoked(token)`:
 //   - `KvDenyList(kv, clock)`: `kv` is the namespace as seen from THIS PoP. Revoked at one PoP,
-//     a token must read as revoked there at once and at every PoP within propagation (60 s)
-//     + 60 s, until the token's `exp`: read with a cacheTtl between 30 s (Cloudflare's minimum)
-//     and 60 s (KV's default), since a PoP may serve "not revoked" from its cache that long.
-//     KV needs expirationTtl ≥ 60 s.
+//     a token must read as revoked at every PoP — the revoking one too, which usually but not
+//     always sees its own write at once — within 60 s, until the token's `exp`: read with a
+//     cacheTtl between 30 s (Cloudflare's minimum) and 60 s (KV's default), since a PoP may
+//     serve "not revoked" from its cache that long. KV needs expirationTtl ≥ 60 s.
 //   - `DoDenyList(storage, clock)`: every PoP's instance talks to the same object storage;
 //     a revocation is visible everywhere as soon as `revoke` resolves.
 // Key the list on the token's `jti`, or a hash of its DECODED signature — never the raw

@@ -1,23 +1,25 @@
 // Figures for ANSWER.md, measured on this platform with fixed seeds (so answer.test.ts can
 // regenerate them and fail if they drift). Run with --write to refresh the block in ANSWER.md.
 import { checkLinearizable, counterModel, type CounterInput, type Operation } from "../../src/lin/index.js";
+import { staleReadProbability } from "../../src/kv/index.js";
 import { Rng, Simulation } from "../../src/sim/index.js";
 import { simulatedWorld } from "../../test/katas/q2-kv-vs-do/do-world.js";
 import { runKvCounter } from "../../test/katas/q2-kv-vs-do/kv-counter.js";
-import { KV_POPS, kvOn, makeKvWorld } from "../../test/katas/q2-kv-vs-do/kv-world.js";
+import { KV_POPS, kvOn, kvStoreOn, makeKvWorld } from "../../test/katas/q2-kv-vs-do/kv-world.js";
 import { counterObject, increment as doIncrement } from "./level-3-do-counter.js";
 import { readSession, sessionObject, type SessionEnv, writeSession } from "./level-4-session-store.js";
 import { figuresMain } from "../lib/answer-figures.js";
 
 const TRIALS = 40;
 const WRITE_AT_MS = 200_000;
-const SAMPLES_S = [0, 10, 30, 45, 60, 75, 90, 105, 120] as const;
+const SAMPLES_S = [0, 5, 10, 20, 29, 30, 45, 59, 60] as const;
 
 /**
  * Fraction of the other PoPs that still read the old value `t` seconds after a write at LHR,
- * over seeded worlds. Every PoP reads the key once a second (a busy PoP keeps it cached).
+ * over seeded worlds. Every PoP reads the key once a second (a busy PoP keeps it cached),
+ * from its own seeded phase.
  */
-async function stalenessRow(cacheTtl: number): Promise<string> {
+async function stalenessRows(cacheTtl: number): Promise<string[]> {
   const stale: number[] = SAMPLES_S.map(() => 0);
   const readers = KV_POPS.filter((p) => p !== "LHR");
   for (let trial = 0; trial < TRIALS; trial++) {
@@ -28,7 +30,7 @@ async function stalenessRow(cacheTtl: number): Promise<string> {
     const phase = new Rng(trial).fork("phase");
     for (const pop of readers) {
       const startMs = 100_000 + phase.int(0, 999) * 60;
-      for (let t = startMs; t <= 340_000; t += 1_000) {
+      for (let t = startMs; t <= 300_000; t += 1_000) {
         world.sim.at(t, () => {
           // The read happens when get() is called; the promise only carries the answer.
           const got = world.at(pop).get("flag", { cacheTtl });
@@ -43,14 +45,16 @@ async function stalenessRow(cacheTtl: number): Promise<string> {
     world.sim.run();
     await Promise.all(reads);
   }
-  const cells = stale.map((n) => `${((100 * n) / (TRIALS * readers.length)).toFixed(0)}%`);
-  return `| ${cacheTtl} s | ${cells.join(" | ")} |`;
+  const simulated = stale.map((n) => `${((100 * n) / (TRIALS * readers.length)).toFixed(0)}%`);
+  const law = SAMPLES_S.map((x) => `${(100 * staleReadProbability(x * 1_000, cacheTtl * 1_000, 1_000)).toFixed(0)}%`);
+  return [`| ${cacheTtl} s | simulated | ${simulated.join(" | ")} |`, `| ${cacheTtl} s | law (T − 1 − ⌊t⌋) / T | ${law.join(" | ")} |`];
 }
 
-/** Network time of a read: KV from the PoP's cache, a DO from near and far PoPs. */
+/** Network time of a read: KV by the layer that answers it, a DO placed in London. */
 async function latencyRows(): Promise<string[]> {
   const sim = new Simulation({ seed: 7, trace: false });
   const world = simulatedWorld(sim, "COUNTERS", counterObject({ audit: async () => undefined }));
+  const kv = makeKvWorld(7).store;
   const rows: string[] = [];
   // The object is placed near its first caller, London.
   const first = doIncrement({ KV: kvOn(sim)("LHR"), COUNTERS: world.ns.forPop("LHR") }, "views");
@@ -65,17 +69,23 @@ async function latencyRows(): Promise<string[]> {
       samples.push((world.calls[world.calls.length - 1] as { networkMs: number }).networkMs);
     }
     const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-    rows.push(`| ${pop} | 0 | ${mean.toFixed(1)} |`);
+    const ms = (source: "pop" | "tier" | "central"): string => kv.readNetworkMs(pop, source).toFixed(0);
+    rows.push(`| ${pop} | ${ms("pop")} | ${ms("tier")} | ${ms("central")} | ${mean.toFixed(1)} |`);
   }
   return rows;
 }
 
-/** Session reads for roaming users: KV first with the version cookie (level 4) vs every read from the object. */
+/**
+ * Session reads for roaming users: KV first with the version cookie (level 4) vs every read
+ * from the object. A read's time is the simulated time of its Durable Object calls plus the
+ * modelled network time of its KV read (KV calls take no simulated time).
+ */
 async function sessionRow(doOnly: boolean): Promise<string> {
   const sim = new Simulation({ seed: 11, trace: false });
   const world = simulatedWorld(sim, "SESSIONS", sessionObject);
-  const kvAt = kvOn(sim, ["LHR", "CDG", "IAD", "NRT"]);
-  const env = (pop: string): SessionEnv => ({ KV: kvAt(pop), SESSIONS: world.ns.forPop(pop) });
+  const kvStore = kvStoreOn(sim, ["LHR", "CDG", "IAD", "NRT"]);
+  const kvNs = kvStore.namespace("q2");
+  const env = (pop: string): SessionEnv => ({ KV: kvNs.atPop(pop), SESSIONS: world.ns.forPop(pop) });
   const rng = sim.rng.fork("users");
   const latencies: number[] = [];
   let edge = 0;
@@ -91,9 +101,13 @@ async function sessionRow(doOnly: boolean): Promise<string> {
       }
       const start = sim.now();
       const callsBefore = world.calls.length;
+      const readsBefore = kvStore.readsBy;
       if (doOnly) await world.ns.forPop(pop).get(world.ns.idFromName(`u${u}`)).call("read");
       else cookie = (await readSession(env(pop), `u${u}`, cookie)).cookie;
-      latencies.push(sim.now() - start);
+      const readsAfter = kvStore.readsBy;
+      let kvMs = 0;
+      for (const source of ["pop", "tier", "central"] as const) kvMs += (readsAfter[source] - readsBefore[source]) * kvStore.readNetworkMs(pop, source);
+      latencies.push(sim.now() - start + kvMs);
       if (world.calls.length === callsBefore) edge++;
     }
   });
@@ -106,16 +120,20 @@ async function sessionRow(doOnly: boolean): Promise<string> {
   return `| ${doOnly ? "every read from the Durable Object" : "KV first, DO when the cookie is newer (level 4)"} | ${((100 * edge) / latencies.length).toFixed(0)}% | ${mean.toFixed(1)} | ${p95.toFixed(1)} |`;
 }
 
-/** Ten increments: two from each of five PoPs at the same instant, on KV and on a Durable Object. */
+/**
+ * Ten increments, two from each of five PoPs, 1.5 s apart (over KV's 1 write/s per key) in a
+ * seeded order, on KV (get with cacheTtl 30 s, then put) and on a Durable Object.
+ */
 async function lostUpdateRows(): Promise<string[]> {
   const pops = ["LHR", "IAD", "NRT", "SYD", "GRU"];
-  const increments = pops.flatMap((pop) => [{ pop, atMs: 0 }, { pop, atMs: 1_500 }]);
   let kvViolations = 0;
   let kvLost = 0;
   let kvRefused = 0;
   let doViolations = 0;
   let doLost = 0;
   for (let trial = 0; trial < TRIALS; trial++) {
+    const order = new Rng(2_000 + trial).fork("order").shuffle(pops.flatMap((pop) => [pop, pop]));
+    const increments = order.map((pop, i) => ({ pop, atMs: i * 1_500 }));
     const { history, rateLimited } = await runKvCounter(2_000 + trial, pops, increments);
     kvRefused += rateLimited;
     if (checkLinearizable(counterModel(), history).ok === false) kvViolations++;
@@ -143,27 +161,29 @@ async function lostUpdateRows(): Promise<string[]> {
 
 export async function figures(): Promise<string> {
   return [
-    `**KV staleness after a write at LHR** (fraction of the other ${KV_POPS.length - 1} PoPs still reading the old value t seconds later; every PoP reads once a second from its own phase; t=x s means the read in [x, x+1) s; ${TRIALS} seeded worlds; propagation delay uniform in [0, 60 s]).`,
+    "All figures below are **simulation results** of this platform's model (`src/kv`, `src/durable-objects`), seeded and regenerated by `npm run figures`; they are not Cloudflare measurements.",
     "",
-    `| cacheTtl | ${SAMPLES_S.map((s) => `t=${s} s`).join(" | ")} |`,
-    `|---|${SAMPLES_S.map(() => "---:").join("|")}|`,
-    await stalenessRow(30),
-    await stalenessRow(60),
+    `**KV staleness after a write at LHR** (share of the other ${KV_POPS.length - 1} PoPs whose read still returns the old value t seconds later; every PoP reads once a second from its own phase; t=x s means the read in [x, x+1) s; ${TRIALS} seeded worlds; the law is \`staleReadProbability\` in src/kv, for a PoP alone in its regional tier).`,
     "",
-    "**Read latency, network ms** (KV read served by the PoP's cache vs a read from a Durable Object placed in London; mean of 20 seeded reads).",
+    `| cacheTtl | | ${SAMPLES_S.map((s) => `t=${s} s`).join(" | ")} |`,
+    `|---|---|${SAMPLES_S.map(() => "---:").join("|")}|`,
+    ...(await stalenessRows(30)),
+    ...(await stalenessRows(60)),
     "",
-    "| reader PoP | KV (cache hit) | Durable Object |",
-    "|---|---:|---:|",
+    "**Read latency, modelled network ms** (round trips only: a KV read answered by the PoP's own cache, by its regional tier, or by a central store; a read from a Durable Object placed in London, mean of 20 seeded reads).",
+    "",
+    "| reader PoP | KV, PoP cache (hot) | KV, regional tier | KV, central store (cold) | Durable Object |",
+    "|---|---:|---:|---:|---:|",
     ...(await latencyRows()),
     "",
-    "**Session reads** (20 users, 80% of requests at a home PoP among LHR/CDG/IAD/NRT, a write every minute, a read every 5 s; seed 11).",
+    "**Session reads** (20 users, 80% of requests at a home PoP among LHR/CDG/IAD/NRT, a write every minute, a read every 5 s; seed 11; ms = Durable Object round trips in simulated time + the KV read's modelled network time).",
     "",
     "| read path | served at the edge | mean ms | p95 ms |",
     "|---|---:|---:|---:|",
     await sessionRow(false),
     await sessionRow(true),
     "",
-    `**Lost updates** (10 increments: two from each of LHR, IAD, NRT, SYD, GRU at t = 0 and 1.5 s; ${TRIALS} seeded worlds; lost = increments that returned a value another increment also returned).`,
+    `**Lost updates** (10 increments: two from each of LHR, IAD, NRT, SYD, GRU, 1.5 s apart in a seeded order; ${TRIALS} seeded worlds; lost = increments that returned a value another increment also returned).`,
     "",
     "| counter | histories the checker rejects | increments lost | refused with 429 |",
     "|---|---:|---:|---:|",

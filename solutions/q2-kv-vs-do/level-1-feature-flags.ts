@@ -9,8 +9,10 @@
 //   - Before that, a PoP may read an older config, but only one that was really published:
 //     never a mix of two versions, never a flag that was removed, never an invented default.
 //   - Before the first publish, `current()` is null.
-// Constraints: KV propagates a write to other PoPs in up to 60 s, and a PoP serves a read
-// from its cache for `cacheTtl` seconds (at least 30). Do not read the real clock.
+// Constraints: KV does not push writes to PoPs. A PoP answers a read from its cache, or its
+// regional tier's, while that copy is younger than the read's `cacheTtl` (default 60 s,
+// minimum 30 s; "not found" is cached too), and fetches again only after. Do not read the
+// real clock.
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
 
 export interface FlagConfig {
@@ -19,13 +21,15 @@ export interface FlagConfig {
   flags: Record<string, boolean>;
 }
 
-/** Propagation (60 s) plus one cache lifetime (60 s): the staleness the product accepts. */
-export const FLAGS_STALENESS_MS_MAX = 120_000;
+/** The staleness the product accepts: one minute, KV's default cacheTtl. */
+export const FLAGS_STALENESS_MS_MAX = 60_000;
 
-// One key holds the whole document: KV propagates each key on its own schedule, so two keys
-// (say, version and flags) can be seen from two different publishes at once.
+// One key holds the whole document: KV caches each key on its own, so two keys (say, version
+// and flags) can come from copies fetched at different moments — and the publishing PoP may
+// miss one of its own two writes — mixing two publishes.
 const FLAGS_KEY = "config:flags";
-// 60 s keeps propagation (≤ 60 s) + cacheTtl within the 120 s budget; the minimum is 30 s.
+// A copy, in this PoP or in the tier behind it, is served only while younger than the read's
+// cacheTtl, so a cacheTtl of at most the budget (60 s) meets it. The minimum is 30 s.
 const CACHE_TTL_SECONDS = 60;
 
 export async function publishFlags(kv: KvNamespaceApi, config: FlagConfig): Promise<void> {

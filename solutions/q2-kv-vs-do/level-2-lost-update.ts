@@ -6,13 +6,15 @@
 // Implement two functions:
 //   (a) `lostUpdateScenario(pops)`: the increments to fire, each `{ pop, atMs }`, at most 50,
 //       all within 10 minutes. The suite runs them against that KV counter on seeded worlds
-//       (random propagation delays), records the history and runs `checkLinearizable` with
-//       `counterModel()`. It must find a violation on EVERY world.
+//       (any 2 to 6 big PoPs, in any order), records the history and runs `checkLinearizable`
+//       with `counterModel()`. It must find a violation on EVERY world.
 //   (b) `diagnose(history)`: given a history the checker rejected, name the anomaly in one
 //       line: it must say "lost update" and name two clients whose increments returned the
 //       same value (their clientIds appear in the history).
-// Constraints: KV accepts at most one write per second per key at a PoP (429 otherwise; the
-// suite drops failed increments from the history). A PoP reads its own writes at once.
+// Constraints: KV accepts at most one write per second per key, from all PoPs together (429
+// otherwise; the suite drops refused increments from the history). A read is answered from the
+// PoP's cache (or its regional tier's) while the copy is younger than cacheTtl (the counter
+// reads with 30 s); a write is not pushed anywhere. KV calls take no simulated time.
 import type { CounterInput, Operation } from "../../src/lin/index.js";
 
 export interface Increment {
@@ -25,17 +27,18 @@ export interface Increment {
 export type CounterOperation = Operation<CounterInput, number>;
 
 export function lostUpdateScenario(pops: readonly string[]): Increment[] {
-  // Two PoPs at the same instant: each reads its own copy before the other's write can
-  // arrive (propagation takes up to 60 s), so both write n + 1. One PoP alone would never
-  // lose: it reads its own writes, and its second write within 1 s is refused, not lost.
+  // KV answers a read from the reading PoP's cached copy for up to cacheTtl, whatever has been
+  // written since. So: A increments (and keeps a copy of its write), B increments on top of
+  // it (or, if B shares A's regional tier, on the tier's older "not found"), then A
+  // increments again from its own copy, which does not know about B: A and B both write the
+  // same number. The gaps are 1.5 s because KV refuses a second write to the key within a
+  // second, from any PoP, and a refused write is not a lost one.
   const [a, b] = pops;
   if (a === undefined || b === undefined) throw new Error("a lost update needs two PoPs");
   return [
     { pop: a, atMs: 0 },
-    { pop: b, atMs: 0 },
-    // A later increment from the second PoP inside the propagation window shows the damage
-    // outlives the race: it builds on the stale copy too.
-    { pop: b, atMs: 5_000 },
+    { pop: b, atMs: 1_500 },
+    { pop: a, atMs: 3_000 },
   ];
 }
 

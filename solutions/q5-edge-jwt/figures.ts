@@ -59,11 +59,12 @@ const START_MS = 1_800_000_000_000;
 
 /**
  * Revocation visibility: every PoP checked the token just before it was revoked at LHR (so
- * each holds a cached "not revoked"), then polls once a second. Seeded KV propagation.
+ * each holds a cached "not revoked"), then polls once a second. KV pushes nothing: each PoP
+ * sees the entry when its cached answer times out.
  */
 export async function revocationFigures(seed = 7): Promise<Array<{ pop: string; kvMs: number; doMs: number; doRttMs: number }>> {
   const sim = new Simulation({ seed, startMs: START_MS, trace: false });
-  const ns = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops: REVOCATION_POPS, propagationMsMax: 60_000 }).namespace("REVOKED");
+  const ns = new KvStore({ clock: sim.clock, rng: sim.rng, pops: REVOCATION_POPS }).namespace("REVOKED");
   const doStorage = new Map<string, unknown>();
   const storage = { get: async (k: string): Promise<unknown> => doStorage.get(k), put: async (k: string, v: unknown): Promise<void> => void doStorage.set(k, v) };
   const secret = new Uint8Array(32).fill(7);

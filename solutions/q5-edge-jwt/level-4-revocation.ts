@@ -1,9 +1,10 @@
 // Q5 · level 4 · Revocation: KV deny list vs Durable Object
 // A JWT is valid until it expires; the edge never asks the issuer. To log a user out or
 // block a stolen token now, every PoP must consult a deny list. Where it lives decides how
-// soon "now" is: Workers KV is read from each PoP's cache and a write needs up to 60 s to
-// reach the other PoPs; a Durable Object is one instance worldwide, so it is strongly
-// consistent — at the price of a round trip to wherever it lives.
+// soon "now" is: Workers KV is read from each PoP's cache, and a PoP that cached "not
+// revoked" keeps that answer until the copy is as old as the read's cacheTtl (nothing is
+// pushed to it); a Durable Object is one instance worldwide, so it is strongly consistent —
+// at the price of a round trip to wherever it lives.
 //
 // Implement `KvDenyList` and `DoDenyList`: `revoke(token)` and `isRevoked(token)`.
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
@@ -46,7 +47,7 @@ export async function revocationKey(token: string): Promise<{ key: string; expSe
   return { key: `sig:${encodeBase64Url(digest)}`, expSec };
 }
 
-/** Eventually consistent: visible at the writing PoP at once, elsewhere within propagation + cacheTtl. */
+/** Eventually consistent: visible at a PoP once its cached "not revoked" times out (within cacheTtl); usually at once where it was written. */
 export class KvDenyList {
   constructor(
     readonly kv: KvNamespaceApi,
@@ -67,8 +68,8 @@ export class KvDenyList {
     const id = await revocationKey(token);
     // Fail closed: something we cannot identify is treated as revoked.
     if (id === null) return true;
-    // The shortest cacheTtl: a PoP that read "not revoked" just before the write arrived
-    // keeps that answer this long, so it adds directly to the revocation delay.
+    // The shortest cacheTtl: a PoP that read "not revoked" just before the write keeps that
+    // answer until its copy is this old, so it is the revocation delay.
     return (await this.kv.get(id.key, { cacheTtl: KV_CACHE_TTL_SECONDS_MIN })) !== null;
   }
 }

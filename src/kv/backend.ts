@@ -4,7 +4,7 @@ import type { StoredVersion } from "./version.js";
 /**
  * The central store of every namespace, and the whole persistence hook of Workers KV here:
  * three synchronous calls, so a SQLite implementation (better-sqlite3 is synchronous) can
- * replace the in-memory one without touching the propagation and cache logic.
+ * replace the in-memory one without touching the cache logic.
  *
  * Contract:
  * - `put` replaces the version of a key (the caller has already applied the LWW merge);

@@ -3,27 +3,34 @@ import { fact } from "../facts/index.js";
 import { utf8ByteLength } from "./utf8-order.js";
 
 // Every figure below is Cloudflare's, from the facts registry (src/facts names the page each
-// comes from: the "Workers KV limits" page and the KV API reference); the error codes are
-// edge-kata's stable names for them.
+// comes from: the Workers KV limits, read, write, list and pricing pages and the changelog of
+// 2026-01-30 that lowered the cacheTtl minimum); the error codes are edge-kata's stable names
+// for them.
 
 /** "Key size: 512 bytes". */
 export const KV_KEY_SIZE_BYTES_MAX = fact("kv.keyBytesMax").value;
 /** "Value size: 25 MiB". */
 export const KV_VALUE_SIZE_BYTES_MAX = fact("kv.valueBytesMax").value;
-/** "Metadata size: 1024 bytes" (serialised JSON). */
+/** "Key metadata: 1024 bytes" (measured on the serialised JSON). */
 export const KV_METADATA_SIZE_BYTES_MAX = fact("kv.metadataBytesMax").value;
-/** expirationTtl below 60 seconds is not supported. */
+/** expirationTtl and expiration "less than 60 seconds into the future are not supported". */
 export const KV_EXPIRATION_TTL_SECONDS_MIN = fact("kv.expirationTtlMinSeconds").value;
-/** The cacheTtl minimum is 30 seconds. */
+/** The minimum cacheTtl is 30 seconds since 2026-01-30 (it was 60 before). */
 export const KV_CACHE_TTL_SECONDS_MIN = fact("kv.cacheTtlMinSeconds").value;
-/** cacheTtl defaults to 60 seconds. */
+/** cacheTtl "defaults to 60 seconds" — the ~60 s the docs quote for a change to be seen elsewhere is this cache timing out. */
 export const KV_CACHE_TTL_SECONDS_DEFAULT = fact("kv.cacheTtlDefaultSeconds").value;
-/** "1 write per second to the same key". */
+/** "Writes to same key: 1 per second"; more get 429 Too Many Requests. */
 export const KV_WRITES_PER_KEY_INTERVAL_MS = 1000 / fact("kv.writesPerKeyPerSecond").value;
 /** `limit` defaults to and may not exceed 1000. */
 export const KV_LIST_LIMIT_MAX = fact("kv.listLimitMax").value;
-/** Changes may take "up to 60 seconds or more" to reach other locations. */
-export const KV_PROPAGATION_MS_MAX_DEFAULT = fact("kv.visibilitySeconds").value * 1000;
+/** Workers Paid: reads beyond the included 10 million a month cost $0.50 per million. */
+export const KV_READ_USD_PER_MILLION = fact("kv.readUsdPerMillion").value;
+/** Workers Paid: writes, deletes and lists beyond the included 1 million a month cost $5.00 per million. */
+export const KV_WRITE_USD_PER_MILLION = fact("kv.writeUsdPerMillion").value;
+/** Workers Free: 100,000 reads a day. */
+export const KV_FREE_READS_PER_DAY = fact("kv.freeReadsPerDay").value;
+/** Workers Free: 1,000 writes a day (deletes and lists have their own 1,000). */
+export const KV_FREE_WRITES_PER_DAY = fact("kv.freeWritesPerDay").value;
 
 export function validateKey(key: unknown): string {
   if (typeof key !== "string") throw new EdgeError("KV_KEY_INVALID", 400, `key must be a string, got ${typeof key}`);

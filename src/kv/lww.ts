@@ -2,9 +2,9 @@ import type { Stamp, StoredVersion } from "./version.js";
 
 // ANCHOR: compare-stamps
 /**
- * The last-writer-wins register merge, the only conflict rule of Workers KV ("if two writes
- * to one key race, the last one wins"). Pure, so each PoP can apply deliveries in any order,
- * any number of times, and still end up where every other PoP ends up:
+ * The last-writer-wins register merge, the only conflict rule of Workers KV ("if concurrent
+ * writes are made to the same key, the last write will take precedence"). Pure, so writes can
+ * meet in any order, any number of times, and always end up at the same version:
  * commutative, associative, idempotent, with `null` (never written) as identity.
  */
 export function compareStamps(a: Stamp, b: Stamp): number {

@@ -29,7 +29,7 @@ export class KvNamespaceAtPop implements KvNamespaceApi {
     return this.getWithMetadataNow(key, options);
   }
 
-  /** The read itself: a PoP cache lookup, or a fill from the store as this PoP sees it. */
+  /** The read itself, answered in the same turn: the PoP's cache, else its tier, else the central store. */
   getWithMetadataNow(key: string, options?: KvGetOptions | KvValueType): { value: unknown; metadata: unknown; cacheStatus: null } {
     validateKey(key);
     const opts: KvGetOptions = typeof options === "string" ? { type: options } : options ?? {};
@@ -59,7 +59,7 @@ export class KvNamespaceAtPop implements KvNamespaceApi {
     if (typeof prefix !== "string") throw new EdgeError("KV_PREFIX_INVALID", 400, `list prefix must be a string, got ${typeof prefix}`);
     const limit = validateListLimit(options.limit);
     const afterKey = options.cursor === undefined || options.cursor === "" ? undefined : decodeCursor(options.cursor);
-    const { entries, more } = this.#store.list(this.namespaceId, this.pop, prefix, afterKey, limit);
+    const { entries, more } = this.#store.list(this.namespaceId, prefix, afterKey, limit);
     const keys = entries.map(([name, version]): KvListKey => {
       const key: KvListKey = { name };
       if (version.expirationSec !== undefined) key.expiration = version.expirationSec;

@@ -1,7 +1,7 @@
 /**
- * What the central store keeps per key: one last-writer-wins register. A delete is a version
- * too (a tombstone, `value === null`), so an older put that arrives late at some PoP never
- * brings a deleted key back.
+ * What the central store keeps per key, and what a cache holds a copy of: one last-writer-wins
+ * register. A delete is a version too (a tombstone, `value === null`), so a put stamped before
+ * the delete never brings the key back when the two are merged.
  */
 export interface Stamp {
   /** Clock reading at the writing PoP when the write was accepted. */

@@ -15,7 +15,7 @@ export default {
         // KV allows one write per second per key: a busy counter is exactly what KV is bad at.
         stored = false;
       }
-      return Response.json({ visits: seen, stored, colo, note: "KV: reads are local and may be stale; see Q2" });
+      return Response.json({ visits: seen, stored, colo, note: "KV: reads come from this PoP's cache and may be up to cacheTtl (60 s) old; see Q2" });
     }
     if (url.pathname === "/worker/counter") {
       const id = env.COUNTER.idFromName("global");

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { DurableObjectRuntime } from "../durable-objects/index.js";
 import { Edge, WallSim, type OriginHandler } from "../edge/index.js";
-import { KvStore, MemoryKvBackend, TableKvBackend, WallScheduler, type KvBackend } from "../kv/index.js";
+import { KvStore, MemoryKvBackend, TableKvBackend, type KvBackend } from "../kv/index.js";
 import { createProxyOrigin } from "../proxy/index.js";
 import { LatencyModel, POPS, Rng, WallClock } from "../sim/index.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../storage/index.js";
@@ -66,8 +66,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const clock = new WallClock();
   const wall = new WallSim(clock);
   const storage = openStorage(options.dataDir ?? join(REPO_ROOT, ".edge-data"));
-  const kvScheduler = new WallScheduler();
-  const kv = new KvStore({ clock, scheduler: kvScheduler, rng: rng.fork("kv"), pops: POPS.map((p) => p.code), backend: storage.kv });
+  const kv = new KvStore({ clock, rng: rng.fork("kv"), pops: POPS.map((p) => p.code), backend: storage.kv });
   const objects = new DurableObjectRuntime({ sim: wall, latency: new LatencyModel({ rng: rng.fork("do-latency") }), pops: POPS, engine: storage.engine, rng: rng.fork("durable-objects") });
 
   const proxy = originUrl ? createProxyOrigin({ originUrl }) : undefined;
@@ -110,7 +109,6 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
       });
     } catch (error) {
       wall.close();
-      kvScheduler.close();
       storage.close();
       throw error;
     }
@@ -139,7 +137,6 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
       edge.attachWorker(undefined);
       proxy?.close();
       wall.close();
-      kvScheduler.close();
       storage.close();
     },
   };

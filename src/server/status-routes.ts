@@ -63,7 +63,23 @@ function statusPage(ctx: RouteContext): string {
 <h1>edge-kata status</h1>
 <p>${POPS.length} PoPs announce the anycast prefix. Origin: ${ctx.originUrl ? `proxy to <code>${esc(ctx.originUrl)}</code>` : "the in-process demo site"}.
 Worker: ${ctx.site.project ? `<code>${esc(w.name)}</code> with KV ${w.kvNamespaces.map((k) => esc(k.binding)).join(", ") || "none"} and Durable Objects ${w.durableObjects.map((d) => esc(d.name)).join(", ") || "none"}` : "none"}.
-Requests the origin has seen through the cache: ${ctx.edge.cache.originRequests}. KV deliveries still propagating to PoPs (one per PoP per write): ${ctx.kv.inFlight}.</p>
+Requests the origin has seen through the cache: ${ctx.edge.cache.originRequests}.</p>
+${kvSection(ctx.kv)}
 <h2>Busiest catchments (BGP, by client traffic weight)</h2>
 <table><tr><th>PoP</th><th>City</th><th>Country</th><th>Weight</th></tr>${rows}</table>`;
+}
+
+/** KV is cached where it is read: what each PoP and regional tier holds, and when it next times out. */
+function kvSection(kv: KvStore): string {
+  const nowMs = kv.clock.nowMs();
+  const reads = kv.readsBy;
+  const caches = kv.cacheSummary().filter((c) => c.live > 0);
+  const rows = caches
+    .slice(0, 25)
+    .map((c) => `<tr><td>${esc(c.location)}</td><td>${c.kind === "pop" ? "PoP cache" : "regional tier"}</td><td>${c.live}</td><td>${c.nextExpiryMs === undefined ? "" : `${((c.nextExpiryMs - nowMs) / 1000).toFixed(1)} s`}</td></tr>`)
+    .join("");
+  return `<h2>Workers KV caches</h2>
+<p>KV keeps data in its central stores and caches it where it is read, for the read's <code>cacheTtl</code> ("not found" too); nothing is pushed to PoPs, so a PoP sees another PoP's write once its copy times out.
+Reads answered so far: ${reads.pop} by the PoP's own cache, ${reads.tier} by a regional tier, ${reads.central} by a central store.</p>
+${caches.length === 0 ? "<p>No PoP or tier holds a live KV copy.</p>" : `<table><tr><th>Location</th><th>Layer</th><th>Live copies</th><th>Next expiry in</th></tr>${rows}</table>`}`;
 }

@@ -47,30 +47,3 @@ export const ALLOWED: readonly Allowed[] = [
     reason: "the defaults of the jose library's remote JWKS cache, not Cloudflare's",
   },
 ];
-
-/**
- * Cloudflare figures still written out in text that another branch is rewriting (issue 26):
- * the KV model (branch `kv`) and Durable Object storage limits (branch `do-sql`). Each entry
- * must go once that text moves to the registry; the test fails when an entry matches nothing,
- * so the list can only shrink.
- */
-const KV_REMODEL = "KV model text that branch `kv` rewrites from the pull-through model (issue 26)";
-const DO_LIMITS = "Durable Object storage limits that branch `do-sql` updates to SQLite-backed objects (issue 26)";
-
-export const PENDING: readonly Allowed[] = [
-  { file: "book/chapters/q2-kv-vs-do.md", text: "(\"60 seconds or more\", in the docs)", reason: KV_REMODEL },
-  { file: "book/chapters/q2-kv-vs-do.md", text: "`cacheTtl` (at least 30 s)", reason: KV_REMODEL },
-  { file: "solutions/q2-kv-vs-do/ANSWER.md", text: "(minimum 30 s, default 60 s)", reason: KV_REMODEL },
-  { file: "solutions/q2-kv-vs-do/ANSWER.md", text: "30 s the last stale read is before 90 s", reason: KV_REMODEL },
-  { file: "solutions/q2-kv-vs-do/ANSWER.md", text: "with 60 s before 120 s", reason: KV_REMODEL },
-  { file: "solutions/q2-kv-vs-do/ANSWER.md", text: "staleness ≤ 60 s + cacheTtl", reason: KV_REMODEL },
-  { file: "solutions/q2-kv-vs-do/ANSWER.md", text: "below ~90 s", reason: KV_REMODEL },
-  { file: "solutions/q2-kv-vs-do/ANSWER.md", text: "values over 128 KiB", reason: DO_LIMITS },
-  { file: "solutions/q2-kv-vs-do/ANSWER.md", text: "a DO value is at most 128 KiB; KV takes 25 MiB", reason: DO_LIMITS },
-  { file: "katas/q2-kv-vs-do/README.md", text: "in up to 60 s", reason: KV_REMODEL },
-  { file: "katas/q2-kv-vs-do/README.md", text: "`cacheTtl` ≥ 30 s more", reason: KV_REMODEL },
-  { file: "katas/q2-kv-vs-do/README.md", text: "(120 s)", reason: KV_REMODEL },
-  { file: "katas/q2-kv-vs-do/README.md", text: "below 90 s (60 s propagation + 30 s minimum cacheTtl)", reason: KV_REMODEL },
-  { file: "katas/q2-kv-vs-do/README.md", text: "over 128 KiB", reason: DO_LIMITS },
-  { file: "katas/q5-edge-jwt/README.md", text: "propagation + 60 s (so read with a `cacheTtl` of 30–60 s)", reason: KV_REMODEL },
-];

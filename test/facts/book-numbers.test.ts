@@ -5,7 +5,7 @@ import { parseSummary } from "../../book/lib/summary.js";
 import { fact } from "../../src/facts/index.js";
 import { factReferences, referenceProblems, SOURCES_BEGIN, withSources } from "../../src/facts/markdown.js";
 import { loadCatalog, REPO_ROOT } from "../../src/kata/index.js";
-import { ALLOWED, PENDING } from "./allowed-numbers.js";
+import { ALLOWED } from "./allowed-numbers.js";
 import { findUnsourcedNumbers } from "./unsourced-numbers.js";
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), "utf8");
@@ -17,23 +17,19 @@ const answers = katas.map((k) => `solutions/${k}/ANSWER.md`);
 const readmes = katas.map((k) => `katas/${k}/README.md`);
 const prose = [...chapters, ...answers, ...readmes];
 
-// Answers other helpers are rewriting under issue 26; they leave this list when they take the
-// shape below (the test fails if a listed answer already has it).
-const ANSWERS_PENDING_SHAPE = new Set(["solutions/q2-kv-vs-do/ANSWER.md"]);
-
 describe("Cloudflare figures in the book, the answers and the kata READMEs", () => {
   it("every kata has a model answer", () => {
     for (const answer of answers) expect(existsSync(join(REPO_ROOT, answer)), answer).toBe(true);
   });
 
   it.each(prose)("%s states no Cloudflare figure that does not come from src/facts", (file) => {
-    const findings = findUnsourcedNumbers(read(file), file, [...ALLOWED, ...PENDING]);
+    const findings = findUnsourcedNumbers(read(file), file, ALLOWED);
     const report = findings.map((f) => `  ${f.quantity}  in: ${f.sentence.slice(0, 160)}`).join("\n");
     expect(findings, `write these as {{fact:…}} / [words][fact.id] (or say they were measured here):\n${report}`).toEqual([]);
   });
 
   it("every allow-list entry is still needed and names a reason", () => {
-    for (const entry of [...ALLOWED, ...PENDING]) {
+    for (const entry of ALLOWED) {
       expect(entry.reason.length, entry.text).toBeGreaterThan(10);
       expect(existsSync(join(REPO_ROOT, entry.file)), entry.file).toBe(true);
       const without = findUnsourcedNumbers(read(entry.file), entry.file).length;
@@ -53,9 +49,7 @@ describe("Cloudflare figures in the book, the answers and the kata READMEs", () 
 });
 
 describe("the model answers fit the room", () => {
-  const shaped = answers.filter((a) => !ANSWERS_PENDING_SHAPE.has(a));
-
-  it.each(shaped)("%s opens with the answer in the room and three sourced numbers, then goes deeper, then its sources", (file) => {
+  it.each(answers)("%s opens with the answer in the room and three sourced numbers, then goes deeper, then its sources", (file) => {
     const text = read(file);
     const room = text.indexOf("## The answer in the room");
     const deeper = text.indexOf("## Going deeper");
@@ -71,15 +65,20 @@ describe("the model answers fit the room", () => {
     for (const item of three![1]!.split(/\n(?=- )/)) expect(factReferences(item).length, `sourced: ${item}`).toBeGreaterThan(0);
   });
 
-  it.each(shaped.filter((f) => read(f).includes("<!-- figures:begin -->")))("%s labels the platform's measurements as its own", (file) => {
+  it.each(answers.filter((f) => read(f).includes("<!-- figures:begin -->")))("%s labels the platform's measurements as its own", (file) => {
     const text = read(file);
     const deeper = text.slice(text.indexOf("## Going deeper"));
     expect(deeper).toMatch(/### Measured on this platform \((simulation|this project's machine|simulation and this machine)[^)]*not Cloudflare's[^)]*\)/);
     expect(text.indexOf("<!-- figures:begin -->"), "measurements only under 'Going deeper'").toBeGreaterThan(text.indexOf("## Going deeper"));
   });
 
-  it("answers still pending the shape of issue 26 have not taken it yet (else drop them from the list)", () => {
-    for (const file of ANSWERS_PENDING_SHAPE) expect(read(file).includes("## The answer in the room"), file).toBe(false);
+  it("Q2 describes KV as pull-through caching and names write costs, SQLite storage, alarms, hibernation and the per-object limit", () => {
+    const q2 = flat("solutions/q2-kv-vs-do/ANSWER.md");
+    for (const needle of ["nothing is pushed", "\"not found\" included", "*usually* sees its own write", "[$5.00 per million writes][kv.writeUsdPerMillion]", "SQLite backend", "[alarms][cf-do-alarms]", "WebSocket hibernation", "[1,000 requests per second][do.requestsPerSecondSoftMax]"]) {
+      expect(q2).toContain(needle);
+    }
+    // The additive model (a propagation delay, then cacheTtl on top) is what issue 26 corrected.
+    expect(q2).not.toMatch(/propagation \+ `?cacheTtl|below ~?90 s/);
   });
 
   it("Q1 names the Workers binding, the single-object anti-pattern, locationHint and the per-object limit", () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { figures } from "../../../solutions/q2-kv-vs-do/figures.js";
 import { figuresBlock } from "../../../solutions/lib/answer-figures.js";
 
-// Every figure in ANSWER.md is seeded (virtual time, seeded propagation and latency), so the
+// Every figure in ANSWER.md is seeded (virtual time, seeded KV and DO worlds and latency), so the
 // block must be exactly what figures.ts produces today: a platform change that moves a number
 // fails here until `node --no-node-snapshot --import tsx solutions/q2-kv-vs-do/figures.ts --write` is rerun.
 const answer = readFileSync(fileURLToPath(new URL("../../../solutions/q2-kv-vs-do/ANSWER.md", import.meta.url)), "utf8");

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { compareStamps, merge, type StoredVersion } from "../../../src/kv/index.js";
 import { KV_POPS, makeKvWorld } from "./kv-world.js";
 
-// Platform claims Q2 leans on, shown on src/kv itself: the LWW merge makes delivery order
-// irrelevant, a PoP reads its own writes at once, and another PoP may not (found, not assumed).
+// Platform claims Q2 leans on, shown on src/kv itself: the LWW merge makes the order in which
+// writes meet irrelevant, the writing PoP usually (not always) reads its own write at once, and
+// another PoP that holds a copy does not (both found, not assumed).
 
 type Merge = (a: StoredVersion | null, b: StoredVersion | null) => StoredVersion | null;
 
@@ -72,13 +73,14 @@ describe("KV read-your-writes", () => {
     warmAtMs: fc.integer({ min: 0, max: 5_000 }),
     readAfterMs: fc.integer({ min: 0, max: 29_000 }),
   });
+  type Scenario = { seed: number; pops: string[]; warmAtMs: number; readAfterMs: number };
 
-  /** Writes v1 then v2 at the first PoP (1 s apart), then reads at `readerIndex`. */
-  async function readAfterWrite(s: { seed: number; pops: string[]; warmAtMs: number; readAfterMs: number }, reader: string): Promise<unknown> {
-    const world = makeKvWorld(s.seed, s.pops);
+  /** Writes v1 then v2 at the first PoP (1 s apart); `reader` warms its cache in between, then reads. */
+  async function readAfterWrite(s: Scenario, reader: string, ownWriteMissProbability?: number): Promise<unknown> {
+    const world = makeKvWorld(s.seed, s.pops, ownWriteMissProbability === undefined ? {} : { ownWriteMissProbability });
     const writer = world.at(s.pops[0] as string);
     await writer.put("k", "v1");
-    // The reader warms its cache with whatever it sees, as a busy PoP would.
+    // The reader caches whatever it sees, as a busy PoP would.
     world.sim.run(s.warmAtMs);
     await world.at(reader).get("k", { cacheTtl: 30 });
     world.sim.run(s.warmAtMs + 1_000);
@@ -87,21 +89,33 @@ describe("KV read-your-writes", () => {
     return world.at(reader).get("k", { cacheTtl: 30 });
   }
 
-  it("holds at the writing PoP: it reads its own write at once, whatever the propagation delays", async () => {
-    await fc.assert(fc.asyncProperty(scenario, async (s) => {
-      expect(await readAfterWrite(s, s.pops[0] as string)).toBe("v2");
-    }), { numRuns: 100 });
+  it("usually holds at the writing PoP, but not always: fast-check finds a seed where the writer reads its previous copy", async () => {
+    // Cloudflare: "usually immediately visible" where the write was made, "not guaranteed".
+    const out = await fc.check(
+      fc.asyncProperty(scenario, async (s) => {
+        expect(await readAfterWrite(s, s.pops[0] as string)).toBe("v2");
+      }),
+      { numRuns: 1_000, seed: 7 },
+    );
+    expect(out.failed).toBe(true);
+    expect(out.numRuns).toBeGreaterThan(5); // not at once: the exception is rare (1 write in 100)
+    const [s] = out.counterexample as [Scenario];
+    expect(await readAfterWrite(s, s.pops[0] as string)).toBe("v1");
+    // The same history with the exception switched off reads v2: the miss is the model's, not luck.
+    expect(await readAfterWrite(s, s.pops[0] as string, 0)).toBe("v2");
   });
 
   it("does not hold at another PoP inside the cache TTL: fast-check finds a stale read", async () => {
-    const out = await fc.check(fc.asyncProperty(scenario, async (s) => {
-      expect(await readAfterWrite(s, s.pops[1] as string)).toBe("v2");
-    }), { numRuns: 100, seed: 7 });
+    const out = await fc.check(
+      fc.asyncProperty(scenario, async (s) => {
+        expect(await readAfterWrite(s, s.pops[1] as string)).toBe("v2");
+      }),
+      { numRuns: 100, seed: 7 },
+    );
     expect(out.failed).toBe(true);
-    const [s] = out.counterexample as [{ seed: number; pops: string[]; warmAtMs: number; readAfterMs: number }];
-    // Replayed: the other PoP really returns an earlier state (v1, or "not found" cached
-    // before v1 arrived), within the 30 s cacheTtl.
-    expect([null, "v1"]).toContain(await readAfterWrite(s, s.pops[1] as string));
+    const [s] = out.counterexample as [Scenario];
+    // Replayed: the other PoP really returns the v1 it cached, within the 30 s cacheTtl.
+    expect(await readAfterWrite(s, s.pops[1] as string)).toBe("v1");
     expect(s.readAfterMs).toBeLessThan(30_000);
   });
 });

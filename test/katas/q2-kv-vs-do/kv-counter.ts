@@ -7,9 +7,10 @@ export type CounterOperation = Operation<CounterInput, number>;
 const COUNTER_KEY = "counter:views";
 
 /**
- * The teammate's counter: read the count from KV at this PoP, write count + 1. Each
- * increment is one client (`<pop>#<i>`); KV calls take no virtual time here, so call and
- * return share the start time and increments at one instant are concurrent.
+ * The teammate's counter: read the count from KV at this PoP (cacheTtl 30 s), write count + 1.
+ * Each increment is one client (`<pop>#<i>`); KV calls take no virtual time here, so call and
+ * return share the start time, and of two increments at one instant the second write is
+ * refused (1 write per second per key), which drops it from the history.
  */
 export async function runKvCounter(
   seed: number,

@@ -1,12 +1,9 @@
 import type { KvNamespaceApi } from "../../../src/core/bindings.js";
-import { KvStore } from "../../../src/kv/index.js";
+import { KV_OWN_WRITE_MISS_PROBABILITY_DEFAULT, KvStore } from "../../../src/kv/index.js";
 import { Simulation } from "../../../src/sim/index.js";
 
-/** Big PoPs on every inhabited continent; KV copies live in each of them. */
+/** Big PoPs on every inhabited continent (LHR and FRA share the EU tier, NRT and SIN the AS tier). */
 export const KV_POPS = ["LHR", "IAD", "NRT", "SYD", "GRU", "JNB", "FRA", "SIN"] as const;
-
-/** The platform's bound on how long a write takes to reach every PoP (src/kv default). */
-export const PROPAGATION_MS_MAX = 60_000;
 
 export interface KvWorld {
   readonly sim: Simulation;
@@ -15,17 +12,33 @@ export interface KvWorld {
   at(pop: string): KvNamespaceApi;
 }
 
-/** A seeded simulation with one KV namespace cached in `pops`. */
-export function makeKvWorld(seed: number, pops: readonly string[] = KV_POPS): KvWorld {
-  const sim = new Simulation({ seed, trace: false });
-  const store = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops, propagationMsMax: PROPAGATION_MS_MAX });
-  const ns = store.namespace("q2");
-  return { sim, store, at: (pop) => ns.atPop(pop) };
+export interface KvWorldOptions {
+  /**
+   * How often a writer's own PoP misses its write. The platform default (1 in 100) unless a
+   * suite raises it to make "usually, not always" show up within its runs.
+   */
+  ownWriteMissProbability?: number;
 }
 
-/** A KV namespace cached in `pops`, driven by an existing simulation (to share its clock with Durable Objects). */
-export function kvOn(sim: Simulation, pops: readonly string[] = KV_POPS): (pop: string) => KvNamespaceApi {
-  const store = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops, propagationMsMax: PROPAGATION_MS_MAX });
-  const ns = store.namespace("q2");
+function store(sim: Simulation, pops: readonly string[], options: KvWorldOptions): KvStore {
+  return new KvStore({ clock: sim.clock, rng: sim.rng, pops, ownWriteMissProbability: options.ownWriteMissProbability ?? KV_OWN_WRITE_MISS_PROBABILITY_DEFAULT });
+}
+
+/** A seeded simulation with one KV namespace usable from `pops`. */
+export function makeKvWorld(seed: number, pops: readonly string[] = KV_POPS, options: KvWorldOptions = {}): KvWorld {
+  const sim = new Simulation({ seed, trace: false });
+  const kv = store(sim, pops, options);
+  const ns = kv.namespace("q2");
+  return { sim, store: kv, at: (pop) => ns.atPop(pop) };
+}
+
+/** A KV store usable from `pops`, driven by an existing simulation (to share its clock with Durable Objects). */
+export function kvStoreOn(sim: Simulation, pops: readonly string[] = KV_POPS, options: KvWorldOptions = {}): KvStore {
+  return store(sim, pops, options);
+}
+
+/** A KV namespace of a new `kvStoreOn` store. */
+export function kvOn(sim: Simulation, pops: readonly string[] = KV_POPS, options: KvWorldOptions = {}): (pop: string) => KvNamespaceApi {
+  const ns = kvStoreOn(sim, pops, options).namespace("q2");
   return (pop) => ns.atPop(pop);
 }

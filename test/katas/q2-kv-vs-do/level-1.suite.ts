@@ -15,8 +15,14 @@ interface Impl {
   makeReader: (kv: KvNamespaceApi) => Reader;
 }
 
-/** The product's staleness budget: KV's 60 s propagation bound plus a 60 s cacheTtl. */
-const STALENESS_MS_MAX = 120_000;
+/** The product's staleness budget: KV's default cacheTtl, the longest a copy is served by default. */
+const STALENESS_MS_MAX = 60_000;
+/**
+ * The suite's KV misses a publishing PoP's own write one time in four (the platform's default
+ * is 1 in 100; Cloudflare says "usually", not always), so a reader that relies on the writer
+ * seeing its writes — or on two keys being seen together — is caught within the runs.
+ */
+const OWN_WRITE_MISS_PROBABILITY = 0.25;
 const FLAG_NAMES = ["beta", "checkout", "dark"] as const;
 
 interface Scenario {
@@ -29,7 +35,8 @@ interface Scenario {
 /**
  * Publishes at least 1 s apart (KV's write limit per key), with flags added and removed
  * between versions, and reads biased to the moments that matter: right after a publish
- * (propagation in flight) and exactly at publish + budget (the edge of the guarantee).
+ * (other PoPs still hold copies of the previous one) and exactly at publish + budget (the
+ * edge of the guarantee).
  */
 const scenario: fc.Arbitrary<Scenario> = fc
   .record({
@@ -38,7 +45,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
     flagSets: fc.array(fc.dictionary(fc.constantFrom(...FLAG_NAMES), fc.boolean(), { maxKeys: 3 }), { minLength: 4, maxLength: 4 }),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     readPicks: fc.array(
-      fc.record({ pop: fc.nat(), after: fc.nat(), offsetMs: fc.oneof(fc.constantFrom(0, 1, STALENESS_MS_MAX), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 200_000 })) }),
+      fc.record({ pop: fc.nat(), after: fc.nat(), offsetMs: fc.oneof(fc.constantFrom(0, 1, STALENESS_MS_MAX - 1, STALENESS_MS_MAX), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 200_000 })) }),
       { minLength: 4, maxLength: 24 },
     ),
   })
@@ -63,7 +70,7 @@ function canonical(value: unknown): string {
 
 /** Plays the scenario; returns each read with what it returned. */
 async function play(impl: Impl, sc: Scenario): Promise<Read[]> {
-  const world = makeKvWorld(sc.seed, sc.pops);
+  const world = makeKvWorld(sc.seed, sc.pops, { ownWriteMissProbability: OWN_WRITE_MISS_PROBABILITY });
   const readers = new Map(sc.pops.map((p) => [p, impl.makeReader(world.at(p))]));
   const out: Read[] = [];
   const pending: Array<Promise<void>> = [];
@@ -122,7 +129,7 @@ export const suite = defineLevel<Impl>({
         ),
     },
     {
-      name: "within 120 s of a publish (propagation + cacheTtl) every PoP reads it or a newer one",
+      name: "within 60 s of a publish (KV's default cacheTtl) every PoP reads it or a newer one",
       run: (impl, ctx) =>
         check(
           fc.asyncProperty(scenario, async (sc) => judge(sc, await play(impl, sc), "fresh")),

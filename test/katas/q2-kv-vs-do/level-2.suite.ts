@@ -16,7 +16,7 @@ interface Impl {
 const INCREMENTS_MAX = 50;
 const SCENARIO_MS_MAX = 600_000;
 
-/** A seeded world: which PoPs (2..6 of the big ones, in any order) and the propagation seed. */
+/** A seeded world: which PoPs (2..6 of the big ones, in any order, some sharing a regional tier) and the seed of KV's own-write exception. */
 const world = fc.record({
   pops: fc.shuffledSubarray([...KV_POPS], { minLength: 2, maxLength: 6 }),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),

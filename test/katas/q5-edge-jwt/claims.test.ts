@@ -5,7 +5,7 @@ import { KvStore } from "../../../src/kv/index.js";
 import { Simulation } from "../../../src/sim/index.js";
 import { KvDenyList } from "../../../solutions/q5-edge-jwt/level-4-revocation.js";
 import { keyFor, suiteKeys } from "./issuer.js";
-import { issueToken, KV_VISIBILITY_MS_MAX, POPS, PROPAGATION_MS_MAX, spellings, START_MS } from "./level-4.suite.js";
+import { issueToken, KV_VISIBILITY_MS_MAX, POPS, spellings, START_MS } from "./level-4.suite.js";
 
 // Popular claims the README calls false, each refuted by a counter-example found here.
 describe("q5 claims", () => {
@@ -35,13 +35,17 @@ describe("q5 claims", () => {
   it("'revocation in KV is immediate' is false: the suite finds a PoP that still accepts a revoked token", async () => {
     let found: { pop: string; afterMs: number } | undefined;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: POPS.length - 1 }), fc.integer({ min: 1, max: KV_VISIBILITY_MS_MAX - 1 }), async (seed, pop, afterMs) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: POPS.length - 1 }), fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: 1, max: KV_VISIBILITY_MS_MAX - 1 }), async (seed, pop, checkedBeforeMs, afterMs) => {
         const sim = new Simulation({ seed, startMs: START_MS, trace: false });
-        const ns = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops: POPS, propagationMsMax: PROPAGATION_MS_MAX }).namespace("REVOKED");
+        const ns = new KvStore({ clock: sim.clock, rng: sim.rng, pops: POPS }).namespace("REVOKED");
         const token = await issueToken(true, 3600, seed);
+        // The PoP checked the token a little before the revocation, as a busy PoP would have.
+        const list = new KvDenyList(ns.atPop(POPS[pop]!), sim.clock);
+        expect(await list.isRevoked(token)).toBe(false);
+        await sim.runAsync(START_MS + checkedBeforeMs);
         await new KvDenyList(ns.atPop(POPS[0]), sim.clock).revoke(token);
-        await sim.runAsync(START_MS + afterMs);
-        if (!(await new KvDenyList(ns.atPop(POPS[pop]!), sim.clock).isRevoked(token))) {
+        await sim.runAsync(START_MS + checkedBeforeMs + afterMs);
+        if (!(await list.isRevoked(token))) {
           found = { pop: POPS[pop]!, afterMs };
           return false;
         }
@@ -49,7 +53,7 @@ describe("q5 claims", () => {
       }),
       { seed: 5, numRuns: 50 },
     ).catch(() => undefined);
-    expect(found, "a PoP that has not yet seen the revocation").toBeDefined();
+    expect(found, "a PoP that still serves its cached 'not revoked'").toBeDefined();
     expect(found!.afterMs).toBeLessThan(KV_VISIBILITY_MS_MAX);
   });
 });

@@ -22,7 +22,7 @@ async function makeWorld(): Promise<{ env: Record<string, unknown>; idpFetches: 
   let idpFetches = 0;
   const originSeen: Request[] = [];
   const sim = new Simulation({ seed: 1, startMs: START_MS, trace: false });
-  const ns = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops: ["LHR"], propagationMsMax: 0 }).namespace("REVOKED").atPop("LHR");
+  const ns = new KvStore({ clock: sim.clock, rng: sim.rng, pops: ["LHR"], ownWriteMissProbability: 0 }).namespace("REVOKED").atPop("LHR");
   const env = {
     ISSUER,
     AUDIENCE,

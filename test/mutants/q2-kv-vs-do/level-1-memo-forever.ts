@@ -1,7 +1,7 @@
 // Mutant: the reader keeps the first config it read in memory forever, to save KV reads, so a PoP never sees a later publish.
 import type { KvNamespaceApi } from "../../../src/core/bindings.js";
 export interface FlagConfig { version: number; flags: Record<string, boolean> }
-export const FLAGS_STALENESS_MS_MAX = 120_000;
+export const FLAGS_STALENESS_MS_MAX = 60_000;
 export async function publishFlags(kv: KvNamespaceApi, config: FlagConfig): Promise<void> {
   await kv.put("config:flags", JSON.stringify(config));
 }

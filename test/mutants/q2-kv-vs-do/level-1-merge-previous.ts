@@ -1,7 +1,7 @@
 // Mutant: the reader merges each config it reads into the previous one, so a flag removed by a publish survives in a config nobody wrote.
 import type { KvNamespaceApi } from "../../../src/core/bindings.js";
 export interface FlagConfig { version: number; flags: Record<string, boolean> }
-export const FLAGS_STALENESS_MS_MAX = 120_000;
+export const FLAGS_STALENESS_MS_MAX = 60_000;
 export async function publishFlags(kv: KvNamespaceApi, config: FlagConfig): Promise<void> {
   await kv.put("config:flags", JSON.stringify(config));
 }

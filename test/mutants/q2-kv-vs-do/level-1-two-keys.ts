@@ -1,7 +1,7 @@
-// Mutant: the version and the flags are stored under two keys, which propagate independently, so a PoP can read the version of one publish with the flags of another.
+// Mutant: the version and the flags are stored under two keys, which are cached independently, so a PoP can read the version of one publish with the flags of another.
 import type { KvNamespaceApi } from "../../../src/core/bindings.js";
 export interface FlagConfig { version: number; flags: Record<string, boolean> }
-export const FLAGS_STALENESS_MS_MAX = 120_000;
+export const FLAGS_STALENESS_MS_MAX = 60_000;
 export async function publishFlags(kv: KvNamespaceApi, config: FlagConfig): Promise<void> {
   await kv.put("config:version", String(config.version));
   await kv.put("config:flags", JSON.stringify(config.flags));

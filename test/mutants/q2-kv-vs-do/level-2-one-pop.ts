@@ -1,4 +1,4 @@
-// Mutant: every increment comes from one PoP, a second apart; a PoP reads its own writes, so that history is linearizable.
+// Mutant: every increment comes from one PoP, a second apart; the PoP usually reads its own writes, so that history is usually linearizable.
 import type { CounterInput, Operation } from "../../../src/lin/index.js";
 export interface Increment { pop: string; atMs: number }
 export type CounterOperation = Operation<CounterInput, number>;

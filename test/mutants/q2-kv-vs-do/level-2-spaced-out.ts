@@ -1,4 +1,4 @@
-// Mutant: increments from two PoPs but 3 minutes apart, after propagation (60 s) and cacheTtl have passed, so nothing is lost.
+// Mutant: increments from two PoPs but 3 minutes apart, after every cached copy (cacheTtl 30 s) has timed out, so each reads the latest count and nothing is lost.
 import type { CounterInput, Operation } from "../../../src/lin/index.js";
 export interface Increment { pop: string; atMs: number }
 export type CounterOperation = Operation<CounterInput, number>;

@@ -39,7 +39,7 @@ export async function revocationKey(token: string): Promise<{ key: string; expSe
   return { key: `sig:${encodeBase64Url(digest)}`, expSec };
 }
 
-/** Eventually consistent: visible at the writing PoP at once, elsewhere within propagation + cacheTtl. */
+/** Eventually consistent: visible at a PoP once its cached "not revoked" times out (within cacheTtl); usually at once where it was written. */
 export class KvDenyList {
   constructor(
     readonly kv: KvNamespaceApi,

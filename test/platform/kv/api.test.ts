@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EdgeError } from "../../../src/core/errors.js";
-import { KvStore, WallScheduler } from "../../../src/kv/index.js";
+import { KvNamespaceAtPop, KvStore } from "../../../src/kv/index.js";
 import { Rng, WallClock } from "../../../src/sim/index.js";
 import { makeWorld } from "./world.js";
 
@@ -58,22 +58,30 @@ describe("KV get and put follow Cloudflare's API", () => {
     expect(await world.at("LHR").get("k")).toBeNull();
   });
 
-  it("keeps namespaces apart and refuses PoPs the store does not have", () => {
+  it("keeps namespaces apart and refuses PoPs the store does not have", async () => {
     const world = makeWorld(1);
+    await world.at("LHR").put("k", "in TEST_NS");
+    expect(await world.store.namespace("OTHER").atPop("LHR").get("k")).toBeNull();
+    expect((await world.store.namespace("OTHER").atPop("LHR").list()).keys).toEqual([]);
     expect(() => world.store.namespace("OTHER").atPop("XXX")).toThrow(EdgeError);
+    expect(() => world.store.namespace("OTHER").atPop("XXX")).toThrow(/"XXX" is not one of this store's 5 PoPs/);
   });
 
-  it("runs on wall time with the WallScheduler, which close() stops", async () => {
-    const scheduler = new WallScheduler();
-    const store = new KvStore({ clock: new WallClock(), scheduler, rng: new Rng(1), pops: ["LHR", "NRT"], propagationMsMax: 0 });
+  it("answers a read in the same turn (getWithMetadataNow), exactly as the async read", async () => {
+    const kv = makeWorld(1, { pops: ["LHR"] }).at("LHR") as KvNamespaceAtPop;
+    await kv.put("k", '{"a":1}', { metadata: { m: true } });
+    expect(kv.getWithMetadataNow("k", "json")).toEqual({ value: { a: 1 }, metadata: { m: true }, cacheStatus: null });
+    expect(kv.getWithMetadataNow("k", { type: "text", cacheTtl: 30 })).toEqual(await kv.getWithMetadata("k", { type: "text", cacheTtl: 30 }));
+    expect(kv.getWithMetadataNow("missing")).toEqual({ value: null, metadata: null, cacheStatus: null });
+    expect(() => kv.getWithMetadataNow("k", { cacheTtl: 29 })).toThrow(expect.objectContaining({ code: "KV_CACHE_TTL_TOO_SMALL" }));
+  });
+
+  it("runs on the wall clock: nothing is scheduled, so a store needs no timers and holds no process open", async () => {
+    const store = new KvStore({ clock: new WallClock(), rng: new Rng(1), pops: ["LHR", "NRT"], ownWriteMissProbability: 0 });
     const ns = store.namespace("N");
     await ns.atPop("LHR").put("k", "v");
-    expect(scheduler.pending).toBe(1);
-    await new Promise<void>((resolve) => scheduler.schedule(0, resolve));
-    expect(store.inFlight).toBe(0);
-    expect(await ns.atPop("NRT").get("k")).toBe("v");
-    scheduler.schedule(60_000, () => undefined);
-    scheduler.close();
-    expect(scheduler.pending).toBe(0);
+    expect(await ns.atPop("LHR").get("k")).toBe("v");
+    expect(await ns.atPop("NRT").get("k")).toBe("v"); // NRT had no copy: a cold read finds the central value
+    expect(store.readsBy).toEqual({ pop: 1, tier: 0, central: 1 });
   });
 });

@@ -89,6 +89,26 @@ describe("KV list", () => {
     );
   });
 
+  it("pages across the store's internal batches of 256, skipping deleted and expired keys on the way", async () => {
+    const world = makeWorld(4, { pops: ["LHR"] });
+    const kv = world.at("LHR");
+    const keys = Array.from({ length: 700 }, (_, i) => `k${String(i).padStart(3, "0")}`);
+    for (const key of keys) await kv.put(key, "v", key.endsWith("7") ? { expirationTtl: 60 } : {});
+    world.sim.run(world.sim.now() + 1000);
+    for (const key of keys.filter((_, i) => i % 3 === 0)) await kv.delete(key);
+    world.sim.run(world.sim.now() + 60_000);
+    const live = keys.filter((key, i) => i % 3 !== 0 && !key.endsWith("7"));
+    expect(live.length).toBeGreaterThan(256);
+    expect(await listAll(kv, "", [1000])).toEqual(live);
+    expect(await listAll(kv, "", [256, 255, 257])).toEqual(live);
+    const first = await kv.list({ limit: live.length });
+    expect(first.list_complete).toBe(true);
+    expect(first.keys).toHaveLength(live.length);
+    const short = await kv.list({ limit: live.length - 1 });
+    expect(short.list_complete).toBe(false);
+    expect(short.keys).toHaveLength(live.length - 1);
+  });
+
   it("reports metadata and expiration, and drops keys once they expire", async () => {
     const world = makeWorld(3, { pops: ["LHR"] });
     const kv = world.at("LHR");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { KvNamespaceApi } from "../../../src/core/bindings.js";
 import { KvStore, MemoryKvBackend, TableKvBackend, type KvBackend } from "../../../src/kv/index.js";
 import { Simulation } from "../../../src/sim/index.js";
 import { MemoryKvTable, SqliteStorage } from "../../../src/storage/index.js";
@@ -27,7 +28,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** Runs the same operations, on the same seed, over a store with the given backend. */
 async function observe(ops: Op[], backend: KvBackend): Promise<unknown[]> {
   const sim = new Simulation({ seed: 7, startMs: START_MS, trace: false });
-  const store = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops: POP_CODES, backend });
+  const store = new KvStore({ clock: sim.clock, rng: sim.rng, pops: POP_CODES, backend, ownWriteMissProbability: 0.2 });
   const ns = store.namespace("NS");
   const seen: unknown[] = [];
   for (const o of ops) {
@@ -65,28 +66,49 @@ describe("KV on a KvTable backend (SQLite in server mode)", () => {
     );
   });
 
-  it("keeps values, metadata and deletes across a restart", async () => {
+  it("keeps values, metadata, expirations and deletes across restarts; caches start cold, so a restart never serves an older copy", async () => {
     const dir = mkdtempSync(join(tmpdir(), "edge-kata-kv-"));
     try {
-      const open = (): { db: SqliteStorage; store: KvStore; sim: Simulation } => {
+      // Each "process" opens the same SQLite file with a clock that starts where the last one stopped.
+      let clockMs = START_MS;
+      const open = (): { db: SqliteStorage; kv: (pop: string) => KvNamespaceApi; sim: Simulation; close(): void } => {
         const db = SqliteStorage.open(join(dir, "edge.sqlite"));
-        const sim = new Simulation({ seed: 1, startMs: START_MS, trace: false });
-        const store = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops: ["LHR"], backend: new TableKvBackend((ns) => db.kvTable(ns)) });
-        return { db, store, sim };
+        const sim = new Simulation({ seed: 1, startMs: clockMs, trace: false });
+        const ns = new KvStore({ clock: sim.clock, rng: sim.rng, pops: ["LHR", "NRT"], backend: new TableKvBackend((id) => db.kvTable(id)) }).namespace("NS");
+        return { db, kv: (pop) => ns.atPop(pop), sim, close: (): void => ((clockMs = sim.now()), db.close()) };
       };
       const first = open();
-      const kv = first.store.namespace("NS").atPop("LHR");
-      await kv.put("kept", "value", { metadata: { v: 1 } });
-      await kv.put("gone", "x");
+      await first.kv("LHR").put("kept", "value", { metadata: { v: 1 } });
+      await first.kv("LHR").put("gone", "x");
+      await first.kv("LHR").put("brief", "y", { expirationTtl: 60 });
+      await first.kv("LHR").put("__proto__", "proto value");
+      expect(await first.kv("NRT").get("kept")).toBe("value"); // NRT caches "value" for 60 s
       first.sim.run(START_MS + 2_000);
-      await kv.delete("gone");
-      first.db.close();
+      await first.kv("LHR").delete("gone");
+      await first.kv("LHR").put("kept", "changed", { metadata: { v: 2 } });
+      first.close();
+
       const second = open();
-      const again = second.store.namespace("NS").atPop("LHR");
-      expect(await again.getWithMetadata("kept")).toMatchObject({ value: "value", metadata: { v: 1 } });
-      expect(await again.get("gone")).toBeNull();
-      expect((await again.list()).keys.map((k) => k.name)).toEqual(["kept"]);
-      second.db.close();
+      // NRT's cache did not survive the restart: it reads the central store, not "value".
+      expect(await second.kv("NRT").getWithMetadata("kept")).toMatchObject({ value: "changed", metadata: { v: 2 } });
+      expect(await second.kv("NRT").get("gone")).toBeNull();
+      expect(await second.kv("NRT").get("brief")).toBe("y");
+      expect(await second.kv("NRT").get("__proto__")).toBe("proto value");
+      expect((await second.kv("LHR").list()).keys.map((k) => k.name)).toEqual(["__proto__", "brief", "kept"]);
+      second.sim.run(START_MS + 60_000);
+      second.close();
+
+      const third = open();
+      // Expired while the data sat on disk: read as missing and left out of list.
+      expect(await third.kv("LHR").get("brief")).toBeNull();
+      expect((await third.kv("LHR").list()).keys.map((k) => k.name)).toEqual(["__proto__", "kept"]);
+      // Later writes still win over what the first process stored.
+      third.sim.run(START_MS + 61_000);
+      await third.kv("NRT").put("kept", "third");
+      third.close();
+      const fourth = open();
+      expect(await fourth.kv("LHR").get("kept")).toBe("third");
+      fourth.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -96,7 +118,7 @@ describe("KV on a KvTable backend (SQLite in server mode)", () => {
 describe("KV key validation for UTF-8 storage", () => {
   it("rejects a key with a lone surrogate instead of merging it with U+FFFD", async () => {
     const sim = new Simulation({ seed: 1, startMs: START_MS, trace: false });
-    const kv = new KvStore({ clock: sim.clock, scheduler: sim, rng: sim.rng, pops: ["LHR"] }).namespace("NS").atPop("LHR");
+    const kv = new KvStore({ clock: sim.clock, rng: sim.rng, pops: ["LHR"] }).namespace("NS").atPop("LHR");
     await expect(kv.put("a\ud800", "x")).rejects.toMatchObject({ code: "KV_KEY_INVALID", status: 400 });
     await kv.put("a\ufffd", "y");
     expect(await kv.get("a\ufffd")).toBe("y");
