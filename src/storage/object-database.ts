@@ -64,6 +64,7 @@ export class ObjectDatabase {
   #recording = true;
   #session = 0;
   #savepoints = 0;
+  readonly #held: string[] = [];
 
   private constructor(db: Database.Database, options: ObjectDatabaseOptions) {
     this.#db = db;
@@ -125,6 +126,7 @@ export class ObjectDatabase {
   rollback(): void {
     if (this.#db.inTransaction) this.#db.exec("ROLLBACK");
     this.#savepoints = 0;
+    this.#held.length = 0;
   }
 
   /** Runs `fn` inside a savepoint of the open transaction: all of it, or none if it throws. */
@@ -143,6 +145,23 @@ export class ObjectDatabase {
     } finally {
       this.#savepoints--;
     }
+  }
+
+  /** Opens a savepoint that outlives this call (transaction() holding across awaits). */
+  openSavepoint(): void {
+    assert(this.#db.inTransaction, "savepoints live inside the implicit transaction");
+    const name = `_cf_sp${++this.#savepoints}`;
+    this.#db.exec(`SAVEPOINT ${name}`);
+    this.#held.push(name);
+  }
+
+  /** Ends the newest held savepoint: keeps its writes, or rolls them back. */
+  closeSavepoint(keep: boolean): void {
+    const name = this.#held.pop();
+    assert(name !== undefined, "a held savepoint to close");
+    this.#savepoints--;
+    if (!this.#db.inTransaction) return;
+    this.#db.exec(keep ? `RELEASE ${name}` : `ROLLBACK TO ${name}; RELEASE ${name}`);
   }
 
   #noteWrite(): number {
