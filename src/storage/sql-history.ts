@@ -43,10 +43,9 @@ function sqlString(text: string): string {
 
 /** Every ordinary table the history tracks, with the columns it needs. */
 export function trackedTables(db: Database.Database): TableShape[] {
-  const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as Array<{ name: string; sql: string }>;
-  return tables
-    .filter((t) => !UNTRACKED.has(t.name.toLowerCase()) && !/^\s*CREATE\s+VIRTUAL\b/i.test(t.sql))
-    .map((t) => tableShape(db, t.name));
+  // Ordinary tables only: virtual tables and their shadow tables (FTS5's) take no triggers.
+  const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as Array<{ name: string }>;
+  return tables.filter((t) => !UNTRACKED.has(t.name.toLowerCase())).map((t) => tableShape(db, t.name));
 }
 
 export function tableShape(db: Database.Database, name: string): TableShape {
