@@ -8,8 +8,18 @@ export interface WranglerConfig {
   vars: Record<string, string>;
   kvNamespaces: Array<{ binding: string; id: string }>;
   durableObjects: Array<{ name: string; className: string }>;
+  /** `[[migrations]]`, in order (Cloudflare "Durable Objects migrations"). */
+  migrations?: DurableObjectMigration[];
   crons: string[];
   cpuMsMax?: number;
+}
+
+export interface DurableObjectMigration {
+  tag: string;
+  newClasses: string[];
+  newSqliteClasses: string[];
+  renamedClasses: Array<{ from: string; to: string }>;
+  deletedClasses: string[];
 }
 
 /** Reads wrangler.toml text; every error is an EdgeError naming the line. */
@@ -22,6 +32,8 @@ export function parseWranglerToml(text: string): WranglerConfig {
     durableObjects: readDurableObjects(root),
     crons: readCrons(root),
   };
+  const migrations = tablesOf(root, "migrations").map(readMigration);
+  if (migrations.length > 0) config.migrations = migrations;
   const main = optionalString(root, "main");
   if (main !== undefined) config.main = main;
   const date = optionalString(root, "compatibility_date");
@@ -55,6 +67,25 @@ function readDurableObjects(root: TomlTable): Array<{ name: string; className: s
   if (dos === undefined) return [];
   if (!isTable(dos)) throw tomlError(1, "durable_objects must be a table");
   return tablesOf(dos, "bindings").map((t) => ({ name: requireString(t, "name"), className: requireString(t, "class_name") }));
+}
+
+function readMigration(t: TomlTable): DurableObjectMigration {
+  const names = (key: string): string[] => {
+    const v = t[key] ?? [];
+    if (!Array.isArray(v) || !v.every((c) => typeof c === "string")) throw tomlError(lineOf(t), `migrations.${key} must be an array of class names`);
+    return v as string[];
+  };
+  const renamed = t["renamed_classes"] ?? [];
+  if (!Array.isArray(renamed) || !renamed.every((r) => isTable(r) && typeof r["from"] === "string" && typeof r["to"] === "string")) {
+    throw tomlError(lineOf(t), 'migrations.renamed_classes must be an array of { from = "...", to = "..." }');
+  }
+  return {
+    tag: requireString(t, "tag"),
+    newClasses: names("new_classes"),
+    newSqliteClasses: names("new_sqlite_classes"),
+    renamedClasses: (renamed as TomlTable[]).map((r) => ({ from: r["from"] as string, to: r["to"] as string })),
+    deletedClasses: names("deleted_classes"),
+  };
 }
 
 function readCrons(root: TomlTable): string[] {
