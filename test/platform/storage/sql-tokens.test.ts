@@ -1,0 +1,44 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { splitStatements, tokenize } from "../../../src/storage/sql-tokens.js";
+
+const texts = (sql: string): string[] => splitStatements(sql).map((s) => s.text.trim());
+
+describe("SQL tokens (SQLite's lexical rules)", () => {
+  it("token texts always concatenate back to the input", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("a", "'", '"', "`", "[", "]", "-", "/", "*", ";", " ", "\n", "x", "1", ".", "?", ":", "é", "$") }), (sql) => {
+        expect(tokenize(sql).map((t) => t.text).join("")).toBe(sql);
+      }),
+    );
+  });
+
+  it("reads names the way SQLite does: quotes, doubled quotes, brackets, non-ASCII", () => {
+    const names = tokenize(`"a""b" \`c\`\`d\` [e f] 'g''h' ünï x'00' ?1 :p`).filter((t) => t.kind !== "space");
+    expect(names.map((t) => [t.kind, t.value])).toEqual([
+      ["quoted", 'a"b'],
+      ["quoted", "c`d"],
+      ["quoted", "e f"],
+      ["string", "g'h"],
+      ["word", "ünï"],
+      ["blob", "x'00'"],
+      ["variable", "?1"],
+      ["variable", ":p"],
+    ]);
+  });
+
+  it("hides nothing in comments and quotes that SQLite would read, and reads nothing SQLite would not", () => {
+    expect(texts("SELECT 1 -- ; DROP TABLE t\n; SELECT 2")).toEqual(["SELECT 1 -- ; DROP TABLE t", "SELECT 2"]);
+    expect(texts("SELECT '; x' ; SELECT \"a;b\"")).toEqual(["SELECT '; x'", 'SELECT "a;b"']);
+    expect(texts("SELECT 1 /* ; */ ; /* only a comment */ ;; SELECT 2")).toEqual(["SELECT 1 /* ; */", "SELECT 2"]);
+    // An unterminated comment or quote runs to the end, as in SQLite.
+    expect(texts("SELECT 1; /* ; SELECT 2")).toEqual(["SELECT 1"]);
+    expect(tokenize("SELECT 'abc; DROP").at(-1)?.kind).toBe("illegal");
+  });
+
+  it("keeps a trigger body whole, including CASE ... END inside it", () => {
+    const sql = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO l VALUES (CASE WHEN 1 THEN 2 END); DELETE FROM x; END; SELECT 1";
+    expect(texts(sql)).toEqual(["CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO l VALUES (CASE WHEN 1 THEN 2 END); DELETE FROM x; END", "SELECT 1"]);
+    expect(texts("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END; SELECT 2")).toHaveLength(2);
+  });
+});
