@@ -121,7 +121,7 @@ export function toBinding(value: unknown, index: number): SqlValue {
  * Vets a whole query before anything runs: its length, each statement against the policy, and
  * the bindings against the last statement's parameters (the only one that may have any).
  */
-export function prepareQuery(query: unknown, bindings: readonly unknown[]): { statements: VettedStatement[]; values: SqlValue[] } {
+export function prepareQuery(query: unknown, bindings: readonly unknown[]): { statements: readonly VettedStatement[]; values: SqlValue[] } {
   if (typeof query !== "string") throw new EdgeError("DO_SQL_BAD_QUERY", 400, `sql.exec() needs a string, got ${typeof query}`);
   const bytes = Buffer.byteLength(query, "utf8");
   if (bytes > DO_SQL_STATEMENT_BYTES_MAX) {

@@ -46,6 +46,9 @@ interface HistoryPoint {
   seq: number;
 }
 
+/** User statements kept prepared per object (plus the platform's own few). */
+const STATEMENT_CACHE_MAX = 128;
+
 const KV_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_KV (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;";
 
 /**
@@ -63,7 +66,12 @@ export class ObjectDatabase {
   #wrote = false;
   #recording = true;
   #session = 0;
+  /** Last committed transaction number and this session's last sequence number. */
+  #lastTxn = 0;
+  #lastSeq = 0;
   #savepoints = 0;
+  /** Prepared statements by SQL text: the platform's, and the user's most recent ones. */
+  readonly #statements = new Map<string, Database.Statement>();
   readonly #held: string[] = [];
 
   private constructor(db: Database.Database, options: ObjectDatabaseOptions) {
@@ -90,8 +98,31 @@ export class ObjectDatabase {
     db.function("_cf_recording", { deterministic: false }, () => (od.#recording ? 1 : 0));
     db.exec(KV_SCHEMA + HISTORY_SCHEMA);
     od.#session = Number(od.#meta("session") ?? 0);
+    od.#loadCounters();
     od.#rebuildTriggers();
     return od;
+  }
+
+  #loadCounters(): void {
+    this.#lastTxn = (this.#prepare("SELECT max(txn) AS m FROM _cf_TXN").get() as { m: number | null }).m ?? 0;
+    this.#lastSeq = (this.#prepare("SELECT max(seq) AS m FROM _cf_TXN WHERE session = ?").get(this.#session) as { m: number | null }).m ?? 0;
+  }
+
+  /**
+   * Prepares through a cache of STATEMENT_CACHE_MAX entries (oldest evicted): better-sqlite3
+   * statements re-prepare themselves after a schema change, so a cached one stays valid.
+   */
+  #prepare(sql: string): Database.Statement {
+    let stmt = this.#statements.get(sql);
+    if (stmt !== undefined) {
+      this.#statements.delete(sql);
+      this.#statements.set(sql, stmt);
+      return stmt;
+    }
+    stmt = this.#db.prepare(sql);
+    this.#statements.set(sql, stmt);
+    if (this.#statements.size > STATEMENT_CACHE_MAX) this.#statements.delete(this.#statements.keys().next().value as string);
+    return stmt;
   }
 
   close(): void {
@@ -110,17 +141,19 @@ export class ObjectDatabase {
     assert(!this.#db.inTransaction, "one implicit transaction at a time");
     this.#db.exec("BEGIN");
     this.#wrote = false;
-    this.#txn = ((this.#db.prepare("SELECT max(txn) AS m FROM _cf_TXN").get() as { m: number | null }).m ?? 0) + 1;
+    this.#txn = this.#lastTxn + 1;
   }
 
   /** Commits; a transaction that wrote is recorded in the history with its time. */
   commit(): void {
     assert(this.#db.inTransaction, "commit needs an open transaction");
-    if (this.#wrote && this.#history) {
-      const seq = ((this.#db.prepare("SELECT max(seq) AS m FROM _cf_TXN WHERE session = ?").get(this.#session) as { m: number | null }).m ?? 0) + 1;
-      this.#db.prepare("INSERT INTO _cf_TXN (txn, session, seq, at_ms) VALUES (?, ?, ?, ?)").run(this.#txn, this.#session, seq, this.#options.nowMs());
-    }
+    const recorded = this.#wrote && this.#history;
+    if (recorded) this.#prepare("INSERT INTO _cf_TXN (txn, session, seq, at_ms) VALUES (?, ?, ?, ?)").run(this.#txn, this.#session, this.#lastSeq + 1, this.#options.nowMs());
     this.#db.exec("COMMIT");
+    if (recorded) {
+      this.#lastTxn = this.#txn;
+      this.#lastSeq++;
+    }
   }
 
   rollback(): void {
@@ -172,7 +205,7 @@ export class ObjectDatabase {
   // ---- Key-value table ----------------------------------------------------------------
 
   kvGet(keys: readonly string[]): Map<string, Uint8Array> {
-    const get = this.#db.prepare("SELECT value FROM _cf_KV WHERE key = ?").pluck();
+    const get = this.#prepare("SELECT value FROM _cf_KV WHERE key = ?").pluck();
     const found = new Map<string, Uint8Array>();
     for (const key of keys) {
       const value = get.get(keyBytes(key)) as Buffer | undefined;
@@ -182,7 +215,7 @@ export class ObjectDatabase {
   }
 
   kvPut(entries: ReadonlyArray<readonly [string, Uint8Array]>): void {
-    const put = this.#db.prepare("INSERT INTO _cf_KV (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    const put = this.#prepare("INSERT INTO _cf_KV (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     this.atomically(() => {
       for (const [key, value] of entries) put.run(keyBytes(key), value);
     });
@@ -190,7 +223,7 @@ export class ObjectDatabase {
   }
 
   kvDelete(keys: readonly string[]): number {
-    const del = this.#db.prepare("DELETE FROM _cf_KV WHERE key = ?");
+    const del = this.#prepare("DELETE FROM _cf_KV WHERE key = ?");
     return this.atomically(() => keys.reduce((n, key) => n + del.run(keyBytes(key)).changes, 0));
   }
 
@@ -210,7 +243,7 @@ export class ObjectDatabase {
     }
     if (range.limit !== undefined) params["limit"] = range.limit;
     const sql = `SELECT key, value FROM _cf_KV ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY key ${range.reverse === true ? "DESC" : "ASC"} ${range.limit !== undefined ? "LIMIT @limit" : ""}`;
-    const rows = this.#db.prepare(sql).all(params) as Array<{ key: Buffer; value: Buffer }>;
+    const rows = this.#prepare(sql).all(params) as Array<{ key: Buffer; value: Buffer }>;
     return rows.map((r) => [r.key.toString("utf8"), new Uint8Array(r.value)]);
   }
 
@@ -227,7 +260,7 @@ export class ObjectDatabase {
   /** Runs one vetted statement with positional bindings. */
   run(statement: SqlStatement, bindings: readonly SqlValue[]): SqlResult {
     const exec = (): SqlResult => {
-      const stmt = this.#db.prepare(statement.text);
+      const stmt = this.#prepare(statement.text);
       const args = bindArguments(statement.parameters, bindings);
       if (!stmt.reader) {
         const info = stmt.run(...args);
@@ -235,7 +268,8 @@ export class ObjectDatabase {
       }
       const columnNames = stmt.columns().map((c) => c.name);
       const rows = stmt.raw(true).all(...args) as SqlValue[][];
-      const rowsWritten = stmt.readonly ? 0 : (this.#db.prepare("SELECT changes() AS n").get() as { n: number }).n;
+      stmt.raw(false);
+      const rowsWritten = stmt.readonly ? 0 : (this.#prepare("SELECT changes() AS n").get() as { n: number }).n;
       return { columnNames, rows, rowsWritten };
     };
     return statement.changesSchema ? this.#schemaChange(exec) : this.atomically(exec);
@@ -297,6 +331,7 @@ export class ObjectDatabase {
     try {
       this.#session = Number(this.#meta("session") ?? 0) + 1;
       this.#setMeta("session", this.#session);
+      this.#lastSeq = 0;
       const pending = this.#meta("restore");
       if (typeof pending === "string") {
         this.#db.prepare("DELETE FROM _cf_META WHERE key = 'restore'").run();
@@ -312,8 +347,7 @@ export class ObjectDatabase {
 
   /** The point after the last committed transaction (call with no transaction open). */
   currentBookmark(): string {
-    const last = this.#db.prepare("SELECT max(seq) AS seq FROM _cf_TXN WHERE session = ?").get(this.#session) as { seq: number | null };
-    return formatBookmark(this.#options.name, { session: this.#session, seq: last.seq ?? 0 });
+    return formatBookmark(this.#options.name, { session: this.#session, seq: this.#lastSeq });
   }
 
   /** The point that was current at `timeMs`, which must lie within the history window. */
@@ -398,11 +432,11 @@ export class ObjectDatabase {
   }
 
   #meta(key: string): unknown {
-    return (this.#db.prepare("SELECT value FROM _cf_META WHERE key = ?").get(key) as { value: unknown } | undefined)?.value;
+    return (this.#prepare("SELECT value FROM _cf_META WHERE key = ?").get(key) as { value: unknown } | undefined)?.value;
   }
 
   #setMeta(key: string, value: unknown): void {
-    this.#db.prepare("INSERT INTO _cf_META (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+    this.#prepare("INSERT INTO _cf_META (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 }
 
