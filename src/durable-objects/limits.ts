@@ -31,8 +31,8 @@ export const DO_SQL_VALUE_BYTES_MAX = 2_000_000;
 export const DO_SQL_STATEMENT_BYTES_MAX = 100_000;
 // "Maximum bound parameters per query: 100".
 export const DO_SQL_BOUND_PARAMETERS_MAX = 100;
-// "Maximum arguments per SQL function: 32".
-export const DO_SQL_FUNCTION_ARGUMENTS_MAX = 32;
+// Not enforced: "Maximum arguments per SQL function: 32" and "Maximum characters (bytes) in a
+// LIKE or GLOB pattern: 50 bytes" (better-sqlite3 cannot set SQLite's limits; see the README).
 
 // ---- Point-in-time recovery, STORAGE_API "PITR API": "any point in time in the past 30 days".
 export const DO_PITR_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;

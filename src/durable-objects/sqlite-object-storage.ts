@@ -45,6 +45,7 @@ export class SqliteDurableObjectStorage implements DurableObjectStorageApi {
     this.kv = new SyncKvStorage(this);
   }
 
+  // ANCHOR: implicit-transaction
   /** Runs `op` inside the implicit transaction, opening it (and scheduling its commit) if needed. */
   apply<T>(op: (db: ObjectDatabase) => T): T {
     this.#ctx.checkCurrent();
@@ -73,6 +74,8 @@ export class SqliteDurableObjectStorage implements DurableObjectStorageApi {
       settle?.reject(error);
     }
   }
+
+  // ANCHOR_END: implicit-transaction
 
   /** Drops the uncommitted writes (ctx.abort()). */
   discard(): void {

@@ -67,6 +67,7 @@ function rowLocator(t: TableShape, ref: "OLD" | "NEW"): string {
   return `' WHERE ' || ${t.key.map((k) => `${sqlString(`${quoteName(k)} IS `)} || ${literal(ref, k)}`).join(" || ' AND ' || ")}`;
 }
 
+// ANCHOR: undo-triggers
 /**
  * The three undo triggers of one table. `_cf_recording()` is false while a restore applies
  * history (that transaction saves a script instead); `_cf_txn()` names the open transaction.
@@ -88,6 +89,7 @@ export function undoTriggers(t: TableShape, index: number): string[] {
     `CREATE TRIGGER ${name("u")} AFTER UPDATE ON ${table} WHEN _cf_recording() BEGIN ${record(upd)} END`,
   ];
 }
+// ANCHOR_END: undo-triggers
 
 /** Drops the platform's triggers of one kind (`_cf_undo_` or `_cf_limit_`). */
 export function dropTriggers(db: Database.Database, prefix: string): void {
