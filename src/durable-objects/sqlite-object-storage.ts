@@ -141,7 +141,15 @@ export class SqliteDurableObjectStorage implements DurableObjectStorageApi {
       this.#ctx.inputGate.whileLocked(async () => {
         const hold = this.holdTransaction();
         let rolledBack = false;
-        const txn = Object.assign(Object.create(this) as this, { rollback: () => void (rolledBack = true) });
+        // `txn` is this storage (every call joins the transaction) plus rollback().
+        const rollback = (): void => void (rolledBack = true);
+        const txn = new Proxy(this as this & { rollback(): void }, {
+          get: (target, prop) => {
+            if (prop === "rollback") return rollback;
+            const value: unknown = Reflect.get(target, prop, target);
+            return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        });
         try {
           const result = await fn(txn);
           hold.end(!rolledBack);
