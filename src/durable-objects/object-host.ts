@@ -127,11 +127,12 @@ export class ObjectHost {
     const base = { ...this.#ctx, inputGate: this.inputGate, outputGate: this.outputGate };
     if (this.#ctx.openDatabase === undefined) return new DurableObjectStorage(base);
     const database = this.#ctx.openDatabase();
-    database.startSession();
     const checkCurrent = (): void => {
       if (this.#superseded) throw new EdgeError("DO_INSTANCE_SUPERSEDED", 503, "this Durable Object instance was reset or replaced; its storage is closed");
     };
+    // Claiming the database first ends any transaction a replaced instance left open.
     this.#sqlite = new SqliteDurableObjectStorage({ ...base, database, checkCurrent });
+    database.startSession();
     return this.#sqlite;
   }
 

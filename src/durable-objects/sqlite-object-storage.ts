@@ -43,6 +43,16 @@ export class SqliteDurableObjectStorage implements DurableObjectStorageApi {
     this.#db = ctx.database;
     this.sql = new SqlStorage(this);
     this.kv = new SyncKvStorage(this);
+    this.#db.claim({ abandon: () => this.#abandon() });
+  }
+
+  /** A successor took the database over: uncommitted writes are dropped and never acknowledged. */
+  #abandon(): void {
+    const settle = this.#settle;
+    this.#settle = undefined;
+    this.#holds = 0;
+    this.#db.rollback();
+    settle?.reject(new EdgeError("DO_INSTANCE_SUPERSEDED", 503, "this Durable Object instance was replaced before its writes committed"));
   }
 
   // ANCHOR: implicit-transaction
@@ -209,11 +219,14 @@ export class SqliteDurableObjectStorage implements DurableObjectStorageApi {
   // ---- Point-in-time recovery -----------------------------------------------------------
 
   getCurrentBookmark(): Promise<string> {
-    return settled(() => {
-      this.#ctx.checkCurrent();
-      this.flush();
-      return this.#db.currentBookmark();
-    });
+    return settled(() => this.currentBookmarkNow());
+  }
+
+  /** Commits what is pending, then names the current point in history. */
+  currentBookmarkNow(): string {
+    this.#ctx.checkCurrent();
+    this.flush();
+    return this.#db.currentBookmark();
   }
 
   getBookmarkForTime(timestamp: number | Date): Promise<string> {

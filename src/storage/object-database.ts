@@ -73,6 +73,7 @@ export class ObjectDatabase {
   /** Prepared statements by SQL text: the platform's, and the user's most recent ones. */
   readonly #statements = new Map<string, Database.Statement>();
   readonly #held: string[] = [];
+  #owner: { abandon(): void } | undefined;
 
   private constructor(db: Database.Database, options: ObjectDatabaseOptions) {
     this.#db = db;
@@ -132,6 +133,18 @@ export class ObjectDatabase {
 
   get inTransaction(): boolean {
     return this.#db.inTransaction;
+  }
+
+  /**
+   * Makes `owner` the one instance using this database. A previous owner's uncommitted
+   * transaction is abandoned (rolled back, its waiters told) first: an instance that was
+   * replaced must not commit after its successor has started.
+   */
+  claim(owner: { abandon(): void }): void {
+    const previous = this.#owner;
+    this.#owner = owner;
+    if (previous !== undefined && previous !== owner && this.#db.inTransaction) previous.abandon();
+    if (this.#db.inTransaction) this.rollback();
   }
 
   // ---- Transactions -------------------------------------------------------------------

@@ -56,8 +56,7 @@ export function sqliteCall(state: DurableObjectStateApi | undefined, op: string,
     case "release":
       return holds.get(storage)?.pop()?.end(args[0] === true);
     case "getCurrentBookmark":
-      storage.flush();
-      return storage.apply((db) => (storage.flush(), db.currentBookmark()));
+      return storage.currentBookmarkNow();
     case "getBookmarkForTime":
       return storage.apply((db) => db.bookmarkForTime(Number(args[0])));
     case "onNextSessionRestoreBookmark":

@@ -487,3 +487,38 @@ describe("throughput limit", () => {
     expect(await later).toBe("ok");
   });
 });
+
+describe("migration of a SQLite-backed object", () => {
+  it("a replaced instance's open transaction never commits, and the new instance sees only committed rows", async () => {
+    const world = makeWorld({ databases: sqliteDatabases });
+    const ns = world.runtime.namespace(
+      "MOVING",
+      (state) => {
+        const s = state.storage as unknown as Storage;
+        s.sql.exec("CREATE TABLE IF NOT EXISTS t(a)");
+        return {
+          slow: () =>
+            s.transaction(async () => {
+              s.sql.exec("INSERT INTO t VALUES ('old')");
+              await world.sim.sleep(50);
+              s.sql.exec("INSERT INTO t VALUES ('old, after the move')");
+            }),
+          rows: async () => s.sql.exec("SELECT a FROM t").raw().toArray(),
+        };
+      },
+      { storage: "sqlite" },
+    );
+    const id = ns.idFromName("mover");
+    const slow = ns.forPop("LHR").get(id).call("slow").catch((e: EdgeError) => e.code);
+    world.sim.schedule(10, () => {
+      world.runtime.markRegionUnhealthy("LHR");
+    });
+    const rows = world.sim.sleep(20).then(() => ns.forPop("CDG").get(id).call("rows"));
+    await world.sim.runAsync();
+    expect(await rows).toEqual([]);
+    expect(await slow).toBe("DO_INSTANCE_SUPERSEDED");
+    const later = ns.forPop("CDG").get(id).call("rows");
+    await world.sim.runAsync();
+    expect(await later).toEqual([]);
+  });
+});
