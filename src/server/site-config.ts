@@ -40,7 +40,7 @@ export function demoSiteConfig(): SiteConfig {
 
 /**
  * Reads a wrangler.toml-style file: the Wrangler subset (name, main, kv_namespaces,
- * durable_objects.bindings, vars, triggers.crons, limits.cpu_ms) plus an `[origin]` table
+ * durable_objects.bindings, migrations, vars, triggers.crons, limits.cpu_ms) plus an `[origin]` table
  * for proxy mode. `main` is resolved next to the file.
  */
 export function loadSiteConfig(path: string): SiteConfig {
