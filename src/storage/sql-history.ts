@@ -104,7 +104,9 @@ export function dropTriggers(db: Database.Database, prefix: string): void {
 export function dumpScript(db: Database.Database): string[] {
   const script: string[] = [];
   const objects = db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid").all() as Array<{ type: string; name: string; sql: string }>;
-  for (const o of objects) script.push(o.sql);
+  // A virtual table's shadow tables come back with it; creating them again would fail.
+  const shadows = new Set((db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'").all() as Array<{ name: string }>).map((r) => r.name));
+  for (const o of objects) if (!shadows.has(o.name)) script.push(o.sql);
   for (const t of trackedTables(db)) {
     const cols = t.withoutRowid ? t.columns : ["rowid", ...t.columns];
     if (cols.length === 0) continue;
