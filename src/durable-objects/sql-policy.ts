@@ -80,14 +80,18 @@ function nameOf(t: Token | undefined): string | undefined {
   return t.kind === "word" || t.kind === "quoted" || t.kind === "string" ? t.value.toLowerCase() : undefined;
 }
 
-/** Queries vetted recently (the check is pure, so its answer can be reused); oldest evicted. */
+/** Queries vetted recently (the check is pure, so its answer can be reused); least recently used evicted. */
 const vetted = new Map<string, readonly VettedStatement[]>();
-const VETTED_QUERIES_MAX = 512;
+export const VETTED_QUERIES_MAX = 512;
 
 /** Checks a whole `sql.exec()` query; returns its statements in order. */
 export function vetQuery(sql: string): readonly VettedStatement[] {
   const known = vetted.get(sql);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    vetted.delete(sql);
+    vetted.set(sql, known);
+    return known;
+  }
   const statements = Object.freeze(splitStatements(sql).map(vetStatement));
   vetted.set(sql, statements);
   if (vetted.size > VETTED_QUERIES_MAX) vetted.delete(vetted.keys().next().value as string);

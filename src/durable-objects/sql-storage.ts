@@ -83,14 +83,14 @@ export class SqlStorageCursor<T extends Record<string, SqlStorageValue> = Record
   }
 }
 
+// better-sqlite3 returns INTEGERs as numbers (no safeIntegers), as Cloudflare does.
 function fromSqlite(value: SqlValue): SqlStorageValue {
   if (value instanceof Uint8Array) {
     checkSize(value.byteLength);
     return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer;
   }
-  if (typeof value === "bigint") return Number(value);
   if (typeof value === "string") checkSize(Buffer.byteLength(value, "utf8"));
-  return value;
+  return value as SqlStorageValue;
 }
 
 function checkSize(bytes: number): void {

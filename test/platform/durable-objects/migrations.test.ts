@@ -48,6 +48,17 @@ deleted_classes = ["Old"]
     expect(backendOf(planMigrations([], []), "Anything")).toBe("kv");
   });
 
+  it("says what is wrong, with the step it found it in", () => {
+    const v1 = step("v1", { newSqliteClasses: ["A"] });
+    expect(() => planMigrations([v1, v1], [])).toThrow("[[migrations]]: tags must be unique, got v1, v1");
+    expect(() => planMigrations([step("v0"), v1], ["v1"])).toThrow('[[migrations]]: migration "v1" was applied before as step 1, but the configuration has "v0" there');
+    expect(() => planMigrations([v1], ["v1", "v2"])).toThrow('[[migrations]]: migration "v2" was applied before as step 2, but the configuration has fewer steps');
+    expect(() => planMigrations([v1, step("v2", { newClasses: ["A"] })], [])).toThrow("[[migrations]]: v2: class A already exists");
+    expect(() => planMigrations([step("v1", { renamedClasses: [{ from: "X", to: "Y" }] })], [])).toThrow("[[migrations]]: v1: cannot rename X, which does not exist");
+    expect(() => planMigrations([step("v1", { deletedClasses: ["X"] })], [])).toThrow("[[migrations]]: v1: cannot delete X, which does not exist");
+    expect(() => backendOf(planMigrations([v1], []), "B")).toThrow("[[migrations]]: class B is bound but no migration creates it (add it to new_sqlite_classes)");
+  });
+
   it("refuses an edited history, duplicate tags and impossible steps", () => {
     const v1 = step("v1", { newSqliteClasses: ["A"] });
     expect(codeOf(() => planMigrations([step("v0"), v1], ["v1"]))).toBe("DO_MIGRATION_INVALID");
