@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { splitStatements, tokenize } from "../../../src/storage/sql-tokens.js";
@@ -40,5 +41,38 @@ describe("SQL tokens (SQLite's lexical rules)", () => {
     const sql = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO l VALUES (CASE WHEN 1 THEN 2 END); DELETE FROM x; END; SELECT 1";
     expect(texts(sql)).toEqual(["CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO l VALUES (CASE WHEN 1 THEN 2 END); DELETE FROM x; END", "SELECT 1"]);
     expect(texts("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END; SELECT 2")).toHaveLength(2);
+  });
+});
+
+describe("splitStatements against SQLite itself", () => {
+  // Statements whose text holds every lexical trap: semicolons in strings, names and comments,
+  // doubled quotes, brackets, blobs, numbers with exponents, parameters, triggers with CASE.
+  const statement = fc.constantFrom(
+    "SELECT 'a;b' AS \"x;y\"",
+    "SELECT [weird;name] FROM [t;1]",
+    "SELECT `q``;` FROM t",
+    "SELECT 1.5e-3, .5, 0x1F, x'00ff' -- trailing; comment\n",
+    "SELECT /* ; */ 'it''s' || \"a\"\"b\" FROM t",
+    "INSERT INTO t (a, \"x;y\", \"a\"\"b\", [weird;name], `q``;`) VALUES (?, :name, @at, $dollar, ?7)",
+    "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT CASE WHEN 1 THEN ';' ELSE 2 END; DELETE FROM u; END",
+    "SELECT ünïcode_name FROM t",
+    "select * from t where a = -1--1\n",
+  );
+  const gap = fc.constantFrom(";", " ; ", ";\n", "; -- c\n", ";/* ; */", " ;; ");
+
+  it("cuts exactly where SQLite's statements end, and SQLite prepares each piece as one statement", () => {
+    const db = new Database(":memory:");
+    db.exec("CREATE TABLE t(a, \"x;y\", \"a\"\"b\", [weird;name], `q``;`, ünïcode_name); CREATE TABLE [t;1]([weird;name]); CREATE TABLE u(a)");
+    const significant = (text: string): string[] => tokenize(text).filter((t) => t.kind !== "space").map((t) => t.text);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(statement, gap), { minLength: 1, maxLength: 6 }), (parts) => {
+        const sql = parts.map(([s, g]) => s + g).join("");
+        const pieces = splitStatements(sql);
+        expect(pieces.map((p) => significant(p.text))).toEqual(parts.map(([s]) => significant(s)));
+        // better-sqlite3 refuses text holding more (or less) than one statement.
+        for (const piece of pieces) expect(() => db.prepare(piece.text)).not.toThrow();
+      }),
+    );
+    db.close();
   });
 });
