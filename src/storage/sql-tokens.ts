@@ -42,10 +42,6 @@ export function isIdChar(c: string): boolean {
   return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || isDigit(c) || c === "_" || c === "$" || c.charCodeAt(0) >= 0x80;
 }
 
-function isHex(c: string): boolean {
-  return isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
-}
-
 /** Reads a quoted token opened by `open` at `i`; a doubled closing quote stands for itself. */
 function readQuoted(sql: string, i: number, close: string, doubles: boolean): { end: number; value: string } | null {
   let value = "";
@@ -66,24 +62,15 @@ function readQuoted(sql: string, i: number, close: string, doubles: boolean): { 
   return null;
 }
 
+/**
+ * A number. Its exact form (hex, exponent, digit separators) decides nothing here, so the token
+ * simply runs over digits, letters, `_`, `$` and dots: no comment, quote or semicolon can start
+ * inside it, which is all the splitter and the policy need (SQLite reads "1e-3" as one token and
+ * this as three, and both agree that "1--1" is a 1 and then a comment).
+ */
 function readNumber(sql: string, i: number): number {
-  let j = i;
-  if (sql[j] === "0" && (sql[j + 1] === "x" || sql[j + 1] === "X") && isHex(sql[j + 2] ?? "")) {
-    j += 2;
-    while (isHex(sql[j] ?? "") || sql[j] === "_") j++;
-    return j;
-  }
-  while (isDigit(sql[j] ?? "") || sql[j] === "_") j++;
-  if (sql[j] === ".") {
-    j++;
-    while (isDigit(sql[j] ?? "") || sql[j] === "_") j++;
-  }
-  if ((sql[j] === "e" || sql[j] === "E") && (isDigit(sql[j + 1] ?? "") || ((sql[j + 1] === "+" || sql[j + 1] === "-") && isDigit(sql[j + 2] ?? "")))) {
-    j += 2;
-    while (isDigit(sql[j] ?? "")) j++;
-  }
-  // SQLite reads "12abc" as one illegal token; consuming the identifier tail keeps it one token.
-  while (isIdChar(sql[j] ?? "")) j++;
+  let j = i + 1;
+  while (j < sql.length && (isIdChar(sql[j] as string) || sql[j] === ".")) j++;
   return j;
 }
 
@@ -136,11 +123,8 @@ function nextToken(sql: string, i: number): { kind: TokenKind; end: number; valu
     while (j < sql.length && isIdChar(sql[j] as string)) j++;
     return { kind: "word", end: j };
   }
-  // Operators: two-character ones are read whole so that "||" or "->>" stay one token.
-  const two = sql.slice(i, i + 2);
-  if (sql.slice(i, i + 3) === "->>") return { kind: "punct", end: i + 3 };
-  if (["||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "->"].includes(two)) return { kind: "punct", end: i + 2 };
-  if ("()+-*/%,.&|~=<>".includes(c)) return { kind: "punct", end: i + 1 };
+  // Operators, one character at a time: which operator it is decides nothing here.
+  if ("()+-*/%,.&|~=<>!".includes(c)) return { kind: "punct", end: i + 1 };
   return { kind: "illegal", end: i + 1 };
 }
 

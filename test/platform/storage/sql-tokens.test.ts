@@ -37,6 +37,28 @@ describe("SQL tokens (SQLite's lexical rules)", () => {
     expect(tokenize("SELECT 'abc; DROP").at(-1)?.kind).toBe("illegal");
   });
 
+  it.each([
+    ["a$b_1 é", [["word", "a$b_1"], ["space", " "], ["word", "é"]]],
+    ["\t\f\r\n", [["space", "\t\f\r\n"]]],
+    ["-- c\nx", [["space", "-- c"], ["space", "\n"], ["word", "x"]]],
+    ["a-b/c", [["word", "a"], ["punct", "-"], ["word", "b"], ["punct", "/"], ["word", "c"]]],
+    ["/* c */x", [["space", "/* c */"], ["word", "x"]]],
+    ["/* open", [["space", "/* open"]]],
+    [".5 1.5e3x", [["number", ".5"], ["space", " "], ["number", "1.5e3x"]]],
+    ["?12 ? :a1 @b $c #d", [["variable", "?12"], ["space", " "], ["variable", "?"], ["space", " "], ["variable", ":a1"], ["space", " "], ["variable", "@b"], ["space", " "], ["variable", "$c"], ["space", " "], ["variable", "#d"]]],
+    ["# :", [["illegal", "#"], ["space", " "], ["illegal", ":"]]],
+    ["[open", [["illegal", "[open"]]],
+    ["x'0", [["illegal", "x'0"]]],
+    ['"open', [["illegal", '"open']]],
+    ["`open", [["illegal", "`open"]]],
+    ["X'0A'y", [["blob", "X'0A'"], ["word", "y"]]],
+    ["x", [["word", "x"]]],
+    ["a.b;", [["word", "a"], ["punct", "."], ["word", "b"], ["semicolon", ";"]]],
+    ["^", [["illegal", "^"]]],
+  ])("tokenizes %j", (sql, expected) => {
+    expect(tokenize(sql).map((t) => [t.kind, t.text])).toEqual(expected);
+  });
+
   it("keeps a trigger body whole, including CASE ... END inside it", () => {
     const sql = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO l VALUES (CASE WHEN 1 THEN 2 END); DELETE FROM x; END; SELECT 1";
     expect(texts(sql)).toEqual(["CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO l VALUES (CASE WHEN 1 THEN 2 END); DELETE FROM x; END", "SELECT 1"]);
