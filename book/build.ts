@@ -57,14 +57,15 @@ function answerBlock(id: string, from: string): string {
   return `::: spoiler The model answer (read it after you have tried)\n${body}\n:::`;
 }
 
-function benchBlock(): string {
+/** `{{#bench}}`: every benchmark of the last run; `{{#bench do-sql}}`: one module's rows. */
+function benchBlock(module = ""): string {
   const path = join(ROOT, "bench", "results", "latest.json");
   if (!existsSync(path)) return "*No benchmark results in this checkout yet: run `npm run bench` and rebuild the book.*";
   const data = JSON.parse(readFileSync(path, "utf8")) as {
     node: string;
     sections: Array<{ module: string; rows: Array<{ name: string; value: number; unit: string; note?: string }> }>;
   };
-  const rows = data.sections.flatMap((s) => s.rows.map((r) => `| ${s.module.replace(/\.ts$/, "")} | ${r.name} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ""} |`));
+  const rows = data.sections.filter((s) => module === "" || s.module === `${module}.ts`).flatMap((s) => s.rows.map((r) => `| ${s.module.replace(/\.ts$/, "")} | ${r.name} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ""} |`));
   return [`Measured with Node ${data.node}:`, "", "| benchmark | figure | value | unit | note |", "|---|---|---:|---|---|", ...rows].join("\n");
 }
 
@@ -143,7 +144,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
       resolve: (kind, arg) => {
         if (kind === "kata") return kataBlock(arg, chapter.source);
         if (kind === "answer") return answerBlock(arg, chapter.source);
-        if (kind === "bench") return benchBlock();
+        if (kind === "bench") return benchBlock(arg.trim());
         if (kind === "peers") return peersBlock();
         if (kind === "references") return referencesMarkdown();
         if (kind === "wpt") return wptBlock();
