@@ -13,6 +13,7 @@ import { createMarkdown } from "./lib/markdown.js";
 import { indexChapter, type SearchEntry } from "./lib/search-index.js";
 import { parseSummary } from "./lib/summary.js";
 import { renderPage } from "./lib/template.js";
+import { BASELINE_PATH, readSummary, summaryTable } from "../test/mutation/summary.js";
 
 const BOOK_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BOOK_DIR, "..");
@@ -64,6 +65,14 @@ function benchBlock(): string {
   };
   const rows = data.sections.flatMap((s) => s.rows.map((r) => `| ${s.module.replace(/\.ts$/, "")} | ${r.name} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ""} |`));
   return [`Measured with Node ${data.node}:`, "", "| benchmark | figure | value | unit | note |", "|---|---|---:|---|---|", ...rows].join("\n");
+}
+
+/** `npm run mutate`'s per-level scores (test/mutants/<kata>/mutation-score.json), beside the baseline. */
+function mutationBlock(): string {
+  const summary = readSummary();
+  if (!summary) return "*No mutation scores in this checkout yet: run `npm run mutate` and rebuild the book.*";
+  const baseline = readSummary(BASELINE_PATH);
+  return [`StrykerJS ${summary.stryker}, Node ${summary.node}; *before* is the first full run.`, "", summaryTable(summary, baseline)].join("\n");
 }
 
 interface PeersMeasured {
@@ -124,6 +133,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
         if (kind === "answer") return answerBlock(arg, chapter.source);
         if (kind === "bench") return benchBlock();
         if (kind === "peers") return peersBlock();
+        if (kind === "mutation") return mutationBlock();
         if (kind === "figure") {
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);
