@@ -134,6 +134,7 @@ async function main(): Promise<number> {
   const results: LevelResult[] = [];
   const failures: string[] = [];
   const started = performance.now();
+  const stryker = strykerVersion();
   const previous = new Map((readSummary()?.levels ?? []).map((l) => [l.ref, l]));
   for (const level of options.levels) {
     const t0 = performance.now();
@@ -152,6 +153,8 @@ async function main(): Promise<number> {
     const seconds = options.rescore ? (previous.get(level.ref)?.seconds ?? 0) : (performance.now() - t0) / 1000;
     const result = scoreReport(report, { ref: level.ref, kata: level.kata, level: level.level, targets: mutateTargets(level).map((t) => t.spec) }, equivalents, seconds);
     results.push(result);
+    // Written level by level, so an interrupted run keeps what it measured.
+    writeKataSummaries([result], stryker);
     console.log(`${result.score.toFixed(1)}%  killed ${result.killed}/${result.killed + result.survived}, ${result.survived} survived, ${result.equivalent} equivalent, ${result.compileErrors} don't type-check  (${result.seconds} s)`);
     for (const e of equivalents) {
       const matched = Object.entries(report.files).some(([file, f]) => f.mutants.some((m) => describesMutant(e, file, m)));
@@ -160,8 +163,6 @@ async function main(): Promise<number> {
   }
   const seconds = Math.round((performance.now() - started) / 1000);
   mkdirSync(REPORTS_DIR, { recursive: true });
-  const stryker = strykerVersion();
-  writeKataSummaries(results, stryker);
   const table = summaryTable({ stryker, node: process.version, levels: results }, readSummary(BASELINE_PATH));
   writeFileSync(join(REPORTS_DIR, "summary.md"), `# Mutation scores (${new Date().toISOString().slice(0, 10)}, ${seconds} s)\n\n${table}\n`);
   writeFileSync(join(REPORTS_DIR, "summary.json"), `${JSON.stringify({ seconds, levels: results }, null, 2)}\n`);

@@ -117,7 +117,7 @@ export function scoreReport(
     timeouts,
     survived: survivors.length,
     equivalent,
-    score: scored === 0 ? 100 : Math.floor((killed / scored) * 1000) / 10,
+    score: percent(killed, scored),
     seconds: Math.round(seconds),
     date: new Date().toISOString().slice(0, 10),
     survivors,
@@ -129,6 +129,11 @@ function readJson(path: string): Summary | undefined {
 }
 
 /** The baseline, or (without a path) every kata's latest scores in catalog order. */
+/** killed / scored in percent, rounded down to 0.1 so 89.97% never shows as 90.0%. */
+export function percent(killed: number, scored: number): number {
+  return scored === 0 ? 100 : Math.floor((killed / scored) * 1000) / 10;
+}
+
 export function readSummary(path?: string): Summary | undefined {
   if (path !== undefined) return readJson(path);
   const parts = loadCatalog().map((k) => readJson(kataSummaryPath(k.id))).filter((s): s is Summary => s !== undefined);
@@ -165,6 +170,6 @@ export function summaryTable(summary: Summary, baseline?: Summary): string {
     "| level | killed / scored | survived | equivalent | don't type-check | score | before | time |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
-    `| all | ${killed} / ${scored} | ${scored - killed} | ${summary.levels.reduce((n, l) => n + l.equivalent, 0)} | ${summary.levels.reduce((n, l) => n + l.compileErrors, 0)} | **${scored === 0 ? "–" : ((killed / scored) * 100).toFixed(1)}%** | | ${seconds} s |`,
+    `| all | ${killed} / ${scored} | ${scored - killed} | ${summary.levels.reduce((n, l) => n + l.equivalent, 0)} | ${summary.levels.reduce((n, l) => n + l.compileErrors, 0)} | **${percent(killed, scored).toFixed(1)}%** | | ${seconds} s |`,
   ].join("\n");
 }
