@@ -55,7 +55,7 @@ export const COUNTEREXAMPLE_CHARS_MAX = 600;
 /** Longest reason (characters) printed without `--verbose`. */
 export const REASON_CHARS_MAX = 1200;
 /** Longest FC_PATH put in a replay line without `--verbose`; the seed alone replays too. */
-export const FC_PATH_CHARS_MAX = 48;
+export const FC_PATH_CHARS_MAX = 120;
 
 /**
  * The seed a level is graded on by default: the same for `npm run kata -- check`, for
