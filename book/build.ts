@@ -15,6 +15,7 @@ import { createMarkdown } from "./lib/markdown.js";
 import { indexChapter, type SearchEntry } from "./lib/search-index.js";
 import { parseSummary } from "./lib/summary.js";
 import { renderPage } from "./lib/template.js";
+import { BASELINE_PATH, readSummary, summaryTable } from "../test/mutation/summary.js";
 
 const BOOK_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BOOK_DIR, "..");
@@ -88,6 +89,14 @@ function wptBlock(): string {
   ].join("\n");
 }
 
+/** `npm run mutate`'s per-level scores (test/mutants/<kata>/mutation-score.json), beside the baseline. */
+function mutationBlock(): string {
+  const summary = readSummary();
+  if (!summary) return "*No mutation scores in this checkout yet: run `npm run mutate` and rebuild the book.*";
+  const baseline = readSummary(BASELINE_PATH);
+  return [`StrykerJS ${summary.stryker}, Node ${summary.node}; *before* is the first full run.`, "", summaryTable(summary, baseline)].join("\n");
+}
+
 interface PeersMeasured {
   requestsPerSecond: number;
   latencyMsP50: number;
@@ -148,6 +157,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
         if (kind === "peers") return peersBlock();
         if (kind === "references") return referencesMarkdown();
         if (kind === "wpt") return wptBlock();
+        if (kind === "mutation") return mutationBlock();
         if (kind === "figure") {
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);
