@@ -7,6 +7,7 @@ import { Waf, wafRequestFromRequest, type WafOptions } from "../waf/index.js";
 import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
 import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, type OriginHandler } from "./origin-bridge.js";
 import { PopSelector } from "./pop-selector.js";
+import { requestCf } from "./request-cf.js";
 import { StageTimer } from "./stage-timer.js";
 import type { WorkerHost } from "./worker-host.js";
 import type { WorkerResult } from "../workers/index.js";
@@ -37,6 +38,8 @@ export interface EdgeRequestContext {
   clientIp: string;
   /** Emulate this PoP instead of the anycast choice (from `?pop=`, `cf-pop` or `--pop`). */
   pop?: string;
+  /** The client's HTTP version as the server read it, for `request.cf.httpProtocol`. @defaultValue "HTTP/1.1" */
+  httpProtocol?: string;
 }
 
 /** The pipeline's answer; `drop` means an L3/L4 rule dropped it (the server resets the socket). */
@@ -126,7 +129,8 @@ export class Edge {
     }
     if (this.#worker) {
       const forwarded = withClientIp(request, ctx.clientIp);
-      const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop));
+      const cf = requestCf({ choice, rttMs, acceptEncoding: request.headers.get("accept-encoding"), ...(ctx.httpProtocol !== undefined && { httpProtocol: ctx.httpProtocol }), ...(verdict !== undefined && { botScore: verdict.botScore }) });
+      const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop, cf));
       timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
       this.#options.onWorkerResult?.(pop, result);
       return { response: decorate(result.response, ray, timer, result.response.headers.get("cf-cache-status") ?? "DYNAMIC", false), pop, drop: false };

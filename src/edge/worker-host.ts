@@ -1,11 +1,12 @@
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
+import type { RequestCf } from "../core/request-cf.js";
 import type { Clock } from "../sim/clock.js";
 import { type ScheduledResult, Worker, type WorkerResult, type WorkerScript } from "../workers/index.js";
 
 /** What the pipeline needs from a deployed worker. */
 export interface WorkerHost {
-  /** Runs the worker at a PoP; its `fetch()` subrequests go to `origin`. */
-  run(request: Request, pop: string): Promise<WorkerResult>;
+  /** Runs the worker at a PoP; its `fetch()` subrequests go to `origin`. `cf` becomes `request.cf`. */
+  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult>;
   /** Starts the PoP's isolate early (at TLS ClientHello, when the SNI names the host). */
   prewarm(pop: string): void;
   dispose(): void;
@@ -48,8 +49,8 @@ export class PerPopWorkers implements WorkerHost {
     this.#options = options;
   }
 
-  run(request: Request, pop: string): Promise<WorkerResult> {
-    return this.#at(pop).fetch(request, { pop });
+  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult> {
+    return this.#at(pop).fetch(request, cf === undefined ? { pop } : { pop, cf });
   }
 
   prewarm(pop: string): void {

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from "node:path";
 import { FileWatcher, runCustomBuild, type WorkerBuild, WorkerBuilder, type WorkerProject } from "../build/index.js";
 import type { DurableObjectFactory, DurableObjectNamespaceApi } from "../core/bindings.js";
+import type { RequestCf } from "../core/request-cf.js";
 import type { DurableObjectNamespace, DurableObjectRuntime } from "../durable-objects/index.js";
 import { type Edge, PerPopWorkers, type WorkerHost } from "../edge/index.js";
 import type { KvStore } from "../kv/index.js";
@@ -93,8 +94,8 @@ export class WorkerDeployment implements WorkerHost {
     return this.#rebuilds;
   }
 
-  run(request: Request, pop: string): Promise<WorkerResult> {
-    return this.#current.workers.run(request, pop);
+  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult> {
+    return this.#current.workers.run(request, pop, cf);
   }
 
   prewarm(pop: string): void {

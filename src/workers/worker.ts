@@ -1,4 +1,5 @@
 import type { DurableObjectFactory, DurableObjectStateApi } from "../core/bindings.js";
+import type { RequestCf } from "../core/request-cf.js";
 import { type Clock, WallClock } from "../sim/clock.js";
 import { type ResolvedWorkerConfig, type WorkerConfig, resolveWorkerConfig } from "./config.js";
 import type { LogLine, OriginFetcher, Sleeper } from "./host-bridge.js";
@@ -99,7 +100,8 @@ export class Worker {
     return this.#acquire().then(() => undefined, () => undefined);
   }
 
-  async fetch(request: Request, options: { pop?: string } = {}): Promise<WorkerResult> {
+  /** `cf` becomes `request.cf` (the edge computes it); without it the worker sees `{ colo: pop }`. */
+  async fetch(request: Request, options: { pop?: string; cf?: RequestCf } = {}): Promise<WorkerResult> {
     this.#active++;
     try {
       return await this.#fetch(request, options);
@@ -117,7 +119,7 @@ export class Worker {
     }
   }
 
-  async #fetch(request: Request, options: { pop?: string }): Promise<WorkerResult> {
+  async #fetch(request: Request, options: { pop?: string; cf?: RequestCf }): Promise<WorkerResult> {
     const startMs = this.#clock.nowMs();
     const logs: LogLine[] = [];
     const finish = (response: Response, outcome: WorkerResult["outcome"], cold: boolean, cpuNs: bigint, waitUntil: Promise<void> | null = null): WorkerResult => ({
@@ -136,7 +138,7 @@ export class Worker {
     try {
       let wire: WireRequest;
       try {
-        wire = await requestToWire(request, bodies, scope, options.pop === undefined ? undefined : { colo: options.pop });
+        wire = await requestToWire(request, bodies, scope, options.cf ?? (options.pop === undefined ? undefined : { colo: options.pop }));
       } catch (e) {
         logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
         return finish(errorResponse("exception"), "exception", cold, 0n);
