@@ -1,4 +1,5 @@
-import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
+import { PopCacheApi, TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheApiBackend, type CacheRequest, type CacheResponse } from "../cache/index.js";
+import { EdgeError } from "../core/errors.js";
 import { copyFields } from "../cache/http-message.js";
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
@@ -75,6 +76,7 @@ export class Edge {
   readonly #latency: LatencyModel;
   readonly #rng: Rng;
   #worker: WorkerHost | undefined;
+  readonly #cacheApis = new Map<string, CacheApiBackend>();
   #rays = 0;
   readonly #hosts = new Map<string, string>();
   readonly #backbone = new Map<string, number>();
@@ -105,6 +107,18 @@ export class Edge {
   /** Where a worker running at `pop` sends `fetch()`: through this PoP's cache to the origin. */
   originFor(pop: string): (request: Request) => Promise<Response> {
     return (request) => this.#throughCache(request, cacheRequestFromRequest(request), { pop, clientIp: request.headers.get("cf-connecting-ip") ?? "0.0.0.0" }).then((r) => r.response);
+  }
+
+  /** The Workers Cache API of a worker running at `pop` (`caches.default`, `caches.open`): that PoP's cache tier. */
+  cacheApiFor(pop: string): CacheApiBackend {
+    let api = this.#cacheApis.get(pop);
+    if (api === undefined) {
+      const tier = this.cache.lowerTier(pop);
+      if (tier === undefined) throw new EdgeError("CACHE_UNKNOWN_POP", 400, `PoP "${pop}" has no cache tier`);
+      api = new PopCacheApi(tier, this.#options.clock);
+      this.#cacheApis.set(pop, api);
+    }
+    return api;
   }
 
   async handle(request: Request, ctx: EdgeRequestContext): Promise<EdgeResult> {

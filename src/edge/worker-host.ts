@@ -1,3 +1,4 @@
+import type { CacheApiBackend } from "../cache/cache-api.js";
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
 import type { RequestCf } from "../core/request-cf.js";
 import type { Clock } from "../sim/clock.js";
@@ -29,6 +30,8 @@ export interface PerPopWorkersOptions {
   clock: Clock;
   /** Where a worker at `pop` sends its subrequests (the cache, then the origin). */
   originFor(pop: string): (request: Request) => Promise<Response>;
+  /** The Cache API of a worker at `pop` (the PoP's cache). @defaultValue a private cache per isolate */
+  cacheFor?(pop: string): CacheApiBackend;
   /** PoPs kept warm at once; the least recently used PoP's isolate is disposed. @defaultValue 16 */
   popsMax?: number;
   /** A 1101 page carries the exception (development, as `wrangler dev`). @defaultValue false */
@@ -87,7 +90,7 @@ export class PerPopWorkers implements WorkerHost {
     const durableObjects = Object.fromEntries(Object.entries(o.bindings?.durableObjects ?? {}).map(([name, ns]) => [name, ns.forPop(pop)]));
     worker = new Worker(
       o.source,
-      { name: o.name, vars: o.vars ?? {}, kvNamespaces, durableObjects, ...(o.cpuMsMax ? { cpuMsMax: o.cpuMsMax } : {}), ...(o.memoryMbMax ? { memoryMbMax: o.memoryMbMax } : {}) },
+      { name: o.name, vars: o.vars ?? {}, kvNamespaces, durableObjects, ...(o.cacheFor ? { cache: o.cacheFor(pop) } : {}), ...(o.cpuMsMax ? { cpuMsMax: o.cpuMsMax } : {}), ...(o.memoryMbMax ? { memoryMbMax: o.memoryMbMax } : {}) },
       { clock: o.clock, origin: o.originFor(pop), ...(o.developmentErrors ? { developmentErrors: true } : {}) },
     );
     this.#workers.set(pop, worker);

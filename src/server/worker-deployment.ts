@@ -125,7 +125,7 @@ export class WorkerDeployment implements WorkerHost {
   #version(build: WorkerBuild): Version {
     const { clock, edge, kv, objects } = this.#options;
     const w = this.#wrangler;
-    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars }, { clock, origin: edge.originFor("IAD"), developmentErrors: true });
+    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars, cache: edge.cacheApiFor("IAD") }, { clock, origin: edge.originFor("IAD"), developmentErrors: true });
     const namespaces: Record<string, { forPop(pop: string): DurableObjectNamespaceApi }> = {};
     for (const binding of w.durableObjects) {
       // A namespace is registered once; its factory asks the version current when an instance
@@ -149,6 +149,7 @@ export class WorkerDeployment implements WorkerHost {
       developmentErrors: true,
       bindings: { kv: Object.fromEntries(w.kvNamespaces.map((b) => [b.binding, kv.namespace(b.id)])), durableObjects: namespaces },
       originFor: (pop) => edge.originFor(pop),
+      cacheFor: (pop) => edge.cacheApiFor(pop),
     });
     return { build, workers, objects: objectHost };
   }

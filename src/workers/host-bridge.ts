@@ -3,6 +3,7 @@ import type { DurableObjectIdApi, DurableObjectNamespaceApi, DurableObjectStateA
 import type { Clock } from "../sim/clock.js";
 import type { ResolvedWorkerConfig } from "./config.js";
 import { BodyStreams } from "./body-streams.js";
+import { cacheCall } from "./cache-bridge.js";
 import { SubtleBridge } from "./crypto-bridge.js";
 import { ZlibStreams } from "./zlib-streams.js";
 import { requestFromWire, responseToWire } from "./http-wire.js";
@@ -153,6 +154,8 @@ export class HostBridge {
         return this.#storage(args);
       case "subtle":
         return this.#subtle.call(args);
+      case "cache":
+        return cacheCall(this.#config.cache, args);
       case "sleep":
         return this.#timer(Number(args[0]));
       case "zlib.push":

@@ -1,3 +1,4 @@
+import { standaloneCacheApi } from "../cache/cache-api.js";
 import type { DurableObjectFactory, DurableObjectStateApi } from "../core/bindings.js";
 import type { RequestCf } from "../core/request-cf.js";
 import { type Clock, WallClock } from "../sim/clock.js";
@@ -59,12 +60,14 @@ export class Worker {
 
   /** `source` is a module's text, or a built script with its modules and source map. */
   constructor(source: string | WorkerScript, config: WorkerConfig, options: WorkerOptions = {}) {
-    this.config = resolveWorkerConfig(config);
+    this.#clock = options.clock ?? new WallClock();
+    const resolved = resolveWorkerConfig(config);
+    // A worker outside an edge still has a Cache API: a cache of its own, kept across isolate restarts.
+    this.config = resolved.cache === null ? { ...resolved, cache: standaloneCacheApi(this.#clock) } : resolved;
     this.name = this.config.name;
     this.#script = typeof source === "string" ? scriptFromSource(source) : source;
     checkSyntax(this.#script, this.name);
     this.#developmentErrors = options.developmentErrors ?? false;
-    this.#clock = options.clock ?? new WallClock();
     this.#origin = options.origin ?? noOrigin;
     this.#sleep = options.sleep ?? realSleep;
   }
