@@ -14,4 +14,5 @@ lazyGlobals("web-streams", [
 ]);
 lazyGlobals("crypto", ["crypto", "Crypto", "SubtleCrypto", "CryptoKey"]);
 lazyGlobals("cache", ["caches", "Cache", "CacheStorage"]);
+lazyGlobals("html-rewriter", ["HTMLRewriter"]);
 lazyGlobals("platform", ["navigator", "Navigator", "scheduler", "addEventListener", "removeEventListener", "dispatchEvent", "reportError"]);
