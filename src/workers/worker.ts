@@ -93,6 +93,11 @@ export class Worker {
     return this.#instance === null ? 0 : this.#instance.bridge.zlib.size;
   }
 
+  /** Host lol-html transforms the live isolate still holds (HTMLRewriter); 0 when cold. For tests. */
+  get openHtmlRewriters(): number {
+    return this.#instance === null ? 0 : this.#instance.bridge.html.size;
+  }
+
   /** Heap bytes of the live isolate, measured when it was last idle; 0 when cold. */
   get heapBytes(): number {
     return this.warm ? this.#instance!.heapBytes : 0;
