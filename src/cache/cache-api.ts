@@ -1,6 +1,7 @@
 import type { Clock } from "../sim/clock.js";
 import type { CacheStore } from "./cache-store.js";
 import { clientConditionMet, notModifiedFrom } from "./conditional.js";
+import { effectiveDirectives } from "./cache-control.js";
 import { notStorableReason } from "./freshness.js";
 import { copyFields, type CacheRequest, type CacheResponse } from "./http-message.js";
 import { HttpCache, storedEntry } from "./http-cache.js";
@@ -14,7 +15,10 @@ import { HttpCache, storedEntry } from "./http-cache.js";
  * - `put` throws a TypeError for a request that is not GET, a 206 response, or `Vary: *`;
  * - `put` does not store a response with `Set-Cookie`, unless `Cache-Control: private=Set-Cookie`
  *   says to store it without that field; nor one that Cache-Control (or CDN-Cache-Control)
- *   forbids (`no-store`, `private`) or that has no freshness and no validator (RFC 9111 §3);
+ *   forbids (`no-store`, `private`), or whose explicit lifetime is 0 without a validator;
+ * - a response with no max-age, s-maxage or Expires gets Cloudflare's default Edge TTL for its
+ *   status (EDGE_TTL_DEFAULT_S; the Cache API docs send readers to "Edge TTL"), and other
+ *   statuses are not stored;
  * - the request's own headers are not honoured on `put` (its Cache-Control, Authorization),
  *   except the fields the response's Vary names, which select the variant;
  * - `match` of a non-GET request finds nothing unless `ignoreMethod`; it honours If-None-Match /
@@ -39,6 +43,13 @@ export const CACHE_PUT_ERRORS = Object.freeze({
   partial: "Cannot cache response to a range request (206 Partial Content).",
   varyStar: "Cannot cache response with 'Vary: *' header.",
 });
+
+/**
+ * Cloudflare's default Edge TTL by status, in seconds, for a response without a Cache-Control
+ * lifetime or Expires ("Edge TTL", Cloudflare's Cache docs): 200, 206 and 301 for 120 minutes,
+ * 302 and 303 for 20, 404 and 410 for 3; any other status is not cached by default.
+ */
+export const EDGE_TTL_DEFAULT_S: Readonly<Record<number, number>> = Object.freeze({ 200: 7200, 206: 7200, 301: 7200, 302: 1200, 303: 1200, 404: 180, 410: 180 });
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/;
@@ -75,9 +86,15 @@ export class PopCacheApi implements CacheApiBackend {
     if ((response.headers["vary"] ?? "").includes("*")) throw new TypeError(CACHE_PUT_ERRORS.varyStar);
     const toStore = withoutPrivateFields(response);
     if (toStore === null) return false;
-    if (notStorableReason({ method: "GET", url: request.url, headers: NO_HEADERS }, toStore.judged) !== null) return false;
+    const defaultTtlS = edgeTtlDefaultS(toStore.judged);
+    const reason = notStorableReason({ method: "GET", url: request.url, headers: NO_HEADERS }, toStore.judged);
+    // Without an explicit lifetime the default Edge TTL decides, not RFC 9111's heuristics.
+    const storable = reason === null || ((reason === "status" || reason === "no-freshness") && defaultTtlS !== undefined);
+    if (!storable || defaultTtlS === null) return false;
     const now = this.#clock.nowMs();
-    this.#store(cacheName).put(storedEntry(this.#tier.keyOf(request.url), request.headers, toStore.stored, now, now));
+    const entry = storedEntry(this.#tier.keyOf(request.url), request.headers, toStore.stored, now, now);
+    if (defaultTtlS !== undefined) entry.meta = { ...entry.meta, lifetimeMs: defaultTtlS * 1000 };
+    this.#store(cacheName).put(entry);
     return true;
   }
 
@@ -94,6 +111,17 @@ export class PopCacheApi implements CacheApiBackend {
   #existing(cacheName: string | null): CacheStore | undefined {
     return cacheName === null ? this.#tier.store : this.#tier.findNamedStore(cacheName);
   }
+}
+
+/**
+ * undefined: the response has an explicit lifetime (max-age, s-maxage or Expires, from the
+ * field that governs it, RFC 9213); else Cloudflare's default TTL for its status, or null when
+ * that status is not cached by default.
+ */
+function edgeTtlDefaultS(response: CacheResponse): number | null | undefined {
+  const { directives, targeted } = effectiveDirectives(response.headers);
+  if (directives.maxAgeS !== undefined || directives.sMaxAgeS !== undefined || (!targeted && response.headers["expires"] !== undefined)) return undefined;
+  return Object.hasOwn(EDGE_TTL_DEFAULT_S, response.status) ? EDGE_TTL_DEFAULT_S[response.status]! : null;
 }
 
 /** A Cache API of its own (one tier that never goes upstream), for a worker run outside an edge. */

@@ -47,12 +47,43 @@ describe("Cache API put: what is stored", () => {
     ["private", { "cache-control": "private, max-age=60" }],
     ["Set-Cookie", { "cache-control": "max-age=60", "set-cookie": "id=1" }],
     ["Set-Cookie with private naming another field", { "cache-control": 'private="x-user", max-age=60', "set-cookie": "id=1" }],
-    ["no freshness and no validator", {}],
+    ["an explicit lifetime of 0 and no validator", { "cache-control": "max-age=0" }],
     ["a CDN-Cache-Control no-store over a public Cache-Control", { "cache-control": "public, max-age=60", "cdn-cache-control": "no-store" }],
   ])("accepts but does not store a response with %s", (_what, headers) => {
     const { api: cache } = api();
     expect(cache.put(null, get(), ok(headers))).toBe(false);
     expect(cache.match(null, get())).toBeUndefined();
+  });
+
+  it("without max-age, s-maxage or Expires, keeps a response for Cloudflare's default Edge TTL of its status, to the second", () => {
+    const cases: Array<[number, number | null]> = [[200, 7200], [206, null], [301, 7200], [302, 1200], [303, 1200], [404, 180], [410, 180], [203, null], [307, null], [500, null], [503, null]];
+    for (const [code, ttlS] of cases) {
+      const { api: cache, clock } = api();
+      const response: CacheResponse = { status: code, headers: { "last-modified": new Date(T0 - 10 * 86_400_000).toUTCString() }, body: "x" };
+      if (code === 206) {
+        expect(() => cache.put(null, get(), response)).toThrow(CACHE_PUT_ERRORS.partial);
+        continue;
+      }
+      expect([code, cache.put(null, get(), response)]).toEqual([code, ttlS !== null]);
+      if (ttlS === null) continue;
+      clock.advanceMs(ttlS * 1000 - 1000);
+      expect([code, cache.match(null, get())?.status]).toEqual([code, code]);
+      clock.advanceMs(1000);
+      expect([code, cache.match(null, get())]).toEqual([code, undefined]);
+    }
+  });
+
+  it("an explicit lifetime wins over the default Edge TTL, from the field that governs (CDN-Cache-Control over Expires)", () => {
+    const { api: cache, clock } = api();
+    cache.put(null, get("https://shop.example/e"), ok({ expires: new Date(T0 + 30_000).toUTCString(), date: new Date(T0).toUTCString() }));
+    cache.put(null, get("https://shop.example/c"), ok({ "cdn-cache-control": "public", expires: new Date(T0 + 30_000).toUTCString() }));
+    cache.put(null, get("https://shop.example/m"), ok({ "cache-control": "public, max-age=10" }));
+    clock.advanceMs(10_000);
+    expect(cache.match(null, get("https://shop.example/m"))).toBeUndefined();
+    clock.advanceMs(20_000);
+    expect(cache.match(null, get("https://shop.example/e"))).toBeUndefined();
+    // CDN-Cache-Control without a lifetime governs, so Expires is not read: the default TTL applies.
+    expect(text(cache.match(null, get("https://shop.example/c")))).toBe("body");
   });
 
   it("private=Set-Cookie stores the response without its Set-Cookie (quoted and unquoted, any position)", () => {
