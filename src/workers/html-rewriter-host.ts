@@ -95,17 +95,20 @@ function takeEngine(): Engine {
   return engine;
 }
 
-let checker: Lol.HTMLRewriter | null = null;
+let checker: Engine | null = null;
 
 /** Throws lol-html's TypeError for a selector it cannot parse (`on()` checks its selector at once, as workerd's does). */
 export function checkSelector(selector: unknown): void {
   if (typeof selector !== "string") throw new TypeError("HTMLRewriter: a selector must be a string");
-  // A sync call into an engine that is never suspended: it has one of its own.
-  if (checker === null) {
-    const engine = newEngine();
-    checker = new engine.HTMLRewriter(() => {});
+  // Sync calls into an engine that is never suspended: it has one of its own. A rewriter per
+  // check, freed at once, so that checked selectors do not pile up in one.
+  checker ??= newEngine();
+  const rewriter = new checker.HTMLRewriter(() => {});
+  try {
+    rewriter.on(selector, {});
+  } finally {
+    rewriter.free();
   }
-  checker.on(selector, {});
 }
 
 class HostRewriter {
@@ -122,8 +125,8 @@ class HostRewriter {
 
   constructor(spec: RewriterSpec) {
     this.#engine = takeEngine();
+    this.#rewriter = new this.#engine.HTMLRewriter((chunk) => this.#out.push(chunk.slice()));
     try {
-      this.#rewriter = new this.#engine.HTMLRewriter((chunk) => this.#out.push(chunk.slice()));
       spec.elements.forEach((e, handler) => {
         const handlers: Lol.ElementHandlers = {};
         if (e.element) handlers.element = (el) => this.#element(el, handler);
@@ -142,6 +145,7 @@ class HostRewriter {
       });
     } catch (e) {
       // Nothing was suspended: the engine is still sound.
+      this.#rewriter.free();
       idleEngines.push(this.#engine);
       throw e;
     }
