@@ -159,6 +159,9 @@ export class HostBridge {
         return this.#subtle.call(args);
       case "cache":
         return cacheCall(this.#config.cache, args);
+      case "html.open":
+        // Async: making an engine (a WebAssembly instance) is host work outside the worker's turn.
+        return this.html.open(args[0]);
       case "html.write":
         return this.html.write(args[0], args[1]);
       case "html.end":
@@ -218,8 +221,6 @@ export class HostBridge {
         return this.zlib.release(args[0]);
       case "html.check":
         return checkSelector(args[0]);
-      case "html.open":
-        return this.html.open(args[0]);
       case "html.release":
         return this.html.release(args[0]);
       default:

@@ -60,18 +60,52 @@ const OPERATIONS: Record<string, Record<string, string>> = {
 
 let wasmModule: WebAssembly.Module | null = null;
 let library: { dir: string; glue: string; asyncify: string } | null = null;
+let checker: Engine | null = null;
 let enginesAlive = 0;
 const idleEngines: Engine[] = [];
+
+function loadLibrary(): { dir: string; glue: string; asyncify: string } {
+  if (library === null) {
+    const main = createRequire(import.meta.url).resolve("html-rewriter-wasm");
+    const dir = dirname(main);
+    library = { dir, glue: readFileSync(main, "utf8"), asyncify: readFileSync(join(dir, "asyncify.js"), "utf8") };
+  }
+  return library;
+}
+
+let preparing: Promise<void> | null = null;
+
+/**
+ * Compiles lol-html in the background (V8 compiles WebAssembly off the main thread) and makes
+ * the selector checker, for a worker whose code names HTMLRewriter. Without it the first
+ * `on()` in the process compiles synchronously inside the worker's turn, which is charged to
+ * its CPU time (tens of milliseconds; much more on a loaded host).
+ */
+export function prepareHtmlRewriter(): Promise<void> {
+  preparing ??= (async () => {
+    const { dir } = loadLibrary();
+    const compiled = await WebAssembly.compile(readFileSync(join(dir, "html_rewriter_bg.wasm")));
+    wasmModule ??= compiled;
+    // A later turn: instantiating is synchronous work of its own.
+    await new Promise((resolve) => setImmediate(resolve));
+    checker ??= newEngine();
+    // And one engine ready for the first transform.
+    if (enginesAlive === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      idleEngines.push(newEngine());
+      enginesAlive++;
+    }
+  })().catch(() => {
+    // The first use compiles synchronously instead, and reports what went wrong there.
+    preparing = null;
+  });
+  return preparing;
+}
 
 /** A fresh instance of the package's module (its own wasm instance and Asyncify state); the wasm is compiled once. */
 function newEngine(): Engine {
   const require = createRequire(import.meta.url);
-  if (library === null) {
-    const main = require.resolve("html-rewriter-wasm");
-    const dir = dirname(main);
-    library = { dir, glue: readFileSync(main, "utf8"), asyncify: readFileSync(join(dir, "asyncify.js"), "utf8") };
-  }
-  const { dir, glue, asyncify } = library;
+  const { dir, glue, asyncify } = loadLibrary();
   wasmModule ??= new WebAssembly.Module(readFileSync(join(dir, "html_rewriter_bg.wasm")));
   const compiled = wasmModule;
   // The package's CommonJS files, evaluated once per engine: its `new WebAssembly.Module(bytes)`
@@ -94,8 +128,6 @@ function takeEngine(): Engine {
   enginesAlive++;
   return engine;
 }
-
-let checker: Engine | null = null;
 
 /** Throws lol-html's TypeError for a selector it cannot parse (`on()` checks its selector at once, as workerd's does). */
 export function checkSelector(selector: unknown): void {

@@ -7,6 +7,7 @@ import type { LogLine, OriginFetcher, Sleeper } from "./host-bridge.js";
 import { type WireRequest, requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
 import { ERROR_1101_BODY, ERROR_1102_BODY, WAIT_UNTIL_MS_MAX } from "./limits.js";
 import { type DurableObjectHost, createDurableObject } from "./durable-object-host.js";
+import { prepareHtmlRewriter } from "./html-rewriter-host.js";
 import { checkSyntax } from "./syntax-check.js";
 import { type RunResult, WorkerInstance } from "./worker-instance.js";
 import { type ScheduledResult, type WorkerResult, errorResponse } from "./worker-result.js";
@@ -67,6 +68,8 @@ export class Worker {
     this.name = this.config.name;
     this.#script = typeof source === "string" ? scriptFromSource(source) : source;
     checkSyntax(this.#script, this.name);
+    // lol-html is compiled once per process, off the main thread, before the first request needs it.
+    if (this.#script.main.includes("HTMLRewriter")) void prepareHtmlRewriter();
     this.#developmentErrors = options.developmentErrors ?? false;
     this.#origin = options.origin ?? noOrigin;
     this.#sleep = options.sleep ?? realSleep;

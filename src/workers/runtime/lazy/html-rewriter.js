@@ -181,6 +181,7 @@ class HTMLRewriter {
     const endTags = new Map();
     let id = null;
     let reader = null;
+    let cancelled = false;
     const release = () => {
       if (id !== null) callHostSync("html.release", [id]);
       id = null;
@@ -211,7 +212,11 @@ class HTMLRewriter {
       async pull(controller) {
         try {
           if (id === null) {
-            id = callHostSync("html.open", [spec]);
+            id = await callHost("html.open", [spec]);
+            if (cancelled) {
+              release();
+              return;
+            }
             reader = source === null ? null : source.getReader();
           }
           for (;;) {
@@ -241,6 +246,7 @@ class HTMLRewriter {
         }
       },
       cancel(reason) {
+        cancelled = true;
         release();
         if (reader !== null) return reader.cancel(reason);
         return undefined;
