@@ -102,7 +102,8 @@ describe("caches in a worker", () => {
       const hit = await caches.default.match("https://s.example/x");
       return new Response(hit === undefined ? "miss" : await hit.text());
     } };`;
-    const w = new Worker(source, { name: "cache-restart", cpuMsMax: 50 });
+    // A budget that a cold start on a loaded machine stays within; the spin exceeds any.
+    const w = new Worker(source, { name: "cache-restart", cpuMsMax: 500 });
     try {
       expect((await w.fetch(new Request("https://s.example/put"))).outcome).toBe("ok");
       expect((await w.fetch(new Request("https://s.example/spin"))).outcome).not.toBe("ok");
