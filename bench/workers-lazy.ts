@@ -31,6 +31,8 @@ const TOUCH: Record<string, string> = {
   "web-streams": "new TransformStream()",
   crypto: "crypto.getRandomValues(new Uint8Array(8))",
   platform: "navigator.userAgent",
+  cache: "caches.default",
+  "html-rewriter": "new HTMLRewriter().on('p', {})",
 };
 
 /** Request time for touching `module` the first time on a warm isolate, minus a second touch. */

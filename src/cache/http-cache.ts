@@ -17,6 +17,8 @@ const ERROR_STATUSES = new Set([500, 502, 503, 504]);
 const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
 const NO_VARY_VALUES: Readonly<Record<string, string | undefined>> = Object.freeze({});
 const NO_TAGS: readonly string[] = Object.freeze([]);
+/** Named Cache API caches kept per tier (edge-kata's bound; Cloudflare documents none). */
+export const NAMED_CACHES_MAX = 64;
 
 export interface HttpCacheOptions {
   readonly clock: Clock;
@@ -44,6 +46,9 @@ export class HttpCache {
   readonly #keyOptions: CacheKeyOptions;
   readonly #facesClients: boolean;
   readonly #inflight = new Map<string, Promise<void>>();
+  /** The Cache API's named caches (`caches.open(name)`), least recently opened first; see `namedStore`. */
+  readonly #named = new Map<string, CacheStore>();
+  readonly #storeOptions: CacheStoreOptions | undefined;
   readonly #background = new Set<Promise<void>>();
 
   constructor(options: HttpCacheOptions) {
@@ -52,6 +57,7 @@ export class HttpCache {
     this.#keyOptions = options.key ?? {};
     this.#facesClients = options.facesClients ?? true;
     this.store = new CacheStore(options.store);
+    this.#storeOptions = options.store;
     this.stats = { statuses: Object.fromEntries(CACHE_STATUSES.map((s) => [s, 0])) as Record<CacheStatus, number>, upstreamRequests: 0, coalesced: 0 };
   }
 
@@ -92,14 +98,53 @@ export class HttpCache {
   // ANCHOR_END: lookup
   }
 
-  /** Purge by URL: every variant of the URL's key. Returns the number of entries removed. */
-  purgeUrl(url: string): number {
-    return this.store.deleteKey(this.keyOf(url));
+  /**
+   * The store of a Workers Cache API namespace (`caches.open(name)`) at this tier: a keyspace of
+   * its own, purged with the tier. At most NAMED_CACHES_MAX names are kept; opening one more
+   * drops the least recently opened (a cache may evict anything at any time).
+   */
+  namedStore(name: string): CacheStore {
+    const found = this.findNamedStore(name);
+    if (found !== undefined) return found;
+    const store = new CacheStore(this.#storeOptions);
+    this.#named.set(name, store);
+    if (this.#named.size > NAMED_CACHES_MAX) this.#named.delete(this.#named.keys().next().value as string);
+    return store;
   }
 
-  /** Purge by Cache-Tag. Returns the number of entries removed. */
+  /** A named store if it exists (marked most recently used); reading never creates one, nor evicts another. */
+  findNamedStore(name: string): CacheStore | undefined {
+    const store = this.#named.get(name);
+    if (store !== undefined) {
+      this.#named.delete(name);
+      this.#named.set(name, store);
+    }
+    return store;
+  }
+
+  /** Purge by URL: every variant of the URL's key, named Cache API stores included. Returns the number of entries removed. */
+  purgeUrl(url: string): number {
+    const key = this.keyOf(url);
+    let removed = this.store.deleteKey(key);
+    for (const store of this.#named.values()) removed += store.deleteKey(key);
+    return removed;
+  }
+
+  /** Purge by Cache-Tag, named Cache API stores included. Returns the number of entries removed. */
   purgeTag(tag: string): number {
-    return this.store.deleteTag(tag);
+    let removed = this.store.deleteTag(tag);
+    for (const store of this.#named.values()) removed += store.deleteTag(tag);
+    return removed;
+  }
+
+  /** RFC 9111 §4.2.3 current age of a stored entry, now. */
+  ageMs(entry: StoredEntry): number {
+    return this.#age(entry);
+  }
+
+  /** May this stored entry be used without validation right now (fresh, and not no-cache)? */
+  isFresh(entry: StoredEntry): boolean {
+    return this.#freshness(entry).fresh;
   }
 
   /** Resolves when background revalidations started so far have finished. */
@@ -201,20 +246,7 @@ export class HttpCache {
 
   #store(key: string, request: CacheRequest, response: CacheResponse, requestTimeMs: number, responseTimeMs: number): StoredEntry | null {
     if (notStorableReason(request, response) !== null) return null;
-    const withDateHeader = response.headers["date"] === undefined ? withDate(response, responseTimeMs) : response;
-    // Most responses have no Vary and no Cache-Tag: their entries share one empty record/list.
-    const varyBy = varyNames(response.headers["vary"]);
-    const tags = cacheTags(response);
-    const entry: StoredEntry = {
-      key,
-      varyValues: varyBy.length === 0 ? NO_VARY_VALUES : varySecondaryKey(varyBy, request.headers),
-      response: withDateHeader,
-      requestTimeMs,
-      responseTimeMs,
-      meta: storedEntryMeta(withDateHeader, { requestTimeMs, responseTimeMs }),
-      tags: tags.length === 0 ? NO_TAGS : tags,
-      sizeBytes: entrySizeBytes(response),
-    };
+    const entry = storedEntry(key, request.headers, response, requestTimeMs, responseTimeMs);
     this.store.put(entry);
     return entry;
   }
@@ -260,6 +292,27 @@ export class HttpCache {
 }
 
 function noop(): void {}
+
+/**
+ * A response as a store entry: its Vary values taken from the request that stored it, a Date
+ * added if it had none, and the freshness inputs derived once. Storability is the caller's check.
+ */
+export function storedEntry(key: string, requestHeaders: Readonly<Record<string, string>>, response: CacheResponse, requestTimeMs: number, responseTimeMs: number): StoredEntry {
+  const withDateHeader = response.headers["date"] === undefined ? withDate(response, responseTimeMs) : response;
+  // Most responses have no Vary and no Cache-Tag: their entries share one empty record/list.
+  const varyBy = varyNames(response.headers["vary"]);
+  const tags = cacheTags(response);
+  return {
+    key,
+    varyValues: varyBy.length === 0 ? NO_VARY_VALUES : varySecondaryKey(varyBy, requestHeaders),
+    response: withDateHeader,
+    requestTimeMs,
+    responseTimeMs,
+    meta: storedEntryMeta(withDateHeader, { requestTimeMs, responseTimeMs }),
+    tags: tags.length === 0 ? NO_TAGS : tags,
+    sizeBytes: entrySizeBytes(response),
+  };
+}
 
 function gatewayError(status: 502 | 504): CacheResponse {
   return { status, headers: { "content-type": "text/plain" }, body: status === 502 ? "upstream unreachable" : "stale response may not be served" };

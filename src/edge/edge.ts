@@ -1,4 +1,5 @@
-import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
+import { PopCacheApi, TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheApiBackend, type CacheRequest, type CacheResponse } from "../cache/index.js";
+import { EdgeError } from "../core/errors.js";
 import { copyFields } from "../cache/http-message.js";
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
@@ -7,6 +8,7 @@ import { Waf, wafRequestFromRequest, type WafOptions } from "../waf/index.js";
 import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
 import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, type OriginHandler } from "./origin-bridge.js";
 import { PopSelector } from "./pop-selector.js";
+import { requestCf } from "./request-cf.js";
 import { StageTimer } from "./stage-timer.js";
 import type { WorkerHost } from "./worker-host.js";
 import type { WorkerResult } from "../workers/index.js";
@@ -37,6 +39,8 @@ export interface EdgeRequestContext {
   clientIp: string;
   /** Emulate this PoP instead of the anycast choice (from `?pop=`, `cf-pop` or `--pop`). */
   pop?: string;
+  /** The client's HTTP version as the server read it, for `request.cf.httpProtocol`. @defaultValue "HTTP/1.1" */
+  httpProtocol?: string;
 }
 
 /** The pipeline's answer; `drop` means an L3/L4 rule dropped it (the server resets the socket). */
@@ -72,6 +76,7 @@ export class Edge {
   readonly #latency: LatencyModel;
   readonly #rng: Rng;
   #worker: WorkerHost | undefined;
+  readonly #cacheApis = new Map<string, CacheApiBackend>();
   #rays = 0;
   readonly #hosts = new Map<string, string>();
   readonly #backbone = new Map<string, number>();
@@ -104,6 +109,18 @@ export class Edge {
     return (request) => this.#throughCache(request, cacheRequestFromRequest(request), { pop, clientIp: request.headers.get("cf-connecting-ip") ?? "0.0.0.0" }).then((r) => r.response);
   }
 
+  /** The Workers Cache API of a worker running at `pop` (`caches.default`, `caches.open`): that PoP's cache tier. */
+  cacheApiFor(pop: string): CacheApiBackend {
+    let api = this.#cacheApis.get(pop);
+    if (api === undefined) {
+      const tier = this.cache.lowerTier(pop);
+      if (tier === undefined) throw new EdgeError("CACHE_UNKNOWN_POP", 400, `PoP "${pop}" has no cache tier`);
+      api = new PopCacheApi(tier, this.#options.clock);
+      this.#cacheApis.set(pop, api);
+    }
+    return api;
+  }
+
   async handle(request: Request, ctx: EdgeRequestContext): Promise<EdgeResult> {
     const timer = new StageTimer(this.#options.clock);
     const choice = this.selector.choose(ctx.clientIp, ctx.pop);
@@ -126,7 +143,8 @@ export class Edge {
     }
     if (this.#worker) {
       const forwarded = withClientIp(request, ctx.clientIp);
-      const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop));
+      const cf = requestCf({ choice, rttMs, acceptEncoding: request.headers.get("accept-encoding"), ...(ctx.httpProtocol !== undefined && { httpProtocol: ctx.httpProtocol }), ...(verdict !== undefined && { botScore: verdict.botScore }) });
+      const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop, cf));
       timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
       this.#options.onWorkerResult?.(pop, result);
       return { response: decorate(result.response, ray, timer, result.response.headers.get("cf-cache-status") ?? "DYNAMIC", false), pop, drop: false };

@@ -1,11 +1,17 @@
 import { EdgeError } from "../core/errors.js";
 import { AnycastNetwork, generateAsGraph, type CatchmentEntry } from "../net/index.js";
-import { CLIENT_POPULATIONS, POPS, Rng, hashString, popByCode, type ClientPopulation, type Pop } from "../sim/index.js";
+import { CLIENT_POPULATIONS, POPS, Rng, greatCircleKm, hashString, popByCode, type ClientPopulation, type Pop } from "../sim/index.js";
 
 export interface PopChoice {
   readonly pop: Pop;
   /** The client population the address was mapped to (for modelled latency). */
   readonly client: ClientPopulation;
+  /**
+   * The eyeball network the client is on: its AS number and its index among the networks of
+   * its population (1-based), which names it. For an emulated PoP, the network that sends the
+   * PoP the most traffic (a typical client of that PoP).
+   */
+  readonly network: { readonly asn: number; readonly index: number; readonly client: ClientPopulation };
   /** How the PoP was chosen. */
   readonly by: "anycast" | "override";
 }
@@ -14,6 +20,10 @@ interface Catchment {
   entries: CatchmentEntry[];
   /** The client population of each entry, resolved once (choose() runs per request). */
   clients: ClientPopulation[];
+  /** The eyeball network of each entry: AS number and index within its client population. */
+  networks: Array<{ asn: number; index: number }>;
+  /** The entry sending each PoP the most traffic, found on first use (bounded by the PoP count). */
+  typical: Map<string, number>;
   cumulative: number[];
   total: number;
 }
@@ -41,7 +51,13 @@ export class PopSelector {
       for (const e of entries) cumulative.push((total += e.weight));
       const byId = new Map(CLIENT_POPULATIONS.map((c) => [c.id, c]));
       const clients = entries.map((e) => byId.get(e.clientId) as ClientPopulation);
-      catchment = { entries, clients, cumulative, total };
+      const seen = new Map<string, number>();
+      const networks = entries.map((e) => {
+        const index = (seen.get(e.clientId) ?? 0) + 1;
+        seen.set(e.clientId, index);
+        return { asn: graph.nodes[e.accessNode]?.asn ?? 0, index };
+      });
+      catchment = { entries, clients, networks, typical: new Map(), cumulative, total };
       catchmentsBySeed.set(options.seed, catchment);
     }
     this.#catchment = catchment;
@@ -55,9 +71,30 @@ export class PopSelector {
     if (override !== undefined && override !== "") {
       const pop = popByCode(override.toUpperCase());
       if (!pop) throw new EdgeError("UNKNOWN_POP", 400, `no PoP "${override}"; use an IATA code such as LHR, NRT or IAD (see /__edge/pops)`);
-      return { pop, client, by: "override" };
+      return { pop, client, network: this.#network(this.#typicalEntry(pop)), by: "override" };
     }
-    return { pop: popByCode(entry.popCode as string) as Pop, client, by: "anycast" };
+    return { pop: popByCode(entry.popCode as string) as Pop, client, network: this.#network(index), by: "anycast" };
+  }
+
+  #network(index: number): PopChoice["network"] {
+    const n = this.#catchment.networks[index] as { asn: number; index: number };
+    return { asn: n.asn, index: n.index, client: this.#catchment.clients[index] as ClientPopulation };
+  }
+
+  /** The entry that sends `pop` the most traffic; for a PoP no network reaches, the nearest one. */
+  #typicalEntry(pop: Pop): number {
+    const { entries, clients, typical } = this.#catchment;
+    let best = typical.get(pop.code);
+    if (best !== undefined) return best;
+    let score = -Infinity;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as CatchmentEntry;
+      // Traffic landing here wins; otherwise closeness (a negative distance) decides.
+      const s = e.popCode === pop.code ? e.weight * 1e9 : -greatCircleKm(clients[i] as ClientPopulation, pop);
+      if (s > score) [best, score] = [i, s];
+    }
+    typical.set(pop.code, best as number);
+    return best as number;
   }
 
   /** PoPs with a non-empty catchment, most traffic first. */

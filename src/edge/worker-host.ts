@@ -1,11 +1,13 @@
+import type { CacheApiBackend } from "../cache/cache-api.js";
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
+import type { RequestCf } from "../core/request-cf.js";
 import type { Clock } from "../sim/clock.js";
 import { type ScheduledResult, Worker, type WorkerResult, type WorkerScript } from "../workers/index.js";
 
 /** What the pipeline needs from a deployed worker. */
 export interface WorkerHost {
-  /** Runs the worker at a PoP; its `fetch()` subrequests go to `origin`. */
-  run(request: Request, pop: string): Promise<WorkerResult>;
+  /** Runs the worker at a PoP; its `fetch()` subrequests go to `origin`. `cf` becomes `request.cf`. */
+  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult>;
   /** Starts the PoP's isolate early (at TLS ClientHello, when the SNI names the host). */
   prewarm(pop: string): void;
   dispose(): void;
@@ -28,6 +30,8 @@ export interface PerPopWorkersOptions {
   clock: Clock;
   /** Where a worker at `pop` sends its subrequests (the cache, then the origin). */
   originFor(pop: string): (request: Request) => Promise<Response>;
+  /** The Cache API of a worker at `pop` (the PoP's cache). @defaultValue a private cache per isolate */
+  cacheFor?(pop: string): CacheApiBackend;
   /** PoPs kept warm at once; the least recently used PoP's isolate is disposed. @defaultValue 16 */
   popsMax?: number;
   /** A 1101 page carries the exception (development, as `wrangler dev`). @defaultValue false */
@@ -48,8 +52,8 @@ export class PerPopWorkers implements WorkerHost {
     this.#options = options;
   }
 
-  run(request: Request, pop: string): Promise<WorkerResult> {
-    return this.#at(pop).fetch(request, { pop });
+  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult> {
+    return this.#at(pop).fetch(request, cf === undefined ? { pop } : { pop, cf });
   }
 
   prewarm(pop: string): void {
@@ -86,7 +90,7 @@ export class PerPopWorkers implements WorkerHost {
     const durableObjects = Object.fromEntries(Object.entries(o.bindings?.durableObjects ?? {}).map(([name, ns]) => [name, ns.forPop(pop)]));
     worker = new Worker(
       o.source,
-      { name: o.name, vars: o.vars ?? {}, kvNamespaces, durableObjects, ...(o.cpuMsMax ? { cpuMsMax: o.cpuMsMax } : {}), ...(o.memoryMbMax ? { memoryMbMax: o.memoryMbMax } : {}) },
+      { name: o.name, vars: o.vars ?? {}, kvNamespaces, durableObjects, ...(o.cacheFor ? { cache: o.cacheFor(pop) } : {}), ...(o.cpuMsMax ? { cpuMsMax: o.cpuMsMax } : {}), ...(o.memoryMbMax ? { memoryMbMax: o.memoryMbMax } : {}) },
       { clock: o.clock, origin: o.originFor(pop), ...(o.developmentErrors ? { developmentErrors: true } : {}) },
     );
     this.#workers.set(pop, worker);

@@ -139,7 +139,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
       if (internal) return internal;
       const url = new URL(request.url);
       const pop = url.searchParams.get("pop") ?? request.headers.get("cf-pop") ?? undefined;
-      const result = await edge.handle(request, { clientIp: ctx.clientIp, ...(pop ? { pop } : {}) });
+      const result = await edge.handle(request, { clientIp: ctx.clientIp, httpProtocol: ctx.httpProtocol, ...(pop ? { pop } : {}) });
       return result.drop ? null : result.response;
     },
   });

@@ -15,6 +15,8 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIO
 
 export interface RequestContext {
   clientIp: string;
+  /** "HTTP/1.1" (or the version the client spoke). */
+  httpProtocol: string;
   /** Set by the edge: the PoP code chosen for this request. */
   pop?: string;
 }
@@ -63,7 +65,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: Handler
   let response: Response | null;
   try {
     const request = toRequest(req);
-    response = await handler(request, { clientIp: req.socket.remoteAddress ?? "0.0.0.0" });
+    response = await handler(request, { clientIp: req.socket.remoteAddress ?? "0.0.0.0", httpProtocol: `HTTP/${req.httpVersion}` });
   } catch (error) {
     response = errorResponse(error);
   }

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from "node:path";
 import { FileWatcher, runCustomBuild, type WorkerBuild, WorkerBuilder, type WorkerProject } from "../build/index.js";
 import type { DurableObjectFactory, DurableObjectNamespaceApi } from "../core/bindings.js";
+import type { RequestCf } from "../core/request-cf.js";
 import type { DurableObjectNamespace, DurableObjectRuntime } from "../durable-objects/index.js";
 import { type Edge, PerPopWorkers, type WorkerHost } from "../edge/index.js";
 import type { KvStore } from "../kv/index.js";
@@ -95,8 +96,8 @@ export class WorkerDeployment implements WorkerHost {
     return this.#rebuilds;
   }
 
-  run(request: Request, pop: string): Promise<WorkerResult> {
-    return this.#current.workers.run(request, pop);
+  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult> {
+    return this.#current.workers.run(request, pop, cf);
   }
 
   prewarm(pop: string): void {
@@ -126,7 +127,7 @@ export class WorkerDeployment implements WorkerHost {
   #version(build: WorkerBuild): Version {
     const { clock, edge, kv, objects } = this.#options;
     const w = this.#wrangler;
-    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars }, { clock, origin: edge.originFor("IAD"), developmentErrors: true });
+    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars, cache: edge.cacheApiFor("IAD") }, { clock, origin: edge.originFor("IAD"), developmentErrors: true });
     const namespaces: Record<string, { forPop(pop: string): DurableObjectNamespaceApi }> = {};
     for (const binding of w.durableObjects) {
       // A namespace is registered once; its factory asks the version current when an instance
@@ -151,6 +152,7 @@ export class WorkerDeployment implements WorkerHost {
       developmentErrors: true,
       bindings: { kv: Object.fromEntries(w.kvNamespaces.map((b) => [b.binding, kv.namespace(b.id)])), durableObjects: namespaces },
       originFor: (pop) => edge.originFor(pop),
+      cacheFor: (pop) => edge.cacheApiFor(pop),
     });
     return { build, workers, objects: objectHost };
   }

@@ -1,3 +1,4 @@
+import type { CacheApiBackend } from "../cache/cache-api.js";
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
 import { EdgeError } from "../core/errors.js";
 import { CPU_MS_MAX_DEFAULT, MEMORY_MB_MAX_DEFAULT, MEMORY_MB_MIN } from "./limits.js";
@@ -8,6 +9,8 @@ export interface WorkerConfig {
   vars?: Record<string, string>;
   kvNamespaces?: Record<string, KvNamespaceApi>;
   durableObjects?: Record<string, DurableObjectNamespaceApi>;
+  /** Behind `caches` (the PoP's cache when deployed on the edge). @defaultValue a cache of the worker's own */
+  cache?: CacheApiBackend;
   /** CPU milliseconds per request. @defaultValue 50 */
   cpuMsMax?: number;
   /** Heap megabytes per isolate. @defaultValue 128 */
@@ -19,6 +22,8 @@ export interface ResolvedWorkerConfig {
   vars: Record<string, string>;
   kvNamespaces: Record<string, KvNamespaceApi>;
   durableObjects: Record<string, DurableObjectNamespaceApi>;
+  /** null: the host bridge makes the worker a cache of its own on first use. */
+  cache: CacheApiBackend | null;
   cpuMsMax: number;
   memoryMbMax: number;
 }
@@ -49,5 +54,5 @@ export function resolveWorkerConfig(config: WorkerConfig): ResolvedWorkerConfig 
   for (const [name, value] of Object.entries(vars)) {
     if (typeof value !== "string") throw bad(`var "${name}" must be a string, got ${typeof value}`);
   }
-  return { name: config.name, vars, kvNamespaces, durableObjects, cpuMsMax, memoryMbMax };
+  return { name: config.name, vars, kvNamespaces, durableObjects, cache: config.cache ?? null, cpuMsMax, memoryMbMax };
 }

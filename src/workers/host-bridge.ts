@@ -3,6 +3,8 @@ import type { DurableObjectIdApi, DurableObjectNamespaceApi, DurableObjectStateA
 import type { Clock } from "../sim/clock.js";
 import type { ResolvedWorkerConfig } from "./config.js";
 import { BodyStreams } from "./body-streams.js";
+import { cacheCall } from "./cache-bridge.js";
+import { HtmlRewriters, checkSelector } from "./html-rewriter-host.js";
 import { SubtleBridge } from "./crypto-bridge.js";
 import { ZlibStreams } from "./zlib-streams.js";
 import { requestFromWire, responseToWire } from "./http-wire.js";
@@ -45,6 +47,8 @@ export class HostBridge {
   readonly bodies = new BodyStreams();
   /** The host zlib streams behind this isolate's CompressionStreams and DecompressionStreams. */
   readonly zlib = new ZlibStreams();
+  /** The host lol-html engines behind this isolate's HTMLRewriter transforms. */
+  readonly html = new HtmlRewriters();
   readonly #config: ResolvedWorkerConfig;
   readonly #clock: Clock;
   readonly #origin: OriginFetcher;
@@ -154,6 +158,17 @@ export class HostBridge {
         return this.#storage(args);
       case "subtle":
         return this.#subtle.call(args);
+      case "cache":
+        return cacheCall(this.#config.cache, args);
+      case "html.open":
+        // Async: making an engine (a WebAssembly instance) is host work outside the worker's turn.
+        return this.html.open(args[0]);
+      case "html.write":
+        return this.html.write(args[0], args[1]);
+      case "html.end":
+        return this.html.end(args[0]);
+      case "html.resume":
+        return this.html.resume(args[0], args[1]);
       case "sleep":
         return this.#timer(Number(args[0]));
       case "zlib.push":
@@ -207,6 +222,10 @@ export class HostBridge {
         return this.zlib.open(args[0], args[1]);
       case "zlib.release":
         return this.zlib.release(args[0]);
+      case "html.check":
+        return checkSelector(args[0]);
+      case "html.release":
+        return this.html.release(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }

@@ -6,6 +6,7 @@
  * without its bytes ever entering the isolate. Anything that comes back from the isolate is
  * untrusted and validated here.
  */
+import type { RequestCf } from "../core/request-cf.js";
 import { BodyStreamError, type BodyStreams, inlineIfComplete } from "./body-streams.js";
 
 export type HeaderPairs = Array<[string, string]>;
@@ -18,7 +19,7 @@ export interface WireRequest {
   url: string;
   headers: HeaderPairs;
   body: WireBody;
-  cf?: Record<string, string>;
+  cf?: RequestCf;
 }
 
 export interface WireResponse {
@@ -53,7 +54,7 @@ function bodyless(method: string): boolean {
  * one) stays on the host, owned by `scope`, and is borrowed: the caller still owns the stream,
  * so the table lets go of it at the end without cancelling it.
  */
-export async function requestToWire(request: Request, bodies: BodyStreams, scope: number, cf?: Record<string, string>): Promise<WireRequest> {
+export async function requestToWire(request: Request, bodies: BodyStreams, scope: number, cf?: RequestCf): Promise<WireRequest> {
   const hasBody = request.body !== null && !bodyless(request.method);
   const wire: WireRequest = {
     method: request.method,

@@ -86,3 +86,11 @@ export const ERROR_1102_BODY = "error code: 1102";
 
 /** Cloudflare's body for "Worker threw exception" (error 1101). */
 export const ERROR_1101_BODY = "error code: 1101";
+
+/**
+ * HTMLRewriter transforms running at once in one isolate, and lol-html engines (one WebAssembly
+ * instance each, ~1.2 MiB of linear memory) alive in the process. This platform's choices: an
+ * engine serves one transform at a time (its async handlers suspend the engine's stack).
+ */
+export const HTML_REWRITERS_PER_ISOLATE_MAX = 16;
+export const HTML_ENGINES_MAX = 64;

@@ -342,6 +342,7 @@ export class WorkerInstance {
     }
     this.bridge.bodies.releaseAll();
     this.bridge.zlib.releaseAll();
+    this.bridge.html.releaseAll();
   }
 
   /**

@@ -1,10 +1,13 @@
+import { standaloneCacheApi } from "../cache/cache-api.js";
 import type { DurableObjectFactory, DurableObjectStateApi } from "../core/bindings.js";
+import type { RequestCf } from "../core/request-cf.js";
 import { type Clock, WallClock } from "../sim/clock.js";
 import { type ResolvedWorkerConfig, type WorkerConfig, resolveWorkerConfig } from "./config.js";
 import type { LogLine, OriginFetcher, Sleeper } from "./host-bridge.js";
 import { type WireRequest, requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
 import { ERROR_1101_BODY, ERROR_1102_BODY, WAIT_UNTIL_MS_MAX } from "./limits.js";
 import { type DurableObjectHost, createDurableObject } from "./durable-object-host.js";
+import { prepareHtmlRewriter } from "./html-rewriter-host.js";
 import { checkSyntax } from "./syntax-check.js";
 import { type RunResult, WorkerInstance } from "./worker-instance.js";
 import { type ScheduledResult, type WorkerResult, errorResponse } from "./worker-result.js";
@@ -58,12 +61,16 @@ export class Worker {
 
   /** `source` is a module's text, or a built script with its modules and source map. */
   constructor(source: string | WorkerScript, config: WorkerConfig, options: WorkerOptions = {}) {
-    this.config = resolveWorkerConfig(config);
+    this.#clock = options.clock ?? new WallClock();
+    const resolved = resolveWorkerConfig(config);
+    // A worker outside an edge still has a Cache API: a cache of its own, kept across isolate restarts.
+    this.config = resolved.cache === null ? { ...resolved, cache: standaloneCacheApi(this.#clock) } : resolved;
     this.name = this.config.name;
     this.#script = typeof source === "string" ? scriptFromSource(source) : source;
     checkSyntax(this.#script, this.name);
+    // lol-html is compiled once per process, off the main thread, before the first request needs it.
+    if (this.#script.main.includes("HTMLRewriter")) void prepareHtmlRewriter();
     this.#developmentErrors = options.developmentErrors ?? false;
-    this.#clock = options.clock ?? new WallClock();
     this.#origin = options.origin ?? noOrigin;
     this.#sleep = options.sleep ?? realSleep;
   }
@@ -89,6 +96,11 @@ export class Worker {
     return this.#instance === null ? 0 : this.#instance.bridge.zlib.size;
   }
 
+  /** Host lol-html transforms the live isolate still holds (HTMLRewriter); 0 when cold. For tests. */
+  get openHtmlRewriters(): number {
+    return this.#instance === null ? 0 : this.#instance.bridge.html.size;
+  }
+
   /** Heap bytes of the live isolate, measured when it was last idle; 0 when cold. */
   get heapBytes(): number {
     return this.warm ? this.#instance!.heapBytes : 0;
@@ -99,7 +111,8 @@ export class Worker {
     return this.#acquire().then(() => undefined, () => undefined);
   }
 
-  async fetch(request: Request, options: { pop?: string } = {}): Promise<WorkerResult> {
+  /** `cf` becomes `request.cf` (the edge computes it); without it the worker sees `{ colo: pop }`. */
+  async fetch(request: Request, options: { pop?: string; cf?: RequestCf } = {}): Promise<WorkerResult> {
     this.#active++;
     try {
       return await this.#fetch(request, options);
@@ -117,7 +130,7 @@ export class Worker {
     }
   }
 
-  async #fetch(request: Request, options: { pop?: string }): Promise<WorkerResult> {
+  async #fetch(request: Request, options: { pop?: string; cf?: RequestCf }): Promise<WorkerResult> {
     const startMs = this.#clock.nowMs();
     const logs: LogLine[] = [];
     const finish = (response: Response, outcome: WorkerResult["outcome"], cold: boolean, cpuNs: bigint, waitUntil: Promise<void> | null = null): WorkerResult => ({
@@ -136,7 +149,7 @@ export class Worker {
     try {
       let wire: WireRequest;
       try {
-        wire = await requestToWire(request, bodies, scope, options.pop === undefined ? undefined : { colo: options.pop });
+        wire = await requestToWire(request, bodies, scope, options.cf ?? (options.pop === undefined ? undefined : { colo: options.pop }));
       } catch (e) {
         logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
         return finish(errorResponse("exception"), "exception", cold, 0n);

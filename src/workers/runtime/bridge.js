@@ -173,6 +173,8 @@ function lazyGlobals(module, names) {
   defineGlobal("eval", refusedEval);
 }
 defineGlobal("self", globalThis);
+// workerd's global scope has an opaque origin, serialised as "null" (HTML, "opaque origin").
+Object.defineProperty(globalThis, "origin", { get: () => "null", configurable: true, enumerable: true });
 
 // Cloudflare has no SharedArrayBuffer/Atomics (they make precise timers); WebAssembly stays,
 // but without shared memories, which would bring SharedArrayBuffer back.

@@ -13,4 +13,6 @@ lazyGlobals("web-streams", [
   "IdentityTransformStream", "FixedLengthStream",
 ]);
 lazyGlobals("crypto", ["crypto", "Crypto", "SubtleCrypto", "CryptoKey"]);
+lazyGlobals("cache", ["caches", "Cache", "CacheStorage"]);
+lazyGlobals("html-rewriter", ["HTMLRewriter"]);
 lazyGlobals("platform", ["navigator", "Navigator", "scheduler", "addEventListener", "removeEventListener", "dispatchEvent", "reportError"]);

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../../src/sim/clock.js";
 import { VirtualClock } from "../../../src/sim/clock.js";
 import { Worker } from "../../../src/workers/index.js";
-import { WEB_PLATFORM_CLASSES } from "./api-surface/checklist.js";
+import { PLATFORM_EXTRA_CLASSES, WEB_PLATFORM_CLASSES } from "./api-surface/checklist.js";
 
 const workers: Worker[] = [];
 afterAll(() => workers.forEach((w) => w.dispose()));
@@ -60,10 +60,10 @@ describe("tenant isolation", () => {
     const w = deploy(`return Response.json(Object.getOwnPropertyNames(globalThis));`);
     const names = (await json(w)) as string[];
     const webApis = ["console", "performance", "structuredClone", "queueMicrotask", "btoa", "atob", "setTimeout", "setInterval", "clearTimeout",
-      "clearInterval", "fetch", "crypto", "self", "navigator", "scheduler", "addEventListener", "removeEventListener", "dispatchEvent", "reportError"];
+      "clearInterval", "fetch", "crypto", "self", "navigator", "scheduler", "addEventListener", "removeEventListener", "dispatchEvent", "reportError", "caches", "origin"];
     // Classes (capitalised) are ECMAScript's or the Workers API's; the checklist test covers which.
     const ecmascript = new Set(Object.getOwnPropertyNames(globalThis).filter((n) => /^[A-Z]|^(parse|is|decode|encode|escape|unescape|eval|globalThis|undefined|Infinity|NaN)/.test(n)));
-    const workersClasses = new Set<string>([...WEB_PLATFORM_CLASSES, "ErrorEvent"]);
+    const workersClasses = new Set<string>([...WEB_PLATFORM_CLASSES, ...PLATFORM_EXTRA_CLASSES, "ErrorEvent"]);
     const unexpected = names.filter((n) => !webApis.includes(n) && !ecmascript.has(n) && !workersClasses.has(n));
     expect(unexpected).toEqual([]);
     for (const absent of ["SharedArrayBuffer", "Atomics", "process", "require", "Buffer"]) expect(names).not.toContain(absent);
