@@ -58,16 +58,32 @@ export function relation(graph: AsGraph, from: number, to: number): Relationship
   return graph.neighbours[from]?.find((n) => n.node === to)?.rel;
 }
 
-const worldCache = new Map<number, AsGraph>();
+const worldCache = new Map<string, AsGraph>();
 
-/** The generated Internet over the 16-PoP test fixture, one per seed (cached: ~40 ms each). */
-export function fixtureWorld(seed: number): AsGraph {
-  let graph = worldCache.get(seed);
+/**
+ * PoP codes a map keyed by plain-object properties gets wrong (`__proto__`, `constructor`,
+ * `toString`), the empty string, non-ASCII, and codes that collide when concatenated.
+ */
+export const ADVERSARIAL_POP_CODES: readonly string[] = ["__proto__", "constructor", "toString", "", "東京", "a1", "1", "a", "hasOwnProperty"];
+
+/**
+ * The generated Internet over the 16-PoP test fixture, one per seed (cached: ~40 ms each).
+ * `renamed` gives its first PoPs the adversarial codes above (same places, same graph).
+ */
+export function fixtureWorld(seed: number, renamed = false): AsGraph {
+  const key = `${seed}|${renamed}`;
+  let graph = worldCache.get(key);
   if (!graph) {
-    graph = generateAsGraph({ rng: new Rng(seed), pops: TEST_POPS, clients: TEST_CLIENTS });
-    worldCache.set(seed, graph);
+    const pops = renamed ? TEST_POPS.map((p, i) => ({ ...p, code: ADVERSARIAL_POP_CODES[i] ?? p.code })) : TEST_POPS;
+    graph = generateAsGraph({ rng: new Rng(seed), pops, clients: TEST_CLIENTS });
+    worldCache.set(key, graph);
   }
   return graph;
+}
+
+/** The PoP codes of a graph, in node order. */
+export function popCodesOf(graph: AsGraph): string[] {
+  return graph.nodes.filter((n) => n.kind === "edge").map((n) => n.popCode as string);
 }
 
 let internet: AsGraph | undefined;
