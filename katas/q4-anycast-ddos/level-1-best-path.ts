@@ -5,7 +5,11 @@
 // between routes from the SAME neighbour AS —, eBGP over iBGP, lowest interior cost to the
 // next hop (`igpCost`, absent = 0), and finally the lowest BGP identifier (`routerId`).
 //
-// Implement `selectBest(routes)`: the best route of the set, or undefined for an empty set.
+// Implement `selectBest(routes)`: the best route of the set (the candidate object itself), or
+// undefined for an empty set. Every number is an unsigned 32-bit integer: a `routerId` of
+// 2^31 or more is larger than one below 2^31. Routes can tie on every step, router id included
+// (two sessions to one router: only the peer address, which is not modelled, would decide);
+// then any one of the tied routes is a right answer.
 // Constraints: the winner must not depend on the order of `routes` (the suite shuffles them).
 // Because MED only compares routes of one neighbour AS, "is a better than b" is not transitive:
 // a pairwise reduce or a sort can pick different winners for different orders.

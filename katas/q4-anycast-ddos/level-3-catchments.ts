@@ -7,9 +7,16 @@
 // Implement `AnycastCatchments` over an `AsGraph` from `generateAsGraph` (edge nodes carry a
 // `popCode`, eyeball networks are `kind: "access"`). Use the platform's `BgpNetwork` as the
 // routing engine (the suite compares with it):
-// - `announce(popCodes)` starts announcing the prefix from those PoPs and converges;
-// - `withdraw(popCode)` stops one PoP (maintenance, overload) and converges;
-// - `catchment()` maps every access node id to the PoP code its traffic reaches, or null.
+// - `announce(popCodes)` starts announcing the prefix from those PoPs (too) and converges; PoPs
+//   announced before keep announcing, and announcing one twice changes nothing;
+// - `withdraw(popCode)` stops one PoP (maintenance, overload) and converges; withdrawing a PoP
+//   that does not announce changes nothing;
+// - `catchment()` maps every access node id (every node of kind "access") to the PoP code its
+//   traffic reaches, or null when it has no route (before any announcement, after the last
+//   withdrawal).
+// A code that names no PoP of the graph (a PoP is an edge node with that `popCode`; codes are
+// any strings, "" and "__proto__" included) makes `announce` or `withdraw` throw an Error and
+// change nothing, not even the other codes of the same call.
 // Constraints: a withdrawal must move exactly the clients of that PoP, each to another PoP.
 // Hints: `npm run kata -- hint q4/3`. Grade: `npm run kata -- check q4/3`.
 import type { AsGraph } from "../../src/net/index.js";

@@ -5,7 +5,11 @@
 // between routes from the SAME neighbour AS —, eBGP over iBGP, lowest interior cost to the
 // next hop (`igpCost`, absent = 0), and finally the lowest BGP identifier (`routerId`).
 //
-// Implement `selectBest(routes)`: the best route of the set, or undefined for an empty set.
+// Implement `selectBest(routes)`: the best route of the set (the candidate object itself), or
+// undefined for an empty set. Every number is an unsigned 32-bit integer: a `routerId` of
+// 2^31 or more is larger than one below 2^31. Routes can tie on every step, router id included
+// (two sessions to one router: only the peer address, which is not modelled, would decide);
+// then any one of the tied routes is a right answer.
 // Constraints: the winner must not depend on the order of `routes` (the suite shuffles them).
 import type { OriginType, RouteCandidate } from "../../src/net/index.js";
 
@@ -14,9 +18,9 @@ export type Route = RouteCandidate;
 const ORIGIN_RANK: Readonly<Record<OriginType, number>> = { IGP: 0, EGP: 1, INCOMPLETE: 2 };
 
 export function selectBest<R extends Route>(routes: readonly R[]): R | undefined {
-  if (routes.length === 0) return undefined;
   // Each step keeps EVERY candidate that is best on its attribute, over the whole set at once:
-  // an elimination never depends on the order the routes arrived in.
+  // an elimination never depends on the order the routes arrived in. An empty set stays empty
+  // through every step, and `left[0]` is then undefined.
   let left = keepMin(routes, (r) => -r.localPref);
   left = keepMin(left, (r) => r.asPath.length);
   left = keepMin(left, (r) => ORIGIN_RANK[r.origin]);
@@ -28,8 +32,9 @@ export function selectBest<R extends Route>(routes: readonly R[]): R | undefined
   left = left.filter((r) => r.med === minMed.get(r.neighborAs));
   left = keepMin(left, (r) => (r.ebgp ? 0 : 1));
   left = keepMin(left, (r) => r.igpCost ?? 0);
-  // Router ids are unsigned 32-bit; compare them as such.
-  left = keepMin(left, (r) => r.routerId >>> 0);
+  // Router ids are unsigned 32-bit numbers: compare the numbers. (`| 0` or `>> 0` would make
+  // every id from 2^31 up negative and prefer it.) What is left ties on every step: any will do.
+  left = keepMin(left, (r) => r.routerId);
   return left[0];
 }
 

@@ -7,14 +7,21 @@
 //
 // Implement `PathVectorNetwork` over an `AsGraph` (nodes with `asn`, links with a relationship
 // "customer" | "peer" | "provider" as seen from the node):
-// - `originate(node)` / `withdraw(node)` start or stop announcing the one prefix from a node;
-// - `run(order?)` delivers queued updates until none is left and returns how many it delivered;
-//   with `order`, pick the next LINK to serve at random from it (each link stays FIFO, as TCP);
+// - `originate(node)` / `withdraw(node)` start or stop announcing the one prefix from a node
+//   (announcing twice, or withdrawing a node that does not announce, changes nothing); calls
+//   may come at any time, between runs or before the first;
+// - `run(order?)` delivers queued updates until none is left and returns how many it delivered
+//   (0 when nothing was queued); with `order`, pick the next LINK to serve at random from it
+//   (each link stays FIFO, as TCP);
 // - `path(node)` is the chosen route as nodes `[node, next hop, …, origin]`, or undefined.
 // Preference: own prefix, then customer > peer > provider routes, then the shorter path, then
 // the lowest neighbour node id. Ignore a route whose path already holds your own ASN (RFC 4271
 // §9.1.2: that is a loop — anycast sites share one ASN, so a site never routes to a sibling).
-// Constraints: deterministic, bounded (throw after 100 × links + 1000 deliveries).
+// Constraints: deterministic; state per instance (two networks over one graph are independent);
+// bounded: throw an Error once more than 100 × L + 1000 updates were delivered in one run, L =
+// the links counted in each direction (the total length of `graph.neighbours`). With these
+// preferences and export rules every graph converges well before that; the bound turns a bug
+// that never converges into an error instead of a hang.
 import type { AsGraph, Relationship } from "../../src/net/index.js";
 import type { Rng } from "../../src/sim/index.js";
 

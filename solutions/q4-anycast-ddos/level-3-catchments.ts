@@ -7,9 +7,16 @@
 // Implement `AnycastCatchments` over an `AsGraph` from `generateAsGraph` (edge nodes carry a
 // `popCode`, eyeball networks are `kind: "access"`). Use the platform's `BgpNetwork` as the
 // routing engine (the suite compares with it):
-// - `announce(popCodes)` starts announcing the prefix from those PoPs and converges;
-// - `withdraw(popCode)` stops one PoP (maintenance, overload) and converges;
-// - `catchment()` maps every access node id to the PoP code its traffic reaches, or null.
+// - `announce(popCodes)` starts announcing the prefix from those PoPs (too) and converges; PoPs
+//   announced before keep announcing, and announcing one twice changes nothing;
+// - `withdraw(popCode)` stops one PoP (maintenance, overload) and converges; withdrawing a PoP
+//   that does not announce changes nothing;
+// - `catchment()` maps every access node id (every node of kind "access") to the PoP code its
+//   traffic reaches, or null when it has no route (before any announcement, after the last
+//   withdrawal).
+// A code that names no PoP of the graph (a PoP is an edge node with that `popCode`; codes are
+// any strings, "" and "__proto__" included) makes `announce` or `withdraw` throw an Error and
+// change nothing, not even the other codes of the same call.
 // Constraints: a withdrawal must move exactly the clients of that PoP, each to another PoP.
 import { EdgeError } from "../../src/core/errors.js";
 import { BgpNetwork, type AsGraph } from "../../src/net/index.js";
@@ -27,8 +34,11 @@ export class AnycastCatchments {
   }
 
   announce(popCodes: readonly string[]): void {
+    // Look every code up before changing anything: a bad code in the list must not leave the
+    // PoPs before it half-announced.
+    const nodes = popCodes.map((code) => this.#edgeNode(code));
     // One origin per PoP, all with the edge ASN: outside the edge network they look identical.
-    for (const code of popCodes) this.#bgp.originate(this.#edgeNode(code), PREFIX);
+    for (const node of nodes) this.#bgp.originate(node, PREFIX);
     this.#bgp.run();
   }
 

@@ -12,6 +12,14 @@
 //
 // Implement `CountMin({ epsilon, delta, seed })` with `add(key, count = 1)`, `estimate(key)`,
 // `width`, `depth`; and `SpaceSaving(capacity)` with `add(key)` and `top(k)` (largest first).
+// - `width` is exactly ⌈e/ε⌉ (`Math.ceil(Math.E / epsilon)`) and `depth` exactly ⌈ln(1/δ)⌉
+//   (`Math.ceil(Math.log(1 / delta))`);
+// - `estimate(key)` is a number, never below the key's true count: 0 in an empty sketch, and
+//   exactly the total for a key that is alone in the sketch. `count` is a positive integer up
+//   to 10⁹ and beyond (packets);
+// - `top(k)` returns min(k, keys tracked) entries, largest count first, ties in any order;
+//   while there is a counter for every key seen, the counts are exact;
+// - keys are any strings: "", "__proto__", "constructor" and non-ASCII keys count like others.
 // Constraints: deterministic from `seed` (use `hashString(key, rowSeed)` and `Rng` from
 // src/sim); independent hashes per row.
 import { hashString, Rng } from "../../src/sim/index.js";

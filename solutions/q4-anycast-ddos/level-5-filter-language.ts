@@ -13,6 +13,11 @@
 //   ip.len ip.ttl (number), ip.proto (tcp|udp|icmp|0-255, == and != only), tcp.srcport
 //   tcp.dstport udp.srcport udp.dstport (false on other protocols); op: == != < <= > >=;
 //   set: a CIDR, or "{" items "," … "}" of values or CIDRs (ip fields).
+//   Names are exactly these, in lower case: any other word (`constructor`, `toString`,
+//   `__proto__`, `IP.SRC`, `ip.proto == TCP`) is an error, as are an address that is not a
+//   dotted quad of 0-255, a prefix above /32, an empty set, and an operator or value a field
+//   does not take. The column is the culprit's, or an earlier column of the same clause
+//   (e.g. the field whose value is wrong), never one in another clause or after the culprit.
 // - `ruleFor(sample)`: a filter that matches exactly the packets of the sample's attack shape:
 //   same dst IP, protocol, dst port (not for ICMP), the exact five TCP flags (TCP only) and the
 //   same power-of-two size bucket [2^k, 2^(k+1)) (sizes below 1 form the bucket [0, 1)).

@@ -8,13 +8,19 @@
 // Implement
 // - `absorb(scenario)`: per PoP, legit = legitGbps × (weight of its networks / all weight) and
 //   attack = attackGbps × (bot weight of its networks / all bot weight) (bot weight defaults
-//   to the network's weight: bots live where users live); networks with no route (popCode
-//   null) lose their legit traffic (`blackholedGbps`). Return the same `AttackOutcome` as
-//   the platform: `pops` sorted by code, totals, and goodputFraction (1 when legit is 0).
+//   to the network's weight: bots live where users live); "all" counts every network, those
+//   with no route too. Networks with no route (popCode null) lose their legit traffic
+//   (`blackholedGbps`) and their bots' attack lands nowhere. Return the same `AttackOutcome`
+//   as the platform, field by field: `pops` (every PoP that receives traffic) sorted by code,
+//   totals, and goodputFraction (1 when legit is 0). Negative or NaN traffic, or a per-PoP
+//   `capacityGbps` record without an own entry for a PoP that receives traffic, throws an Error.
 // - `planCapacity(catchment, { legitGbps, attackGbps })`: ingress capacity per PoP code so
-//   that at least 99% of legitimate traffic survives a botnet spread by population, even when
-//   each network's bot share is off by a factor in [0.8, 1.25] — with a total no larger than
-//   2 × (legit + attack). Spreading the total evenly is not enough: catchments are skewed.
+//   that at least 99% of the legitimate traffic that has a route survives a botnet spread by
+//   population, even when each network's bot share is off by a factor in [0.8, 1.25] — with
+//   a total no larger than 2 × (legit + attack). Spreading the total evenly is not enough:
+//   catchments are skewed. The plan has an own number for every PoP that receives traffic.
+// PoP codes are any strings: "", "__proto__" and "constructor" are PoPs like the others (a
+// plain object's `plan[code] = …` silently drops "__proto__").
 import type { CatchmentEntry } from "../../src/net/index.js";
 import type { AttackOutcome, AttackScenario, PopLoad } from "../../src/ddos/index.js";
 
@@ -24,6 +30,7 @@ const HEADROOM = 1.25 / 0.8;
 
 export function absorb(scenario: AttackScenario): AttackOutcome {
   const { catchment, legitGbps, attackGbps } = scenario;
+  if (!(legitGbps >= 0) || !(attackGbps >= 0)) throw new RangeError(`traffic must be non-negative, got legit ${legitGbps} and attack ${attackGbps} Gbps`);
   const botWeight = scenario.botWeight ?? ((e: CatchmentEntry): number => e.weight);
   const users = catchment.reduce((s, e) => s + e.weight, 0);
   const bots = catchment.reduce((s, e) => s + botWeight(e), 0);
@@ -45,7 +52,7 @@ export function absorb(scenario: AttackScenario): AttackOutcome {
   const pops = [...byPop.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([popCode, load]): PopLoad => {
-      const capacityGbps = typeof scenario.capacityGbps === "number" ? scenario.capacityGbps : (scenario.capacityGbps[popCode] ?? 0);
+      const capacityGbps = capacityOf(scenario.capacityGbps, popCode);
       const offered = load.legit + load.attack;
       // Per PoP, not in aggregate: spare capacity in Tokyo does not help a saturated link in Mumbai.
       const overloaded = offered > capacityGbps;
@@ -56,14 +63,23 @@ export function absorb(scenario: AttackScenario): AttackOutcome {
   return { pops, legitGbps, goodputGbps, goodputFraction: legitGbps > 0 ? goodputGbps / legitGbps : 1, blackholedGbps };
 }
 
+/** A PoP's capacity: the one figure for all, or its OWN property in the record ("constructor" is no capacity). */
+function capacityOf(capacity: number | Readonly<Record<string, number>>, popCode: string): number {
+  const value = typeof capacity === "number" ? capacity : Object.hasOwn(capacity, popCode) ? capacity[popCode] : undefined;
+  if (value === undefined || !(value >= 0)) throw new RangeError(`no valid capacity for PoP ${JSON.stringify(popCode)} (got ${value})`);
+  return value;
+}
+
 export function planCapacity(catchment: readonly CatchmentEntry[], traffic: { legitGbps: number; attackGbps: number }): Record<string, number> {
   const total = catchment.reduce((s, e) => s + e.weight, 0);
-  const plan: Record<string, number> = {};
+  // A Map, not a plain object: a PoP named "__proto__" or "constructor" is a PoP like any other.
+  const plan = new Map<string, number>();
   for (const e of catchment) {
     if (e.popCode === null || total === 0) continue;
     // Capacity follows each PoP's expected share of users AND bots (both by population).
     const share = e.weight / total;
-    plan[e.popCode] = (plan[e.popCode] ?? 0) + share * (traffic.legitGbps + traffic.attackGbps) * HEADROOM;
+    plan.set(e.popCode, (plan.get(e.popCode) ?? 0) + share * (traffic.legitGbps + traffic.attackGbps) * HEADROOM);
   }
-  return plan;
+  // Object.fromEntries defines own properties, so even "__proto__" becomes a real key.
+  return Object.fromEntries(plan);
 }

@@ -10,7 +10,12 @@
 //   stores nothing: another instance with the same secret must accept the ACK;
 // - `onAck(tuple, ackNumber)` is true iff `ackNumber` is (cookie + 1) mod 2^32 for a cookie
 //   issued to THIS 4-tuple in the current time slot or up to SYN_COOKIE_SLOT_AGE_MAX (2) slots
-//   before it; slots are SYN_COOKIE_SLOT_MS (60 s) long, numbered floor(nowMs / slot).
+//   before it; slots are SYN_COOKIE_SLOT_MS (60 s) long, numbered floor(nowMs / slot). The
+//   clock may read Unix time (slot numbers near 29 million) or start at 0.
+// The cookie depends on the secret (any string, "" included: a server with another secret
+// rejects it) and on every field of the 4-tuple — two tuples whose numbers read alike when
+// written one after the other (srcIp 1 + srcPort 23, srcIp 12 + srcPort 3) are different
+// connections. Addresses and ports take every value, 0, 65535 and addresses ≥ 2^31 included.
 // Constraints: read time only from `clock`; use an HMAC (node:crypto), not a plain hash: a
 // cookie an attacker can compute is no cookie.
 import { createHmac } from "node:crypto";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
 import { BgpNetwork, isValleyFree, type AsGraph, type Relationship } from "../../../src/net/index.js";
 import { Rng } from "../../../src/sim/index.js";
-import { relation, smallWorldArb, type SmallWorld } from "./worlds.js";
+import { internetWorld, relation, smallWorldArb, type SmallWorld } from "./worlds.js";
 
 interface PathVector {
   originate(node: number): void;
@@ -72,6 +72,32 @@ function checkStable(world: SmallWorld, net: PathVector, origins: readonly numbe
   }
 }
 
+/** The links (one per direction) from the origins: each must carry at least one announcement. */
+function originLinks(graph: AsGraph, origins: readonly number[]): number {
+  return [...new Set(origins)].reduce((n, o) => n + (graph.neighbours[o]?.length ?? 0), 0);
+}
+
+function checkRunCount(net: PathVector, delivered: number, graph: AsGraph, origins: readonly number[]): void {
+  if (!Number.isInteger(delivered) || delivered < originLinks(graph, origins))
+    throw new Error(`run() returned ${delivered}; the origins alone announce over ${originLinks(graph, origins)} links`);
+  const again = net.run();
+  if (again !== 0) throw new Error(`a second run() after convergence delivered ${again} updates; nothing was left to deliver`);
+}
+
+/** One step of a session: a node starts or stops announcing, then the network may run. */
+const opsArb = fc.array(
+  fc.record({ site: fc.nat(), anyNode: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), announce: fc.boolean(), run: fc.boolean() }),
+  { minLength: 1, maxLength: 8 },
+);
+
+const compareFresh = (make: Make, world: SmallWorld, net: PathVector, origins: readonly number[], label: string): void => {
+  checkShape(world, net, origins);
+  const after = paths(net, world.graph);
+  const fresh = paths(converge(make, world, undefined, origins), world.graph);
+  const i = fresh.findIndex((p, k) => p !== after[k]);
+  if (i >= 0) throw new Error(`${label}: node ${i} holds [${after[i]}], a fresh run announcing from ${origins.join(", ") || "nobody"} gives [${fresh[i]}]`);
+};
+
 export const suite = defineLevel<Make>({
   kata: "q4-anycast-ddos",
   level: 2,
@@ -85,7 +111,13 @@ export const suite = defineLevel<Make>({
       name: "every chosen route is loop-free, valley-free, along real links and ends at an announcing site",
       run: (make, ctx) =>
         check(
-          fc.property(smallWorldArb, (world) => checkShape(world, converge(make, world), world.origins)),
+          fc.property(smallWorldArb, (world) => {
+            const net = make(world.graph);
+            for (const o of world.origins) net.originate(o);
+            const delivered = net.run();
+            checkShape(world, net, world.origins);
+            checkRunCount(net, delivered, world.graph, world.origins);
+          }),
           ctx,
           { numRuns: 150 },
         ),
@@ -116,23 +148,66 @@ export const suite = defineLevel<Make>({
         ),
     },
     {
-      name: "propagates withdrawals: after sites withdraw, routes equal a fresh run without them",
+      name: "after any sequence of announcements and withdrawals (repeats, runs in between, two networks side by side), routes equal a fresh run",
       run: (make, ctx) =>
         check(
-          fc.property(smallWorldArb, fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.integer(), (world, drop, seed) => {
-            const net = converge(make, world, undefined, world.sites);
-            const withdrawn = world.sites.filter((_, i) => drop[i]);
-            const left = world.sites.filter((s) => !withdrawn.includes(s));
-            for (const s of withdrawn) net.withdraw(s);
-            net.run(new Rng(seed));
-            checkShape(world, net, left);
-            const after = paths(net, world.graph);
-            const fresh = paths(converge(make, world, undefined, left), world.graph);
-            const i = fresh.findIndex((p, k) => p !== after[k]);
-            if (i >= 0) throw new Error(`after withdrawing ${withdrawn.join(", ")}: node ${i} holds [${after[i]}], a fresh run gives [${fresh[i]}]`);
+          fc.property(smallWorldArb, opsArb, opsArb, fc.integer(), (world, opsA, opsB, seed) => {
+            const order = new Rng(seed);
+            const sessions = [
+              { net: make(world.graph), ops: opsA, on: new Set<number>(world.sites) },
+              { net: make(world.graph), ops: opsB, on: new Set<number>() },
+            ];
+            // The first network starts from every site announcing; the second from none.
+            for (const site of world.sites) sessions[0]?.net.originate(site);
+            sessions[0]?.net.run(order);
+            for (let i = 0; i < Math.max(opsA.length, opsB.length); i++) {
+              for (const { net, ops, on } of sessions) {
+                const op = ops[i];
+                if (op === undefined) continue;
+                const node = op.anyNode ? op.site % world.graph.nodes.length : (world.sites[op.site % world.sites.length] as number);
+                if (op.announce) {
+                  net.originate(node);
+                  on.add(node);
+                } else {
+                  net.withdraw(node);
+                  on.delete(node);
+                }
+                if (op.run) net.run(order);
+              }
+            }
+            for (const [k, { net, on }] of sessions.entries()) {
+              net.run(order);
+              compareFresh(make, world, net, [...on], `network ${k + 1}`);
+            }
           }),
           ctx,
           { numRuns: 120 },
+        ),
+    },
+    {
+      name: "on the generated Internet of the whole PoP dataset (hundreds of PoPs and networks), routes are valley-free, loop-free and stable, before and after withdrawals",
+      run: (make, ctx) =>
+        check(
+          fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 0.9, noNaN: true }), fc.integer(), (keep, drop, seed) => {
+            const graph = internetWorld();
+            const sites = graph.nodes.filter((n) => n.kind === "edge").map((n) => n.id);
+            const rng = new Rng(seed);
+            // Every PoP, or a random share of them (at least one).
+            const origins = sites.filter((_, i) => i === 0 || rng.next() < keep);
+            const world: SmallWorld = { graph, sites, origins };
+            const net = make(graph);
+            for (const o of origins) net.originate(o);
+            checkRunCount(net, net.run(), graph, origins);
+            checkShape(world, net, origins);
+            checkStable(world, net, origins);
+            const left = origins.filter((o, i) => i === 0 || rng.next() >= drop);
+            for (const o of origins) if (!left.includes(o)) net.withdraw(o);
+            net.run(rng);
+            checkShape(world, net, left);
+            checkStable(world, net, left);
+          }),
+          ctx,
+          { numRuns: 2, examples: [[1, 0.5, 7]] },
         ),
     },
     {

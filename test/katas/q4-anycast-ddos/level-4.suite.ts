@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
-import { sourceKey, trueCounts, zipfStream } from "./streams.js";
+import { ADVERSARIAL_KEYS, streamKey, trueCounts, zipfStream } from "./streams.js";
 
 interface Sketch {
   readonly width: number;
@@ -24,8 +24,47 @@ const RECALL_SEEDS = [3, 17, 29, 101, 257, 509, 1021, 2053];
 const EPSILON = 0.01;
 const DELTA = 0.01;
 
-/** Small key domains with weights, in bursts: collisions happen and counts repeat. */
-const weightedStreamArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 200 });
+/**
+ * Small key domains (the adversarial keys first) with weights, in bursts: collisions happen and
+ * counts repeat. Counts are packets, from single ones to a billion (a minute of a large flood).
+ */
+const weightedStreamArb = fc.array(
+  fc.tuple(
+    fc.integer({ min: 0, max: 40 }),
+    fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 20 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 1_000_000_000 }) }),
+  ),
+  { minLength: 1, maxLength: 200 },
+);
+
+/** Sizes the stub prescribes: width ⌈e/ε⌉, depth ⌈ln(1/δ)⌉ (none of these is near an integer). */
+const SIZINGS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.3].flatMap((epsilon) => [0.001, 0.01, 0.05, 0.1, 0.3].map((delta) => ({ epsilon, delta })));
+
+/**
+ * A stream over the first `distinct` keys (adversarial ones included) for a space-saving table
+ * with at least as many counters as keys seen, often exactly as many.
+ */
+const exactStreamArb = fc
+  .record({
+    distinct: fc.integer({ min: 1, max: 30 }),
+    picks: fc.array(fc.nat(), { minLength: 1, maxLength: 300 }),
+    extra: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }) }),
+  })
+  .map(({ distinct, picks, extra }) => {
+    const stream = picks.map((p) => streamKey(p % distinct));
+    const counts = trueCounts(stream);
+    return { stream, counts, capacity: counts.size + extra, newcomer: streamKey(distinct) };
+  });
+
+/** A PoP-sized table: 10 000 counters, exactly full with 10 000 keys seen 1 to 3 times each. */
+const LARGE_EXACT = (() => {
+  const stream = Array.from({ length: 10_000 }, (_, i) => Array.from({ length: 1 + (i % 3) }, () => streamKey(i))).flat();
+  const counts = trueCounts(stream);
+  return { stream, counts, capacity: 10_000, newcomer: streamKey(10_000) };
+})();
+
+function showCounts(entries: Iterable<readonly [string, number]>): string {
+  return JSON.stringify([...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
 
 /** A Zipf stream whose keys outnumber the counters, in random or adversarial (sorted) order. */
 const zipfArb = fc
@@ -63,20 +102,22 @@ export const suite = defineLevel<Impl>({
   },
   properties: [
     {
-      name: "count-min never underestimates any key",
+      name: "count-min never underestimates any key (`__proto__`, \"\", non-ASCII included; counts up to 10⁹)",
       run: (impl, ctx) =>
         check(
           fc.property(weightedStreamArb, fc.integer(), fc.constantFrom(0.05, 0.2, 0.5), (adds, seed, epsilon) => {
             const cm = impl.countMin({ epsilon, delta: 0.05, seed });
             const truth = new Map<string, number>();
             for (const [k, c] of adds) {
-              cm.add(sourceKey(k), c);
-              truth.set(sourceKey(k), (truth.get(sourceKey(k)) ?? 0) + c);
+              cm.add(streamKey(k), c);
+              truth.set(streamKey(k), (truth.get(streamKey(k)) ?? 0) + c);
             }
             for (let k = 0; k <= 45; k++) {
-              const key = sourceKey(k);
+              const key = streamKey(k);
               const t = truth.get(key) ?? 0;
-              if (cm.estimate(key) < t) throw new Error(`estimate(${key}) = ${cm.estimate(key)} < true count ${t}`);
+              const estimate = cm.estimate(key);
+              // NaN or undefined (a cell index outside the row) is below every truth too.
+              if (!(typeof estimate === "number" && estimate >= t)) throw new Error(`estimate(${JSON.stringify(key)}) = ${estimate} < true count ${t}`);
             }
           }),
           ctx,
@@ -96,7 +137,8 @@ export const suite = defineLevel<Impl>({
               for (const key of stream) cm.add(key);
               for (const [key, t] of trueCounts(stream)) {
                 queries++;
-                if (cm.estimate(key) - t > EPSILON * stream.length) failures++;
+                // Written so that a NaN estimate counts as a failure.
+                if (!(cm.estimate(key) - t <= EPSILON * stream.length)) failures++;
               }
             }
             if (failures > DELTA * queries)
@@ -104,6 +146,54 @@ export const suite = defineLevel<Impl>({
           }),
           ctx,
           { numRuns: 1 },
+        ),
+    },
+    {
+      name: "count-min is sized width ⌈e/ε⌉ × depth ⌈ln(1/δ)⌉, estimates 0 when empty and a lone key exactly",
+      run: (impl, ctx) =>
+        check(
+          fc.property(fc.constantFrom(...SIZINGS), fc.integer(), fc.nat({ max: ADVERSARIAL_KEYS.length + 4 }), fc.integer({ min: 1, max: 1_000_000_000 }), ({ epsilon, delta }, seed, k, count) => {
+            const cm = impl.countMin({ epsilon, delta, seed });
+            if (cm.width !== Math.ceil(Math.E / epsilon) || cm.depth !== Math.ceil(Math.log(1 / delta)))
+              throw new Error(`ε = ${epsilon}, δ = ${delta}: width × depth is ${cm.width} × ${cm.depth}; ⌈e/ε⌉ × ⌈ln(1/δ)⌉ = ${Math.ceil(Math.E / epsilon)} × ${Math.ceil(Math.log(1 / delta))}`);
+            const key = streamKey(k);
+            const other = streamKey(k + 1);
+            if (cm.estimate(key) !== 0) throw new Error(`an empty sketch estimates ${JSON.stringify(key)} at ${cm.estimate(key)}, not 0`);
+            cm.add(key, count);
+            cm.add(key);
+            // Alone in the sketch, the key's cells hold exactly its count; another key's hold 0 or that count.
+            if (cm.estimate(key) !== count + 1) throw new Error(`after add(${JSON.stringify(key)}, ${count}) and add(${JSON.stringify(key)}), estimate is ${cm.estimate(key)}, not ${count + 1}`);
+            const rest = cm.estimate(other);
+            if (rest !== 0 && rest !== count + 1) throw new Error(`with only ${JSON.stringify(key)} added, estimate(${JSON.stringify(other)}) is ${rest}`);
+          }),
+          ctx,
+          { numRuns: 40 },
+        ),
+    },
+    {
+      name: "space-saving counts exactly while it has a counter per key (`__proto__`, `constructor`, \"\" included), and a newcomer in a full table takes a smallest counter + 1",
+      run: (impl, ctx) =>
+        check(
+          fc.property(exactStreamArb, ({ stream, counts, capacity, newcomer }) => {
+            const ss = impl.spaceSaving(capacity);
+            for (const key of stream) ss.add(key);
+            const all = ss.top(capacity + 3);
+            const want = showCounts(counts);
+            if (showCounts(all.map((h) => [h.key, h.count] as const)) !== want)
+              throw new Error(`with ${capacity} counters for ${counts.size} keys, top(${capacity + 3}) is ${showCounts(all.map((h) => [h.key, h.count] as const))}; the exact counts are ${want}`);
+            if (ss.top(0).length !== 0) throw new Error(`top(0) returned ${ss.top(0).length} entries`);
+            if (counts.size < capacity) return;
+            // Full: the newcomer replaces one of the smallest counters and inherits its count + 1.
+            const min = Math.min(...counts.values());
+            ss.add(newcomer);
+            const after = new Map(ss.top(capacity).map((h) => [h.key, h.count]));
+            const gone = [...counts.keys()].filter((k) => !after.has(k));
+            if (after.size !== capacity || after.get(newcomer) !== min + 1 || gone.length !== 1 || counts.get(gone[0] as string) !== min)
+              throw new Error(`a full table of ${capacity} (smallest count ${min}) took ${JSON.stringify(newcomer)}: top() is ${showCounts(after)}; expected one counter of ${min} replaced by ${JSON.stringify(newcomer)} = ${min + 1}`);
+            for (const [k, c] of after) if (k !== newcomer && counts.get(k) !== c) throw new Error(`adding ${JSON.stringify(newcomer)} changed ${JSON.stringify(k)} from ${counts.get(k)} to ${c}`);
+          }),
+          ctx,
+          { numRuns: 60, examples: [[LARGE_EXACT]] },
         ),
     },
     {
@@ -117,7 +207,7 @@ export const suite = defineLevel<Impl>({
             const reported = new Map(top.map((h) => [h.key, h.count]));
             for (const [key, count] of reported) {
               const t = counts.get(key) ?? 0;
-              if (count < t) throw new Error(`top() reports ${key} = ${count}, below its true count ${t}`);
+              if (!(count >= t)) throw new Error(`top() reports ${key} = ${count}, below its true count ${t}`);
             }
             for (const [key, t] of counts)
               if (t > stream.length / capacity && !reported.has(key))

@@ -129,6 +129,40 @@ function thrown(fn: () => unknown): unknown {
   return undefined;
 }
 
+/**
+ * Clauses the grammar rejects: names that are not fields, flags or protocols (prototype
+ * property names a plain-object table finds, other cases), values out of range or of the wrong
+ * kind, operators a field does not take, empty and unfinished sets.
+ */
+const BAD_CLAUSES = [
+  "constructor == 1",
+  "__proto__ == 1",
+  "toString",
+  "hasOwnProperty",
+  "valueOf == 1",
+  "tcp.flags.constructor",
+  "tcp.flags.__proto__",
+  "IP.SRC == 1.2.3.4",
+  "TCP",
+  "ip.proto == constructor",
+  "ip.proto == __proto__",
+  "ip.proto == toString",
+  "ip.proto == TCP",
+  "ip.proto == 256",
+  "ip.proto < 6",
+  "ip.src == 1.2.3.256",
+  "ip.src == 1.2.3",
+  "ip.src in 1.2.3.0/33",
+  "tcp.dstport in {1, 1.2.3.4}",
+  "tcp.dstport in 10.0.0.0/8",
+  "ip.src in {}",
+  "ip.src in {1.2.3.4,}",
+  "ip.len == -1",
+  "tcp.flags.syn == 1",
+  "ip.len =< 5",
+  "ip.len ==",
+];
+
 /** An attack packet and near misses that differ from its shape in exactly one field. */
 const attackArb = packetArb.chain((sample) => {
   const { low, high } = sizeBucket(sample.sizeBytes);
@@ -196,6 +230,27 @@ export const suite = defineLevel<Impl>({
           }),
           ctx,
           { numRuns: 150 },
+        ),
+    },
+    {
+      name: "an unknown name (`constructor`, `toString`, `__proto__`, another case), a value out of range or of the wrong kind, or an operator a field does not take throws, blaming that clause at or before the culprit",
+      run: (impl, ctx) =>
+        check(
+          fc.property(astArb, fc.constantFrom(...BAD_CLAUSES), fc.boolean(), (ast, bad, last) => {
+            const text = printMinimal(ast);
+            const full = last ? `${text} and ${bad}` : `${bad} or ${text}`;
+            const start = last ? text.length + 6 : 1;
+            // The reference parser names the culprit; blaming an earlier token of the same clause
+            // (the field whose value is wrong) is fine, blaming another clause or a later token is not.
+            const culprit = columnOf(thrown(() => parseFilter(full))) as number;
+            const error = thrown(() => impl.compileFilter(full));
+            if (error === undefined) throw new Error(`"${full}" compiled; ${JSON.stringify(bad)} is not valid`);
+            const column = columnOf(error);
+            if (column === undefined || column < start || column > culprit)
+              throw new Error(`"${full}": expected an error with a column in ${start}..${culprit} (the clause ${JSON.stringify(bad)}), got ${column} (${String(error)})`);
+          }),
+          ctx,
+          { numRuns: 80 },
         ),
     },
     {

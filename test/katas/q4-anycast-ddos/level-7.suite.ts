@@ -14,15 +14,45 @@ const SECRET = "q4-level-7-secret-0123456789";
 const tupleArb = fc.record({
   srcIp: fc.oneof(fc.constantFrom(0, 0x7fffffff, 0x80000000, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff })),
   srcPort: fc.integer({ min: 0, max: 65535 }),
-  dstIp: fc.constantFrom(0xc6336401, 0xc6336402),
-  dstPort: fc.constantFrom(80, 443),
+  dstIp: fc.oneof(fc.constantFrom(0xc6336401, 0xc6336402, 0x01020304), fc.integer({ min: 0, max: 0xffffffff })),
+  dstPort: fc.oneof(fc.constantFrom(80, 443, 0, 65535), fc.integer({ min: 0, max: 65535 })),
 });
 
-/** Times near slot boundaries, where "how old is this cookie" flips. */
+/**
+ * Times near slot boundaries, where "how old is this cookie" flips: early slots, and slots of
+ * a clock that reads Unix time (about 29 million slots since 1970).
+ */
 const slot = SYN_COOKIE_SLOT_MS;
 const edgeTimeArb = fc
-  .tuple(fc.integer({ min: 0, max: 200 }), fc.constantFrom(0, 1, slot - 1, slot / 2))
+  .tuple(fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 29_000_000, max: 29_500_000 })), fc.constantFrom(0, 1, slot - 1, slot / 2))
   .map(([k, offset]) => k * slot + offset);
+
+/**
+ * Secrets a server may be given. (Not "k" and "k\u0000": HMAC pads its key with zero bytes, so
+ * those two are the same HMAC key by design.)
+ */
+const SECRETS = [SECRET, `${SECRET}x`, "", "__proto__", "s3cr3t", "秘密"];
+
+/**
+ * Two 4-tuples whose numbers read the same when written one after the other with no separator
+ * (srcIp 1, srcPort 23 and srcIp 12, srcPort 3): a MAC over such a string cannot tell them apart.
+ */
+const concatTwinsArb = fc
+  .tuple(tupleArb, fc.boolean(), fc.nat())
+  .map(([t, src, cut]) => {
+    const [ipField, portField] = src ? (["srcIp", "srcPort"] as const) : (["dstIp", "dstPort"] as const);
+    const digits = `${t[ipField]}${t[portField]}`;
+    const splits: FourTuple[] = [];
+    for (let i = 1; i < digits.length; i++) {
+      const ip = digits.slice(0, i);
+      const port = digits.slice(i);
+      if ((port.length > 1 && port.startsWith("0")) || (ip.length > 1 && ip.startsWith("0"))) continue;
+      if (Number(ip) > 0xffffffff || Number(port) > 65535 || Number(ip) === t[ipField]) continue;
+      splits.push({ ...t, [ipField]: Number(ip), [portField]: Number(port) });
+    }
+    return [t, splits.length > 0 ? (splits[cut % splits.length] as FourTuple) : undefined] as const;
+  })
+  .filter((pair): pair is readonly [FourTuple, FourTuple] => pair[1] !== undefined);
 const ageArb = fc.oneof(fc.constantFrom(0, 1, slot - 1, slot, 2 * slot, 3 * slot - 1, 3 * slot, 32 * slot), fc.integer({ min: 0, max: 40 * slot }));
 
 /** One field changed: an ACK replayed from another connection or with a rewritten port. */
@@ -86,6 +116,22 @@ export const suite = defineLevel<Make>({
           }),
           ctx,
           { numRuns: 150 },
+        ),
+    },
+    {
+      name: "a cookie is keyed: a server with another secret (\"\", `__proto__`, non-ASCII) rejects it, and 4-tuples whose numbers concatenate alike get different cookies",
+      run: (make, ctx) =>
+        check(
+          fc.property(fc.constantFrom(...SECRETS), fc.constantFrom(...SECRETS), concatTwinsArb, edgeTimeArb, (secret, other, [tuple, twin], startMs) => {
+            const clock = new VirtualClock(startMs);
+            const server = make({ secret, clock });
+            const cookie = server.onSyn(tuple, 1460);
+            if (other !== secret && make({ secret: other, clock }).onAck(tuple, (cookie + 1) >>> 0))
+              throw new Error(`a server with secret ${JSON.stringify(other)} accepted a cookie made with ${JSON.stringify(secret)}: the cookie does not depend on the secret`);
+            if (server.onAck(twin, (cookie + 1) >>> 0)) throw new Error(`a cookie for ${JSON.stringify(tuple)} was accepted from ${JSON.stringify(twin)}, whose numbers concatenate to the same digits`);
+          }),
+          ctx,
+          { numRuns: 100 },
         ),
     },
   ],

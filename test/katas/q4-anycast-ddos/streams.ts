@@ -36,3 +36,15 @@ export function trueCounts(stream: readonly string[]): Map<string, number> {
   for (const key of stream) counts.set(key, (counts.get(key) ?? 0) + 1);
   return counts;
 }
+
+/**
+ * Signature keys a plain-object table gets wrong (`__proto__`, `constructor`, `toString`,
+ * `hasOwnProperty`), the empty string, non-ASCII, and keys that collide when their parts are
+ * concatenated ("a|12" and "a1|2" both read "a12" without the separator).
+ */
+export const ADVERSARIAL_KEYS: readonly string[] = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "", "東京", "🌐", "a|12", "a1|2", "a12"];
+
+/** Key i of a stream: the adversarial keys first, then source /24s. */
+export function streamKey(i: number): string {
+  return ADVERSARIAL_KEYS[i] ?? sourceKey(i);
+}

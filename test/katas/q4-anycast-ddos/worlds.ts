@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { AnycastNetwork, AsGraphBuilder, EDGE_ASN, generateAsGraph, type AsGraph, type CatchmentEntry, type Relationship } from "../../../src/net/index.js";
-import { Rng } from "../../../src/sim/index.js";
+import { CLIENT_POPULATIONS, POPS, Rng } from "../../../src/sim/index.js";
 import { TEST_CLIENTS, TEST_POPS } from "../../platform/net/world-fixture.js";
 
 /** A small Internet plus anycast sites: edge nodes that share one ASN and may announce. */
@@ -20,15 +20,17 @@ export interface SmallWorld {
 export const smallWorldArb: fc.Arbitrary<SmallWorld> = fc
   .record({
     tiers: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 3, maxLength: 10 }),
+    // Some worlds number their networks with 4-byte ASNs, 2^31 and up included.
+    wideAsns: fc.boolean(),
     edges: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { minLength: 2, maxLength: 24 }),
     sites: fc.array(fc.record({ up: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }), peer: fc.option(fc.nat()), announces: fc.boolean() }), {
       minLength: 1,
       maxLength: 3,
     }),
   })
-  .map(({ tiers, edges, sites }): SmallWorld => {
+  .map(({ tiers, wideAsns, edges, sites }): SmallWorld => {
     const b = new AsGraphBuilder();
-    for (const [i] of tiers.entries()) b.addNode({ kind: "transit", region: "EU", lat: i, lon: i });
+    for (const [i] of tiers.entries()) b.addNode({ kind: "transit", region: "EU", lat: i, lon: i, ...(wideAsns ? { asn: 0xffffffff - 3 * i } : {}) });
     for (const [x, y, peer] of edges) {
       const a = x % tiers.length;
       const c = y % tiers.length;
@@ -56,16 +58,43 @@ export function relation(graph: AsGraph, from: number, to: number): Relationship
   return graph.neighbours[from]?.find((n) => n.node === to)?.rel;
 }
 
-const worldCache = new Map<number, AsGraph>();
+const worldCache = new Map<string, AsGraph>();
 
-/** The generated Internet over the 16-PoP test fixture, one per seed (cached: ~40 ms each). */
-export function fixtureWorld(seed: number): AsGraph {
-  let graph = worldCache.get(seed);
+/**
+ * PoP codes a map keyed by plain-object properties gets wrong (`__proto__`, `constructor`,
+ * `toString`), the empty string, non-ASCII, and codes that collide when concatenated.
+ */
+export const ADVERSARIAL_POP_CODES: readonly string[] = ["__proto__", "constructor", "toString", "", "東京", "a1", "1", "a", "hasOwnProperty"];
+
+/**
+ * The generated Internet over the 16-PoP test fixture, one per seed (cached: ~40 ms each).
+ * `renamed` gives its first PoPs the adversarial codes above (same places, same graph).
+ */
+export function fixtureWorld(seed: number, renamed = false): AsGraph {
+  const key = `${seed}|${renamed}`;
+  let graph = worldCache.get(key);
   if (!graph) {
-    graph = generateAsGraph({ rng: new Rng(seed), pops: TEST_POPS, clients: TEST_CLIENTS });
-    worldCache.set(seed, graph);
+    const pops = renamed ? TEST_POPS.map((p, i) => ({ ...p, code: ADVERSARIAL_POP_CODES[i] ?? p.code })) : TEST_POPS;
+    graph = generateAsGraph({ rng: new Rng(seed), pops, clients: TEST_CLIENTS });
+    worldCache.set(key, graph);
   }
   return graph;
+}
+
+/** The PoP codes of a graph, in node order. */
+export function popCodesOf(graph: AsGraph): string[] {
+  return graph.nodes.filter((n) => n.kind === "edge").map((n) => n.popCode as string);
+}
+
+let internet: AsGraph | undefined;
+
+/**
+ * The generated Internet over the whole PoP dataset (410 PoPs, about 560 networks): the
+ * realistic size, built once per process (~0.4 s).
+ */
+export function internetWorld(): AsGraph {
+  internet ??= generateAsGraph({ rng: new Rng(4271), pops: POPS, clients: CLIENT_POPULATIONS });
+  return internet;
 }
 
 export const FIXTURE_POP_CODES: readonly string[] = TEST_POPS.map((p) => p.code);

@@ -1,0 +1,39 @@
+// Mutant: rebuilds BGP from scratch on every announce() with only the codes passed, so announce(["AMS"]) after withdraw("AMS") leaves AMS as the only PoP instead of restoring the original catchment. (blind)
+import { BgpNetwork, type AsGraph } from "../../../src/net/index.js";
+
+const PREFIX = "198.51.100.0/24";
+
+export class AnycastCatchments {
+  #bgp: BgpNetwork;
+
+  constructor(readonly graph: AsGraph) {
+    this.#bgp = new BgpNetwork(graph);
+  }
+
+  #edgeNode(popCode: string): number {
+    const node = this.graph.nodes.find((n) => n.kind === "edge" && n.popCode === popCode);
+    if (!node) throw new Error(`no edge node for PoP ${popCode}`);
+    return node.id;
+  }
+
+  announce(popCodes: readonly string[]): void {
+    this.#bgp = new BgpNetwork(this.graph); // a clean routing table for the new announcement set
+    for (const code of popCodes) this.#bgp.originate(this.#edgeNode(code), PREFIX);
+    this.#bgp.run();
+  }
+
+  withdraw(popCode: string): void {
+    this.#bgp.withdrawOrigin(this.#edgeNode(popCode), PREFIX);
+    this.#bgp.run();
+  }
+
+  catchment(): ReadonlyMap<number, string | null> {
+    const out = new Map<number, string | null>();
+    for (const node of this.graph.nodes) {
+      if (node.kind !== "access") continue;
+      const route = this.#bgp.bestRoute(node.id, PREFIX);
+      out.set(node.id, route ? (this.graph.nodes[route.originNode]?.popCode ?? null) : null);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,39 @@
+// Mutant: leaves access networks with no route out of the map instead of mapping them to null: after withdrawing the only announced PoP, catchment() is empty instead of every access node → null. (blind)
+import { BgpNetwork, type AsGraph } from "../../../src/net/index.js";
+
+const PREFIX = "198.51.100.0/24";
+
+export class AnycastCatchments {
+  readonly #bgp: BgpNetwork;
+
+  constructor(readonly graph: AsGraph) {
+    this.#bgp = new BgpNetwork(graph);
+  }
+
+  #edgeNode(popCode: string): number {
+    const node = this.graph.nodes.find((n) => n.kind === "edge" && n.popCode === popCode);
+    if (!node) throw new Error(`no edge node for PoP ${popCode}`);
+    return node.id;
+  }
+
+  announce(popCodes: readonly string[]): void {
+    for (const code of popCodes) this.#bgp.originate(this.#edgeNode(code), PREFIX);
+    this.#bgp.run();
+  }
+
+  withdraw(popCode: string): void {
+    this.#bgp.withdrawOrigin(this.#edgeNode(popCode), PREFIX);
+    this.#bgp.run();
+  }
+
+  catchment(): ReadonlyMap<number, string | null> {
+    const out = new Map<number, string | null>();
+    for (const node of this.graph.nodes) {
+      if (node.kind !== "access") continue;
+      const route = this.#bgp.bestRoute(node.id, PREFIX);
+      const pop = route ? this.graph.nodes[route.originNode]?.popCode : undefined;
+      if (pop !== undefined) out.set(node.id, pop);
+    }
+    return out;
+  }
+}
