@@ -254,6 +254,23 @@ export const suite = defineLevel<Impl>({
         ),
     },
     {
+      name: "ruleFor's size clause is the sample's power-of-two bucket at its edges: [0, 1), [1, 2), [2^k, 2^(k+1)) up to 65535",
+      run: (impl, ctx) =>
+        check(
+          fc.property(packetArb, fc.constantFrom(0, 1, 2, 3, 4, 7, 8, 1023, 1024, 1500, 32767, 32768, 65535), (base, size) => {
+            const sample = makePacket({ ...base, sizeBytes: size });
+            const { low, high } = sizeBucket(size);
+            const rule = impl.ruleFor(sample);
+            const drop = impl.compileFilter(rule);
+            for (const s of [low, size, high - 1]) if (!drop(makePacket({ ...sample, sizeBytes: s }))) throw new Error(`rule "${rule}" for a ${size}-byte sample lets a ${s}-byte packet of its shape through (bucket [${low}, ${high}))`);
+            if (high <= 65535 && drop(makePacket({ ...sample, sizeBytes: high }))) throw new Error(`rule "${rule}" for a ${size}-byte sample drops a ${high}-byte packet (outside [${low}, ${high}))`);
+            if (low > 0 && drop(makePacket({ ...sample, sizeBytes: low - 1 }))) throw new Error(`rule "${rule}" for a ${size}-byte sample drops a ${low - 1}-byte packet (outside [${low}, ${high}))`);
+          }),
+          ctx,
+          { numRuns: 40 },
+        ),
+    },
+    {
       name: "a rule from the detected heavy hitter drops the whole attack and no packet of another shape",
       run: (impl, ctx) =>
         check(
