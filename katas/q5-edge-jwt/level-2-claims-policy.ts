@@ -4,7 +4,7 @@
 // signed with the RSA public key, a missing `exp`, `aud` matched as a substring.
 //
 // Implement `verifyJwt(token, key, policy, nowMs)`. Accept (ok: true) iff ALL of these hold:
-//   - the token parses (level 1 rules) and `header.alg` is HS256, RS256 or ES256, is in
+//   - the token parses (level 1 rules, the 8 KiB bound included) and `header.alg` is HS256, RS256 or ES256, is in
 //     `policy.algorithms`, and fits `key.kty` (HS256↔oct, RS256↔RSA, ES256↔EC); the signature
 //     verifies with `key` (oct: raw secret bytes; RSA/EC: DER SPKI bytes) for that alg;
 //   - `typ` equals `policy.typ` when that is set; `crit`, if present (even null), is a non-empty

@@ -52,6 +52,7 @@ function modelAccepts(s: Spec): boolean {
     c.nbf === undefined || (num(c.nbf) && now >= c.nbf - s.leewaySec),
     c.iat === undefined || (num(c.iat) && c.iat <= now + s.leewaySec),
     c.iss === ISSUER,
+    typeof c.pad !== "string" || c.pad.length <= 5000,
     c.aud === AUDIENCE || (Array.isArray(c.aud) && c.aud.includes(AUDIENCE)),
   ];
   return rules.every(Boolean);
@@ -82,6 +83,8 @@ const claimCases: Cases[] = [
   (s) => withClaim(s, "exp", [undefined, null, "1900000000", [NOW_SEC + 300], true]),
   (s) => withClaim(s, "nbf", [null, String(NOW_SEC - 60), [NOW_SEC - 60], {}, false, undefined]),
   (s) => withClaim(s, "iat", [null, String(NOW_SEC - 60), [NOW_SEC - 60], {}, false, undefined]),
+  // Level 1's size bound holds here too: a 5000-byte claim fits in 8 KiB, a 7000-byte one does not.
+  (s) => withClaim(s, "pad", ["x".repeat(5000), "x".repeat(7000)]),
   (s) => withClaim(s, "iss", [`${ISSUER}.evil.net`, `${ISSUER}/`, `${ISSUER} `, "https://login.example", ISSUER.toUpperCase(), "", [ISSUER], undefined]),
   (s) => withClaim(s, "aud", [`${AUDIENCE}.evil.net`, "api.example", [`${AUDIENCE}.evil.net`], ["other", AUDIENCE], [AUDIENCE], ["other"], [], "", undefined, `x${AUDIENCE}`, [[AUDIENCE]]]),
   (s) => (["other-key", "none", "hs-with-public-key", "wrong-type-key"] as const).map((signing) => ({ ...s, signing })),
