@@ -4,9 +4,10 @@
 // signed with the RSA public key, a missing `exp`, `aud` matched as a substring.
 //
 // Implement `verifyJwt(token, key, policy, nowMs)`. Accept (ok: true) iff ALL of these hold:
-//   - the token parses (level 1 rules, the 8 KiB bound included) and `header.alg` is HS256, RS256 or ES256, is in
-//     `policy.algorithms`, and fits `key.kty` (HS256↔oct, RS256↔RSA, ES256↔EC); the signature
-//     verifies with `key` (oct: raw secret bytes; RSA/EC: DER SPKI bytes) for that alg;
+//   - the token parses (level 1 rules, the 8 KiB bound included) and `header.alg` is HS256,
+//     RS256 or ES256, is in `policy.algorithms`, and fits `key.kty` (HS256↔oct, RS256↔RSA,
+//     ES256↔EC); the signature verifies with `key` (oct: raw secret bytes; RSA/EC: DER SPKI
+//     bytes) for that alg;
 //   - `typ` equals `policy.typ` when that is set; `crit`, if present (even null), is a non-empty
 //     array of strings, each in `policy.criticalHeaders` and present as a member of the header;
 //   - `exp` is a number and now < exp + leeway (exp == now is expired); `nbf`, if present, is a
