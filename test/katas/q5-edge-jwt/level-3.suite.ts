@@ -194,6 +194,13 @@ export const suite = defineLevel<Make>({
               // Outage: keys keep working until the last good set is ttl + maxStale old.
               issuer.up = false;
               const lastGood = issuer.served.at(-1)!.atMs;
+              // A 90 s forged-kid flood while the issuer is down: failed fetches start a cooldown too.
+              const before = issuer.fetches.length;
+              for (let i = 1; i <= 90; i++) {
+                issuer.nowMs += 1000;
+                await expectKey(forged[i % forged.length]!, false, "a forged kid is never served");
+              }
+              if (issuer.fetches.length - before > 1 + Math.ceil(90_000 / cooldownMs)) throw new Error(`a 90 s forged-kid flood while the issuer is down caused ${issuer.fetches.length - before} fetches; a failed fetch starts a cooldown too (bound ${1 + Math.ceil(90_000 / cooldownMs)})`);
               for (const at of [lastGood + ttlMs, lastGood + ttlMs + 1_800_000, lastGood + ttlMs + maxStaleMs - 1]) {
                 issuer.nowMs = Math.max(issuer.nowMs, at);
                 await expectKey("B", true, `the issuer is down and the last good set (fetched at ${lastGood}) is younger than ttl + maxStale`);
