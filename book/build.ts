@@ -15,6 +15,7 @@ import { createMarkdown } from "./lib/markdown.js";
 import { indexChapter, type SearchEntry } from "./lib/search-index.js";
 import { parseSummary } from "./lib/summary.js";
 import { renderPage } from "./lib/template.js";
+import { BASELINE_PATH, readSummary, summaryTable } from "../test/mutation/summary.js";
 
 const BOOK_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BOOK_DIR, "..");
@@ -57,14 +58,15 @@ function answerBlock(id: string, from: string): string {
   return `::: spoiler The model answer (read it after you have tried)\n${body}\n:::`;
 }
 
-function benchBlock(): string {
+/** `{{#bench}}`: every benchmark of the last run; `{{#bench do-sql}}`: one module's rows. */
+function benchBlock(module = ""): string {
   const path = join(ROOT, "bench", "results", "latest.json");
   if (!existsSync(path)) return "*No benchmark results in this checkout yet: run `npm run bench` and rebuild the book.*";
   const data = JSON.parse(readFileSync(path, "utf8")) as {
     node: string;
     sections: Array<{ module: string; rows: Array<{ name: string; value: number; unit: string; note?: string }> }>;
   };
-  const rows = data.sections.flatMap((s) => s.rows.map((r) => `| ${s.module.replace(/\.ts$/, "")} | ${r.name} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ""} |`));
+  const rows = data.sections.filter((s) => module === "" || s.module === `${module}.ts`).flatMap((s) => s.rows.map((r) => `| ${s.module.replace(/\.ts$/, "")} | ${r.name} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ""} |`));
   return [`Measured with Node ${data.node}:`, "", "| benchmark | figure | value | unit | note |", "|---|---|---:|---|---|", ...rows].join("\n");
 }
 
@@ -85,6 +87,14 @@ function wptBlock(): string {
     "|---|---:|---:|---:|---:|",
     ...data.areas.map((a) => `| ${a.area} | ${a.files} | ${a.total} | ${pct(a.isolate, a.total)} | ${a.node === null ? "–" : pct(a.node, a.total)} |`),
   ].join("\n");
+}
+
+/** `npm run mutate`'s per-level scores (test/mutants/<kata>/mutation-score.json), beside the baseline. */
+function mutationBlock(): string {
+  const summary = readSummary();
+  if (!summary) return "*No mutation scores in this checkout yet: run `npm run mutate` and rebuild the book.*";
+  const baseline = readSummary(BASELINE_PATH);
+  return [`StrykerJS ${summary.stryker}, Node ${summary.node}; *before* is the first full run.`, "", summaryTable(summary, baseline)].join("\n");
 }
 
 interface PeersMeasured {
@@ -143,10 +153,11 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
       resolve: (kind, arg) => {
         if (kind === "kata") return kataBlock(arg, chapter.source);
         if (kind === "answer") return answerBlock(arg, chapter.source);
-        if (kind === "bench") return benchBlock();
+        if (kind === "bench") return benchBlock(arg.trim());
         if (kind === "peers") return peersBlock();
         if (kind === "references") return referencesMarkdown();
         if (kind === "wpt") return wptBlock();
+        if (kind === "mutation") return mutationBlock();
         if (kind === "figure") {
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);

@@ -98,6 +98,8 @@ export interface DurableObjectStateApi {
   readonly storage: DurableObjectStorageApi;
   blockConcurrencyWhile<T>(fn: () => Promise<T>): Promise<T>;
   waitUntil(promise: Promise<unknown>): void;
+  /** Resets the object: the next event runs on a new instance (after any restore it asked for). */
+  abort?(reason?: string): never;
 }
 
 /** What a Durable Object class instance offers to the runtime. */

@@ -1,9 +1,9 @@
 import { EdgeError } from "../core/errors.js";
 import type { ListRange } from "../storage/storage-engine.js";
-import { checkKey } from "./structured-value.js";
+import { checkKey as checkLegacyKey } from "./structured-value.js";
 
 /** Validates `storage.list()` options into an engine range, rejecting what Cloudflare rejects. */
-export function parseListOptions(options: ListRange | undefined): ListRange {
+export function parseListOptions(options: ListRange | undefined, checkKey: (key: unknown) => string = checkLegacyKey): ListRange {
   const range: ListRange = {};
   if (options === undefined) return range;
   if (typeof options !== "object" || options === null) {

@@ -2,7 +2,9 @@ import { EdgeError } from "../core/errors.js";
 import type { DurableObjectFactory, DurableObjectInstanceApi, DurableObjectStateApi } from "../core/bindings.js";
 import { InputGate, OutputGate } from "./gates.js";
 import type { DurableObjectId } from "./object-id.js";
+import type { ObjectDatabase } from "../storage/object-database.js";
 import { DurableObjectStorage, quiet, type StorageContext } from "./object-storage.js";
+import { SqliteDurableObjectStorage } from "./sqlite-object-storage.js";
 import { decodeValue, encodeValue } from "./structured-value.js";
 
 /** Something delivered to an object: an HTTP request, an RPC call, or its alarm. */
@@ -24,6 +26,10 @@ export interface HostContext extends Omit<StorageContext, "inputGate" | "outputG
   defer(fn: () => void): void;
   /** Hands events this host will never run to the object's next instance. */
   reroute(events: QueuedEvent[]): void;
+  /** The object's own SQLite database when its class is SQLite-backed (`new_sqlite_classes`). */
+  openDatabase?: () => ObjectDatabase;
+  /** `ctx.abort()`: ends this instance; the next event starts a new one. */
+  abort(): void;
 }
 
 // Members every object inherits; calling them over RPC would expose the runtime, not the class.
@@ -43,6 +49,7 @@ export class ObjectHost {
   #starting = false;
   #pumpScheduled = false;
   #superseded = false;
+  #sqlite: SqliteDurableObjectStorage | undefined;
 
   constructor(ctx: HostContext) {
     this.#ctx = ctx;
@@ -91,14 +98,14 @@ export class ObjectHost {
   async #start(): Promise<void> {
     this.#starting = true;
     const release = this.inputGate.lock();
-    const storage = new DurableObjectStorage({ ...this.#ctx, inputGate: this.inputGate, outputGate: this.outputGate });
     const gate = this.inputGate;
     const state: DurableObjectStateApi = {
       id: this.#ctx.id,
-      storage,
+      storage: this.#storage(),
       blockConcurrencyWhile: <T>(fn: () => Promise<T>): Promise<T> => quiet(() => gate.whileLocked(fn)),
       // Cloudflare documents waitUntil as having no effect in Durable Objects; failures are dropped.
       waitUntil: (promise: Promise<unknown>): void => void promise.catch(() => undefined),
+      abort: (reason?: string): never => this.#abort(reason),
     };
     try {
       this.#instance = await this.#ctx.factory(state);
@@ -110,6 +117,31 @@ export class ObjectHost {
       this.#starting = false;
       release();
     }
+  }
+
+  /**
+   * The key-value backend's storage, or the SQLite backend's: a new instance starts a new
+   * session of its database, which is when a restore asked for by the previous one happens.
+   */
+  #storage(): DurableObjectStorage | SqliteDurableObjectStorage {
+    const base = { ...this.#ctx, inputGate: this.inputGate, outputGate: this.outputGate };
+    if (this.#ctx.openDatabase === undefined) return new DurableObjectStorage(base);
+    const database = this.#ctx.openDatabase();
+    const checkCurrent = (): void => {
+      if (this.#superseded) throw new EdgeError("DO_INSTANCE_SUPERSEDED", 503, "this Durable Object instance was reset or replaced; its storage is closed");
+    };
+    // Claiming the database first ends any transaction a replaced instance left open.
+    this.#sqlite = new SqliteDurableObjectStorage({ ...base, database, checkCurrent });
+    database.startSession();
+    return this.#sqlite;
+  }
+
+  /** `ctx.abort()`: uncommitted writes are dropped, the instance ends, the caller gets an error. */
+  #abort(reason: string | undefined): never {
+    this.#sqlite?.discard();
+    this.#superseded = true;
+    this.#ctx.abort();
+    throw new EdgeError("DO_ABORTED", 500, `Durable Object was reset by ctx.abort()${reason === undefined ? "" : `: ${reason}`}`);
   }
 
   // ANCHOR: run

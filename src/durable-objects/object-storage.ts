@@ -1,3 +1,4 @@
+import { EdgeError } from "../core/errors.js";
 import type { DurableObjectStorageApi } from "../core/bindings.js";
 import { compareKeys } from "../storage/key-order.js";
 import type { ListRange, ObjectKey, StorageEngine, WriteBatch, WriteResult } from "../storage/storage-engine.js";
@@ -24,12 +25,20 @@ export interface StorageContext {
 
 const noop = (): void => undefined;
 
+/** Cloudflare's error for `ctx.storage.sql` on a class created with `new_classes`. */
+export const SQL_NOT_ENABLED_MESSAGE = "SQL is not enabled for this Durable Object class. To enable it, change new_classes to new_sqlite_classes";
+
 /** `state.storage`: the transactional key-value API of one Durable Object instance. */
 export class DurableObjectStorage implements DurableObjectStorageApi, CommittedReader {
   readonly #ctx: StorageContext;
 
   constructor(ctx: StorageContext) {
     this.#ctx = ctx;
+  }
+
+  /** The key-value backend has no SQL; Cloudflare's getter throws this. */
+  get sql(): never {
+    throw new EdgeError("DO_SQL_NOT_ENABLED", 500, SQL_NOT_ENABLED_MESSAGE);
   }
 
   get<T = unknown>(key: string): Promise<T | undefined>;

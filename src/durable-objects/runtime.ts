@@ -4,7 +4,9 @@ import type { LatencyModel } from "../sim/latency.js";
 import { popByCode, type Pop, type Region } from "../sim/pops.js";
 import type { Rng } from "../sim/rng.js";
 import type { Simulation } from "../sim/simulation.js";
+import type { ObjectDatabases } from "../storage/object-databases.js";
 import type { StorageEngine } from "../storage/storage-engine.js";
+import { DO_OVERLOADED_MESSAGE, DO_OVERLOAD_WINDOW_MS, DO_REQUESTS_PER_SECOND_SOFT_MAX } from "./limits.js";
 import { AlarmScheduler, type AlarmObserver, type AlarmTarget } from "./alarm-scheduler.js";
 import { ObjectHost, type DoEvent, type QueuedEvent } from "./object-host.js";
 import { idFromString, type DurableObjectId } from "./object-id.js";
@@ -20,6 +22,10 @@ export interface DurableObjectRuntimeOptions {
   /** PoPs that may host objects. */
   pops: readonly Pop[];
   engine: StorageEngine;
+  /** Databases of SQLite-backed classes, one per object. Required to register such a class. */
+  databases?: ObjectDatabases;
+  /** Requests one object accepts per overload window. @defaultValue the soft limit times the window */
+  overloadRequestsMax?: number;
   /** Stream for `newUniqueId` (fork one: `sim.rng.fork("durable-objects")`). */
   rng: Rng;
   /** Called once per stub call with the network time it paid. */
@@ -33,6 +39,10 @@ interface ObjectEntry {
   readonly namespace: string;
   readonly id: DurableObjectId;
   readonly factory: DurableObjectFactory;
+  readonly sqlite: boolean;
+  /** Arrival times of accepted requests in the overload window, oldest first, from `windowStart`. */
+  arrivals: number[];
+  windowStart: number;
   pop: Pop;
   epoch: number;
   host: ObjectHost | undefined;
@@ -53,7 +63,7 @@ export class DurableObjectRuntime {
   readonly #placement: Placement;
   readonly #alarms: AlarmScheduler;
   readonly #objects = new Map<string, ObjectEntry>();
-  readonly #namespaces = new Map<string, { ns: DurableObjectNamespace; factory: DurableObjectFactory }>();
+  readonly #namespaces = new Map<string, { ns: DurableObjectNamespace; factory: DurableObjectFactory; sqlite: boolean }>();
   #instancesCreated = 0;
 
   constructor(options: DurableObjectRuntimeOptions) {
@@ -67,10 +77,18 @@ export class DurableObjectRuntime {
     return this.#instancesCreated;
   }
 
-  /** Registers a class under a namespace name (the binding's identity). */
-  namespace(name: string, factory: DurableObjectFactory): DurableObjectNamespace {
+  /**
+   * Registers a class under a namespace name (the binding's identity). `storage: "sqlite"` gives
+   * its objects the SQLite backend (`new_sqlite_classes`); the default is the key-value backend
+   * (`new_classes`), whose objects refuse `ctx.storage.sql` as Cloudflare's do.
+   */
+  namespace(name: string, factory: DurableObjectFactory, options: { storage?: "sqlite" | "kv" } = {}): DurableObjectNamespace {
     if (this.#namespaces.has(name)) {
       throw new EdgeError("DO_DUPLICATE_NAMESPACE", 409, `namespace "${name}" is already registered`);
+    }
+    const sqlite = options.storage === "sqlite";
+    if (sqlite && this.#options.databases === undefined) {
+      throw new EdgeError("DO_NO_SQLITE", 500, `namespace "${name}" is SQLite-backed but the runtime was given no databases`);
     }
     const ns = new DurableObjectNamespace(name, factory, {
       rng: this.#options.rng.fork(`ids/${name}`),
@@ -80,7 +98,7 @@ export class DurableObjectRuntime {
       send: (id, callerPop, event) => this.#send(name, factory, id, callerPop, event),
       ...(this.#options.onCall !== undefined && { onCall: this.#options.onCall }),
     });
-    this.#namespaces.set(name, { ns, factory });
+    this.#namespaces.set(name, { ns, factory, sqlite });
     return ns;
   }
 
@@ -178,6 +196,9 @@ export class DurableObjectRuntime {
     // Same PoP: the hop stays inside one data centre, which the model counts as free.
     const thereMs = callerPop.code === entry.pop.code ? 0 : latency.oneWayMs(callerPop, entry.pop);
     if (thereMs > 0) await sim.sleep(thereMs, `do request ${callerPop.code}->${entry.pop.code}`);
+    if (event.kind !== "alarm" && !this.#admit(entry)) {
+      return { outcome: { status: "rejected", reason: overloaded() }, objectPop: entry.pop, thereMs };
+    }
     const [outcome] = await Promise.allSettled([
       new Promise((resolve, reject) => this.#dispatch(entry, { event, resolve, reject })),
     ]);
@@ -191,12 +212,35 @@ export class DurableObjectRuntime {
     let entry = this.#objects.get(key);
     if (entry === undefined) {
       const pop = this.#placement.nearestHealthy(callerPop);
-      entry = { key, namespace, id, factory, pop, epoch: 0, host: undefined, tail: Promise.resolve() };
+      const sqlite = this.#namespaces.get(namespace)?.sqlite === true;
+      entry = { key, namespace, id, factory, sqlite, arrivals: [], windowStart: 0, pop, epoch: 0, host: undefined, tail: Promise.resolve() };
       this.#objects.set(key, entry);
     }
     return entry;
   }
   // ANCHOR_END: directory
+
+  // ANCHOR: overload
+  /**
+   * The per-object throughput limit: an object accepts at most `overloadRequestsMax` requests in
+   * any window of DO_OVERLOAD_WINDOW_MS (the soft limit of 1,000 per second over Cloudflare's
+   * 10-second window); beyond that the caller gets Cloudflare's overload error at once. Only
+   * accepted requests count, so a steady overload is served at the limit rate. The list of
+   * arrivals is bounded by the limit.
+   */
+  #admit(entry: ObjectEntry): boolean {
+    const now = this.#options.sim.now();
+    const max = this.#options.overloadRequestsMax ?? (DO_REQUESTS_PER_SECOND_SOFT_MAX * DO_OVERLOAD_WINDOW_MS) / 1000;
+    while (entry.windowStart < entry.arrivals.length && (entry.arrivals[entry.windowStart] as number) <= now - DO_OVERLOAD_WINDOW_MS) entry.windowStart++;
+    if (entry.windowStart > 1024 && entry.windowStart * 2 > entry.arrivals.length) {
+      entry.arrivals = entry.arrivals.slice(entry.windowStart);
+      entry.windowStart = 0;
+    }
+    if (entry.arrivals.length - entry.windowStart >= max) return false;
+    entry.arrivals.push(now);
+    return true;
+  }
+  // ANCHOR_END: overload
 
   #dispatch(entry: ObjectEntry, queued: QueuedEvent): void {
     this.#host(entry).enqueue(queued);
@@ -216,6 +260,13 @@ export class DurableObjectRuntime {
       defer: (fn) => this.#defer(fn),
       reroute: (events) => {
         for (const q of events) this.#dispatch(entry, q);
+      },
+      ...(entry.sqlite && { openDatabase: () => (this.#options.databases as ObjectDatabases).open(object) }),
+      abort: () => {
+        // Same place, new instance: the old one's storage calls fail from now on.
+        if (entry.host !== host) return;
+        entry.epoch++;
+        entry.host = undefined;
       },
     });
     entry.host = host;
@@ -269,6 +320,11 @@ export class DurableObjectRuntime {
       }
     })));
   }
+}
+
+/** Cloudflare's overload error; `overloaded` tells callers not to retry at once. */
+function overloaded(): EdgeError {
+  return Object.assign(new EdgeError("DO_OVERLOADED", 503, DO_OVERLOADED_MESSAGE), { overloaded: true });
 }
 
 function entryKey(id: DurableObjectId): string {

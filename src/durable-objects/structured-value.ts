@@ -1,6 +1,6 @@
 import { deserialize, serialize } from "node:v8";
 import { EdgeError } from "../core/errors.js";
-import { DO_BATCH_KEYS_MAX, DO_KEY_SIZE_BYTES_MAX, DO_VALUE_SIZE_BYTES_MAX } from "./limits.js";
+import { DO_BATCH_KEYS_MAX, DO_KEY_SIZE_BYTES_MAX, DO_SQLITE_KEY_VALUE_BYTES_MAX, DO_VALUE_SIZE_BYTES_MAX } from "./limits.js";
 
 // A lone surrogate has no UTF-8 form, so SQLite would store U+FFFD instead and two different
 // keys could collide. With the `u` flag this class matches only unpaired surrogates.
@@ -38,6 +38,27 @@ export function encodeStoredValue(key: string, value: unknown): Uint8Array {
       413,
       `value of key "${key.slice(0, 64)}" is ${bytes.byteLength} bytes serialised; the limit is ${DO_VALUE_SIZE_BYTES_MAX}`,
     );
+  }
+  return bytes;
+}
+
+/** A key of the SQLite backend: any string with a UTF-8 form (its size counts with the value). */
+export function checkKeyString(key: unknown): string {
+  if (typeof key !== "string") {
+    throw new EdgeError("DO_KEY_INVALID", 400, `storage keys are strings, got ${typeof key}`);
+  }
+  if (LONE_SURROGATE.test(key)) {
+    throw new EdgeError("DO_KEY_INVALID", 400, `key "${key.slice(0, 64)}" contains an unpaired surrogate`);
+  }
+  return key;
+}
+
+/** A value of the SQLite backend: key and serialised value together within 2 MB. */
+export function encodeSqliteEntry(key: string, value: unknown): Uint8Array {
+  const bytes = encodeValue(value, `value of key "${key.slice(0, 64)}"`);
+  const total = Buffer.byteLength(key, "utf8") + bytes.byteLength;
+  if (total > DO_SQLITE_KEY_VALUE_BYTES_MAX) {
+    throw new EdgeError("DO_VALUE_TOO_LARGE", 413, `key "${key.slice(0, 64)}" and its value are ${total} bytes together; the limit is ${DO_SQLITE_KEY_VALUE_BYTES_MAX}`);
   }
   return bytes;
 }

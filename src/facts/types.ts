@@ -59,6 +59,12 @@ export interface FactSpec<S extends string = string> {
   readonly unit: Unit;
   /** The words the book prints, e.g. "25 MiB"; a test checks they mean `value` `unit`. */
   readonly display: string;
+  /**
+   * How the source counts KB/MB/GB: as powers of 1024 (the default, how the platform has always
+   * read Cloudflare's pages) or of 1000, where the source says so (Durable Objects storage:
+   * "1 GB = 1,000,000,000 bytes").
+   */
+  readonly sizes?: "binary" | "decimal";
   /** One sentence a candidate could say, with the figure in it. */
   readonly claim: string;
   readonly source: S;

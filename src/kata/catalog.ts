@@ -18,7 +18,14 @@ export interface LevelInfo {
   readonly stubPath: string;
   readonly solutionPath: string;
   readonly suitePath: string;
+  /** The vitest file that registers the suite: `test/katas/<kata>/level-<N>.test.ts`. */
+  readonly testPath: string;
   readonly mutantsDir: string;
+  /**
+   * Platform code the reference solution delegates the learner's logic to, mutated with the
+   * solution by `npm run mutate` (kata.json `mutate`: `path` or `path#exportedName`).
+   */
+  readonly mutateExtra: readonly string[];
 }
 
 export interface KataInfo {
@@ -35,7 +42,7 @@ interface KataManifest {
   id: string;
   title: string;
   question: string;
-  levels: Array<{ level: number; title: string; file: string; optional?: boolean }>;
+  levels: Array<{ level: number; title: string; file: string; optional?: boolean; mutate?: string[] }>;
 }
 
 /** Every kata found under katas/ (each folder with a kata.json), in folder order. */
@@ -70,7 +77,9 @@ function readKata(root: string, id: string): KataInfo {
       stubPath: join(root, "katas", id, l.file),
       solutionPath: join(root, "solutions", id, l.file),
       suitePath: join(root, "test", "katas", id, `level-${l.level}.suite.ts`),
+      testPath: join(root, "test", "katas", id, `level-${l.level}.test.ts`),
       mutantsDir: join(root, "test", "mutants", id),
+      mutateExtra: l.mutate ?? [],
     })),
   };
 }
@@ -79,12 +88,19 @@ function readKata(root: string, id: string): KataInfo {
 export function findLevel(ref: string, catalog = loadCatalog()): LevelInfo {
   const match = /^([a-z0-9-]+)\/(?:level-)?(\d+)$/.exec(ref.trim());
   if (!match) throw new Error(`"${ref}" is not a level reference; use the form q1/2 (kata/level)`);
-  const [, kataRef, levelText] = match;
-  const kata = catalog.find((k) => k.id === kataRef || k.short === kataRef);
-  if (!kata) throw new Error(`no kata "${kataRef}"; known: ${catalog.map((k) => k.short).join(", ")}`);
+  const [, kataRef = "", levelText] = match;
+  const kata = findKata(kataRef, catalog);
   const level = kata.levels.find((l) => l.level === Number(levelText));
   if (!level) throw new Error(`${kata.id} has no level ${levelText}; it has ${kata.levels.map((l) => l.level).join(", ")}`);
   return level;
+}
+
+/** Finds a kata by "q1" or "q1-rate-limiter". */
+export function findKata(ref: string, catalog = loadCatalog()): KataInfo {
+  const name = ref.trim();
+  const kata = catalog.find((k) => k.id === name || k.short === name);
+  if (!kata) throw new Error(`no kata "${name}"; known: ${catalog.map((k) => k.short).join(", ")}`);
+  return kata;
 }
 
 /** Mutant files of one level: test/mutants/<kata>/level-<N>-<mistake>.ts */

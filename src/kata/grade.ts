@@ -34,7 +34,10 @@ export interface PropertyOutcome {
   readonly ms: number;
 }
 
-/** Runs the properties in order; with `stopAtFirstFailure`, stops at the first one that fails. */
+/**
+ * Runs the properties in order, each told its own name (for its replay line); with
+ * `stopAtFirstFailure`, stops at the first one that fails.
+ */
 export async function runProperties<Impl>(
   suite: LevelSuite<Impl>,
   impl: Impl,
@@ -45,7 +48,7 @@ export async function runProperties<Impl>(
   for (const property of suite.properties) {
     const started = performance.now();
     try {
-      await property.run(impl, ctx);
+      await property.run(impl, { ...ctx, property: property.name });
       outcomes.push({ name: property.name, ok: true, ms: performance.now() - started });
     } catch (error) {
       outcomes.push({ name: property.name, ok: false, error, ms: performance.now() - started });

@@ -1,8 +1,13 @@
 import fc from "fast-check";
+import { hashString } from "../sim/rng.js";
 
 /** How the harness wants a property run: replaying a seed, or grading a mutant on a fixed seed. */
 export interface PropertyContext {
-  /** Fixed seed (from FC_SEED, `--seed`, or the mutant check); undefined means a fresh random one. */
+  /**
+   * The seed every property of the level runs on. It is the level's default seed
+   * (`defaultSeed(ref)`) unless FC_SEED or `--seed` gives another; undefined means a fresh
+   * random seed (`--seed random`, `FC_SEED=random`).
+   */
   readonly seed: number | undefined;
   /** Replay path inside the seed (from FC_PATH). */
   readonly path: string | undefined;
@@ -13,6 +18,16 @@ export interface PropertyContext {
   readonly target: string;
   /** The level, e.g. "q1/2", for the replay command. */
   readonly ref?: string;
+  /** The level's test file (`test/katas/<kata>/level-<n>.test.ts`), for the test-runner replay. */
+  readonly testFile?: string;
+  /** The `--impl` file as the learner typed it, kept in the replay command. */
+  readonly impl?: string;
+  /** What KATA_IMPL selects this implementation in the test runner: "katas", "solutions" or a path. */
+  readonly kataImpl?: string;
+  /** The property being run (set by the harness), so a replay can select just that one. */
+  readonly property?: string;
+  /** Print counter-examples, reasons and FC_PATHs in full instead of size-bounded. */
+  readonly verbose?: boolean;
 }
 
 export class PropertyFailure extends Error {
@@ -35,10 +50,26 @@ export interface CheckParams {
   examples?: unknown[];
 }
 
+/** Longest counter-example (characters) printed without `--verbose`. */
+export const COUNTEREXAMPLE_CHARS_MAX = 600;
+/** Longest reason (characters) printed without `--verbose`. */
+export const REASON_CHARS_MAX = 1200;
+/** Longest FC_PATH put in a replay line without `--verbose`; the seed alone replays too. */
+export const FC_PATH_CHARS_MAX = 120;
+
+/**
+ * The seed a level is graded on by default: the same for `npm run kata -- check`, for
+ * `npm test` and for the mutant check, so "this mutant is rejected" means "a learner who
+ * wrote it sees it rejected". Derived from the level reference, so it never changes by itself.
+ */
+export function defaultSeed(ref: string): number {
+  return hashString(`edge-kata level ${ref}`) | 0;
+}
+
 // ANCHOR: check
 /**
  * Runs a fast-check property and, on failure, throws a PropertyFailure whose message has the
- * shrunk counter-example, the seed and the exact command that replays it.
+ * shrunk counter-example, the reason, the seed and the exact commands that replay it.
  */
 export async function check<Ts extends [unknown, ...unknown[]]>(
   property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
@@ -52,28 +83,90 @@ export async function check<Ts extends [unknown, ...unknown[]]>(
   if (params.examples !== undefined) parameters.examples = params.examples as Ts[];
   const details = await fc.check(property as fc.IAsyncProperty<Ts>, parameters);
   if (!details.failed) return;
-  const report = (fc.defaultReportMessage(details) ?? "property failed").replace(/\n*Hint: Enable verbose mode[^\n]*/, "");
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  const why = report.includes(cause) ? "" : `\nWhy: ${cause}`;
-  const replay =
-    ctx.mode === "mutant"
-      ? `(mutant check, fixed seed ${details.seed})`
-      : `Replay: npm run kata -- check ${ctx.ref ?? "<kata/level>"} --seed ${details.seed}   ` +
-        `(in the test runner: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath ?? ""} npm test)`;
-  throw new PropertyFailure(`${ctx.target}\n${report}${why}\n${replay}`, details.seed, details.counterexample, details.errorInstance);
+  const lines = [
+    ctx.target,
+    `Counterexample: ${bounded(fc.stringify(details.counterexample), COUNTEREXAMPLE_CHARS_MAX, ctx.verbose)}`,
+    `Why: ${bounded(cause, REASON_CHARS_MAX, ctx.verbose)}`,
+    `(failed after ${details.numRuns} run${details.numRuns === 1 ? "" : "s"}, shrunk ${details.numShrinks} time${details.numShrinks === 1 ? "" : "s"})`,
+    ...replayLines(ctx, details.seed, details.counterexamplePath ?? undefined),
+  ];
+  throw new PropertyFailure(lines.join("\n"), details.seed, details.counterexample, details.errorInstance);
 }
 // ANCHOR_END: check
 
-/** The context for `npm test` and the CLI, read from the environment. */
-export function contextFromEnv(target: string, env: NodeJS.ProcessEnv = process.env, ref?: string): PropertyContext {
-  const seed = env.FC_SEED !== undefined && env.FC_SEED !== "" ? Number.parseInt(env.FC_SEED, 10) : undefined;
+/** Cuts `text` to `max` characters (unless verbose), saying how much was left out. */
+export function bounded(text: string, max: number, verbose = false): string {
+  if (verbose || text.length <= max) return text;
+  return `${text.slice(0, max)}… (${text.length - max} more characters; --verbose prints them all)`;
+}
+
+/** The CLI replay and the one-file test-runner replay of a failure. */
+function replayLines(ctx: PropertyContext, seed: number, path: string | undefined): string[] {
+  if (ctx.mode === "mutant") return [`(mutant check, seed ${seed})`];
+  const ref = ctx.ref ?? "<kata/level>";
+  const impl = ctx.impl !== undefined ? ` --impl ${shellQuote(ctx.impl)}` : "";
+  const cli = `Replay: npm run kata -- check ${ref}${impl} --seed ${seed}`;
+  const testFile = ctx.testFile ?? "test/katas/<kata>/level-<n>.test.ts";
+  const longPath = path !== undefined && path.length > FC_PATH_CHARS_MAX && ctx.verbose !== true;
+  const env = [
+    `FC_SEED=${seed}`,
+    ...(path !== undefined && path !== "" && !longPath ? [`FC_PATH=${path}`] : []),
+    ...(ctx.kataImpl !== undefined ? [`KATA_IMPL=${shellQuote(ctx.kataImpl)}`] : []),
+  ].join(" ");
+  const only = ctx.property !== undefined ? ` -t ${shellQuote(escapeRegExp(ctx.property))}` : "";
+  const lines = [cli, `    or: ${env} npx vitest run ${testFile}${only}`];
+  if (longPath) lines.push(`    (FC_PATH left out: ${path.length} characters; the seed alone replays the search and the shrinking, --verbose prints it)`);
+  return lines;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[\w./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+export interface ContextOptions {
+  /** Label of the implementation under test. */
+  target: string;
+  ref?: string;
+  testFile?: string;
+  env?: NodeJS.ProcessEnv;
+  impl?: string;
+  kataImpl?: string;
+  verbose?: boolean;
+}
+
+/**
+ * The context for `npm test` and the CLI, read from the environment: FC_SEED (an integer, or
+ * `random`), FC_PATH, FC_RUNS_SCALE and KATA_VERBOSE. Without FC_SEED a level runs on its
+ * default seed.
+ */
+export function contextFromEnv(options: ContextOptions): PropertyContext {
+  const env = options.env ?? process.env;
   const scale = env.FC_RUNS_SCALE !== undefined ? Number.parseFloat(env.FC_RUNS_SCALE) : 1;
   return {
-    seed: seed !== undefined && Number.isFinite(seed) ? seed : undefined,
+    seed: seedFrom(env.FC_SEED, options.ref),
     path: env.FC_PATH !== undefined && env.FC_PATH !== "" ? env.FC_PATH : undefined,
     mode: "grade",
     runsScale: Number.isFinite(scale) && scale > 0 ? scale : 1,
-    target,
-    ...(ref !== undefined ? { ref } : {}),
+    target: options.target,
+    verbose: options.verbose === true || (env.KATA_VERBOSE !== undefined && env.KATA_VERBOSE !== "" && env.KATA_VERBOSE !== "0"),
+    ...(options.ref !== undefined ? { ref: options.ref } : {}),
+    ...(options.testFile !== undefined ? { testFile: options.testFile } : {}),
+    ...(options.impl !== undefined ? { impl: options.impl } : {}),
+    ...(options.kataImpl !== undefined ? { kataImpl: options.kataImpl } : {}),
   };
+}
+
+/** `random` → undefined (a fresh seed); an integer → itself; unset → the level's default seed. */
+export function seedFrom(text: string | undefined, ref: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === "") return ref !== undefined ? defaultSeed(ref) : undefined;
+  if (text.trim() === "random") return undefined;
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed)) throw new TypeError(`FC_SEED must be an integer or "random", got "${text}"`);
+  return seed | 0;
 }

@@ -7,6 +7,9 @@ import { KvStore, MemoryKvBackend, TableKvBackend, type KvBackend } from "../kv/
 import { createProxyOrigin } from "../proxy/index.js";
 import { LatencyModel, POPS, Rng, WallClock } from "../sim/index.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../storage/index.js";
+import { FileObjectDatabases, MemoryObjectDatabases, type DatabaseSettings, type ObjectDatabases } from "../storage/object-databases.js";
+import { backendOf, planMigrations } from "../durable-objects/migrations.js";
+import { DO_PITR_WINDOW_MS, DO_SQL_COLUMNS_MAX, DO_SQL_VALUE_BYTES_MAX, DO_SQLITE_DATABASE_BYTES_MAX } from "../durable-objects/limits.js";
 import { spareIsolates } from "../workers/index.js";
 import { demoOrigin } from "./demo-origin.js";
 import { startHttpServer } from "./http-server.js";
@@ -67,7 +70,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const wall = new WallSim(clock);
   const storage = openStorage(options.dataDir ?? join(REPO_ROOT, ".edge-data"));
   const kv = new KvStore({ clock, rng: rng.fork("kv"), pops: POPS.map((p) => p.code), backend: storage.kv });
-  const objects = new DurableObjectRuntime({ sim: wall, latency: new LatencyModel({ rng: rng.fork("do-latency") }), pops: POPS, engine: storage.engine, rng: rng.fork("durable-objects") });
+  const objects = new DurableObjectRuntime({
+    sim: wall,
+    latency: new LatencyModel({ rng: rng.fork("do-latency") }),
+    pops: POPS,
+    engine: storage.engine,
+    databases: storage.databases(() => clock.nowMs()),
+    rng: rng.fork("durable-objects"),
+  });
 
   const proxy = originUrl ? createProxyOrigin({ originUrl }) : undefined;
   // The book is built on first use, after the server is already answering everything else.
@@ -96,9 +106,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   let deployment: WorkerDeployment | undefined;
   if (site.project !== undefined) {
     try {
+      // [[migrations]] fix each class's storage backend once; the tags applied are remembered
+      // in the data directory, so an edited history is refused on the next start.
+      const plan = planMigrations(site.wrangler.migrations, storage.migrationTags());
+      storage.recordMigrationTags(plan.tags);
       deployment = await WorkerDeployment.start({
         project: site.project,
         wrangler: site.wrangler,
+        objectStorage: (className) => backendOf(plan, className),
         ...(options.env === undefined ? {} : { env: options.env }),
         clock,
         edge,
@@ -142,11 +157,48 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   };
 }
 
-function openStorage(dataDir: string): { engine: StorageEngine; kv: KvBackend; close(): void } {
-  if (dataDir === ":memory:") return { engine: new MemoryStorageEngine(), kv: new MemoryKvBackend(), close: () => undefined };
+interface OpenedStorage {
+  engine: StorageEngine;
+  kv: KvBackend;
+  /** One SQLite database per SQLite-backed object: files under `objects/`, or in memory. */
+  databases(nowMs: () => number): ObjectDatabases;
+  migrationTags(): string[];
+  recordMigrationTags(tags: readonly string[]): void;
+  close(): void;
+}
+
+function openStorage(dataDir: string): OpenedStorage {
+  let databases: ObjectDatabases | undefined;
+  const settings = (nowMs: () => number): DatabaseSettings => ({
+    nowMs,
+    rowBytesMax: DO_SQL_VALUE_BYTES_MAX,
+    columnsMax: DO_SQL_COLUMNS_MAX,
+    databaseBytesMax: DO_SQLITE_DATABASE_BYTES_MAX,
+    historyWindowMs: DO_PITR_WINDOW_MS,
+  });
+  if (dataDir === ":memory:") {
+    return {
+      engine: new MemoryStorageEngine(),
+      kv: new MemoryKvBackend(),
+      databases: (nowMs) => (databases = new MemoryObjectDatabases(settings(nowMs))),
+      migrationTags: () => [],
+      recordMigrationTags: () => undefined,
+      close: () => databases?.close(),
+    };
+  }
   mkdirSync(dataDir, { recursive: true });
   const db = SqliteStorage.open(join(dataDir, "edge.sqlite"));
-  return { engine: db, kv: new TableKvBackend((ns) => db.kvTable(ns)), close: () => db.close() };
+  return {
+    engine: db,
+    kv: new TableKvBackend((ns) => db.kvTable(ns)),
+    databases: (nowMs) => (databases = new FileObjectDatabases(join(dataDir, "objects"), settings(nowMs))),
+    migrationTags: () => db.migrationTags(),
+    recordMigrationTags: (tags) => db.recordMigrationTags(tags),
+    close: () => {
+      databases?.close();
+      db.close();
+    },
+  };
 }
 
 /** The book is served from dist/book; build it on first start. */

@@ -20,6 +20,8 @@ export interface DeploymentOptions {
   edge: Edge;
   kv: KvStore;
   objects: DurableObjectRuntime;
+  /** The storage backend of a Durable Object class, from the `[[migrations]]` applied. */
+  objectStorage?: (className: string) => "sqlite" | "kv";
   /** `--watch`: rebuild when a file of the bundle (or the config) changes. */
   watch: boolean;
   log: (line: string) => void;
@@ -133,7 +135,8 @@ export class WorkerDeployment implements WorkerHost {
       if (ns === undefined) {
         const className = binding.className;
         const factory: DurableObjectFactory = (state) => this.#current.objects.durableObjectFactory(className)(state);
-        ns = objects.namespace(binding.name, factory);
+        const storage = this.#options.objectStorage?.(className);
+        ns = objects.namespace(binding.name, factory, storage === undefined ? {} : { storage });
         this.#namespaces.set(binding.name, ns);
       }
       const bound = ns;

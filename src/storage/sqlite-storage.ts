@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS do_alarms (
   namespace TEXT NOT NULL, object_id TEXT NOT NULL, alarm_ms REAL NOT NULL,
   PRIMARY KEY (namespace, object_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS do_migrations (position INTEGER PRIMARY KEY, tag TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kv_entries (
   namespace TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, metadata_json TEXT,
   expiration REAL, written_at_ms REAL NOT NULL, writer_pop TEXT, seq INTEGER, tombstone INTEGER,
@@ -87,6 +88,20 @@ export class SqliteStorage implements StorageEngine {
 
   close(): void {
     this.#db.close();
+  }
+
+  /** Durable Object migration tags applied so far, in order. */
+  migrationTags(): string[] {
+    return (this.#db.prepare("SELECT tag FROM do_migrations ORDER BY position").pluck().all() as string[]);
+  }
+
+  /** Remembers the applied migration tags (the whole list, in order). */
+  recordMigrationTags(tags: readonly string[]): void {
+    this.#db.transaction(() => {
+      this.#db.exec("DELETE FROM do_migrations");
+      const insert = this.#db.prepare("INSERT INTO do_migrations (position, tag) VALUES (?, ?)");
+      tags.forEach((tag, i) => insert.run(i, tag));
+    })();
   }
 
   /** Reads a pragma's value (for checks such as "is WAL on"). */

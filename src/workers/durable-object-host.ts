@@ -1,5 +1,6 @@
 import type { DurableObjectInstanceApi, DurableObjectStateApi } from "../core/bindings.js";
 import { EdgeError } from "../core/errors.js";
+import { SqliteDurableObjectStorage } from "../durable-objects/sqlite-object-storage.js";
 import type { LogLine } from "./host-bridge.js";
 import { requestToWire, responseFromWire } from "./http-wire.js";
 import type { EntryPoint, Outcome, RunResult, WorkerInstance } from "./worker-instance.js";
@@ -34,9 +35,17 @@ export async function createDurableObject(host: DurableObjectHost, className: st
   const logs: LogLine[] = [];
   const instance = await host.acquire();
   const instanceId = instance.bridge.registerDurableObjectState(state);
-  const idWire = state.id.name === undefined ? { hex: state.id.toString() } : { hex: state.id.toString(), name: state.id.name };
+  const sqlite = state.storage instanceof SqliteDurableObjectStorage;
+  const idWire = { hex: state.id.toString(), ...(state.id.name !== undefined && { name: state.id.name }), ...(sqlite && { sqlite: true }) };
+  // The isolate commits at its next microtask; a run that ends first still commits here.
+  const flush = (): void => {
+    if (state.storage instanceof SqliteDurableObjectStorage) state.storage.flush();
+  };
   const constructing = instance.bridge.bodies.open();
-  const created = await instance.run("createDurableObject", [instanceId, className, idWire], host.budgetNs(), logs).finally(() => instance.bridge.bodies.close(constructing));
+  const created = await instance.run("createDurableObject", [instanceId, className, idWire], host.budgetNs(), logs).finally(() => {
+    instance.bridge.bodies.close(constructing);
+    flush();
+  });
   if (created.outcome !== "ok") {
     instance.bridge.releaseDurableObjectState(instanceId);
     throw new EdgeError("DURABLE_OBJECT_CONSTRUCTOR_FAILED", 500, `worker "${host.workerName}": cannot construct ${className}: ${created.error ?? created.outcome}`);
@@ -50,6 +59,7 @@ export async function createDurableObject(host: DurableObjectHost, className: st
     const scope = bodies.open();
     try {
       const run = await instance.run(entry, [instanceId, ...(await args(scope))], host.budgetNs(), logs);
+      flush();
       const failed = host.failure(run, logs);
       if (failed !== null) throw new EdgeError("WORKER_EXCEEDED_RESOURCES", 503, `Durable Object ${className}: ${run.error ?? failed}`);
       const reply = run.value as Reply;

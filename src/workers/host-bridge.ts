@@ -6,6 +6,7 @@ import { BodyStreams } from "./body-streams.js";
 import { SubtleBridge } from "./crypto-bridge.js";
 import { ZlibStreams } from "./zlib-streams.js";
 import { requestFromWire, responseToWire } from "./http-wire.js";
+import { sqliteCall } from "./sqlite-bridge.js";
 import { DO_IDS_REMEMBERED_MAX, LOG_LINE_CHARS_MAX, LOG_LINES_PER_REQUEST_MAX, TIMERS_PENDING_MAX } from "./limits.js";
 
 /** Where a worker's `fetch()` goes: the origin (or the next stage). Never the real network. */
@@ -188,6 +189,8 @@ export class HostBridge {
         return args[0]; // Crossing the boundary twice is the structured clone.
       case "do.id":
         return this.#newId(args);
+      case "do.sql":
+        return sqliteCall(this.#doStates.get(Number(args[0])), String(args[1]), Array.isArray(args[2]) ? args[2] : []);
       case "body.tee":
         return this.bodies.tee(args[0]);
       case "timingSafeEqual":

@@ -7,7 +7,7 @@ const sources = Object.entries(SOURCES) as Array<[string, SourceSpec]>;
 describe("the facts registry", () => {
   it.each(facts)("%s: the display words mean exactly the value in its unit", (_id, f) => {
     const values = Array.isArray(f.value) ? f.value : [f.value];
-    expect(parseDisplay(f.display, f.unit)).toEqual(values);
+    expect(parseDisplay(f.display, f.unit, f.sizes)).toEqual(values);
   });
 
   it("rejects a display that says another figure or another unit", () => {
@@ -16,6 +16,9 @@ describe("the facts registry", () => {
     expect(parseDisplay("1 s", "ms")).not.toEqual([400]);
     expect(parseDisplay("25 MiB", "bytes")).toEqual([25 * 1024 * 1024]);
     expect(parseDisplay("30 s", "bytes")).toBeUndefined();
+    expect(parseDisplay("2 MB", "bytes")).toEqual([2 * 1024 * 1024]);
+    expect(parseDisplay("2 MB", "bytes", "decimal")).toEqual([2_000_000]);
+    expect(parseDisplay("10 GB", "bytes", "decimal")).toEqual([10_000_000_000]);
     expect(parseDisplay("128 KiB", "ms")).toBeUndefined();
     expect(parseDisplay("1,000 requests per second", "requests/s")).toEqual([1000]);
     expect(parseDisplay("10 or 60 s", "s")).toEqual([10, 60]);

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  hashString,
-} from "../../src/sim/rng.js";
-import {
   importSuite,
   isNotImplemented,
   loadCatalog,
@@ -12,10 +9,12 @@ import {
   runProperties,
 } from "../../src/kata/index.js";
 import { relativeToRoot } from "../../src/kata/catalog.js";
+import { defaultSeed } from "../../src/kata/property.js";
 
 /**
  * Runs a kata's suites against every mutant in test/mutants/<kata>/ and fails if one
- * survives. Seeds are fixed per mutant, so a mutant is rejected on every run, not by luck.
+ * survives. Every mutant runs on its level's default seed — the seed `npm run kata -- check`
+ * grades a learner on — so a mutant rejected here is rejected for a learner who writes it.
  */
 export function checkMutants(kataId: string): void {
   const kata = loadCatalog().find((k) => k.id === kataId);
@@ -29,7 +28,7 @@ export function checkMutants(kataId: string): void {
           const loaded = await loadImplementation(suite, path);
           expect(loaded.kind, `${rel} must load and be a real (wrong) implementation`).toBe("ready");
           if (loaded.kind !== "ready") return;
-          const ctx = { seed: hashString(rel), path: undefined, mode: "mutant" as const, runsScale: 1, target: rel };
+          const ctx = { seed: defaultSeed(level.ref), path: undefined, mode: "mutant" as const, runsScale: 1, target: rel };
           const outcomes = await runProperties(suite, loaded.impl, ctx, { stopAtFirstFailure: true });
           const killer = outcomes.find((o) => !o.ok);
           expect(killer, `mutant ${rel} survived every property of ${level.ref}`).toBeDefined();

@@ -87,14 +87,119 @@ function makeStorage(instance) {
   return Object.freeze(storage);
 }
 
+// ---- SQLite-backed Durable Objects (new_sqlite_classes) -------------------------------
+// Every call is synchronous on the host (the object's own SQLite database). Writes made with no
+// await between them share one transaction: the first call of a turn queues a microtask that
+// commits it, as Cloudflare commits at the object's next await.
+class SqlStorageCursor {
+  #rows; #next = 0;
+  constructor(result) {
+    this.columnNames = result.columnNames;
+    this.rowsWritten = result.rowsWritten;
+    this.#rows = result.rows;
+  }
+  get rowsRead() { return this.#next; }
+  #take() { return this.#next < this.#rows.length ? this.#rows[this.#next++] : undefined; }
+  #object(row) {
+    const o = {};
+    this.columnNames.forEach((name, i) => Object.defineProperty(o, name, { value: row[i], enumerable: true, writable: true, configurable: true }));
+    return o;
+  }
+  next() { const row = this.#take(); return row === undefined ? { done: true, value: undefined } : { done: false, value: this.#object(row) }; }
+  [Symbol.iterator]() { return this; }
+  toArray() { const out = []; for (let r = this.#take(); r !== undefined; r = this.#take()) out.push(this.#object(r)); return out; }
+  one() {
+    const row = this.#take();
+    if (row === undefined) throw new Error("Expected exactly one result from SQL query, but got no results.");
+    if (this.#next < this.#rows.length) throw new Error("Expected exactly one result from SQL query, but got additional results.");
+    return this.#object(row);
+  }
+  raw() {
+    const it = {
+      next: () => { const row = this.#take(); return row === undefined ? { done: true, value: undefined } : { done: false, value: row }; },
+      toArray: () => { const out = []; for (let r = this.#take(); r !== undefined; r = this.#take()) out.push(r); return out; },
+      [Symbol.iterator]() { return it; },
+    };
+    return it;
+  }
+}
+
+function makeSqliteStorage(instance) {
+  let commitQueued = false;
+  const sync = (op, args) => {
+    const value = callHostSync("do.sql", [instance, op, args]);
+    if (!commitQueued) {
+      commitQueued = true;
+      Promise.resolve().then(() => { commitQueued = false; callHostSync("do.sql", [instance, "commit", []]); });
+    }
+    return value;
+  };
+  const later = (fn) => { try { return Promise.resolve(fn()); } catch (e) { return Promise.reject(e); } };
+  const bind = (v) => (ArrayBuffer.isView(v) ? toArrayBuffer(v) : v);
+  const sql = Object.freeze({
+    exec: (query, ...bindings) => new SqlStorageCursor(sync("exec", [query, bindings.map(bind)])),
+    get databaseSize() { return sync("databaseSize", []); },
+  });
+  const kv = Object.freeze({
+    get: (key) => sync("kv.get", [key]),
+    put: (key, value) => void sync("kv.put", [key, value]),
+    delete: (key) => sync("kv.delete", [key]),
+    list: (options) => sync("kv.list", [options ?? {}]),
+  });
+  const legacy = makeStorage(instance);
+  const storage = {
+    sql,
+    kv,
+    get: (keys) => later(() => (Array.isArray(keys) ? new Map(sync("kv.getMany", [keys])) : sync("kv.get", [keys]))),
+    put: (keyOrEntries, value) => later(() => void sync("kv.putMany", [typeof keyOrEntries === "string" ? [[keyOrEntries, value]] : Object.entries(keyOrEntries)])),
+    delete: (keys) => later(() => (Array.isArray(keys) ? sync("kv.deleteMany", [keys]) : sync("kv.delete", [keys]))),
+    list: (options) => later(() => new Map(sync("kv.list", [options ?? {}]))),
+    deleteAll: () => later(() => void sync("deleteAll", [])),
+    transactionSync: (fn) => {
+      sync("hold", []);
+      let ok = false;
+      try {
+        const result = fn();
+        if (result && typeof result.then === "function") throw new TypeError("transactionSync() callback must not return a Promise; use transaction() for async code");
+        ok = true;
+        return result;
+      } finally {
+        callHostSync("do.sql", [instance, "release", [ok]]);
+      }
+    },
+    transaction: async (fn) => {
+      sync("hold", []);
+      let ok = false;
+      try {
+        let rolledBack = false;
+        const result = await fn(Object.assign(Object.create(storage), { rollback: () => { rolledBack = true; } }));
+        ok = !rolledBack;
+        return result;
+      } finally {
+        callHostSync("do.sql", [instance, "release", [ok]]);
+      }
+    },
+    sync: () => later(() => void callHostSync("do.sql", [instance, "commit", []])),
+    getAlarm: legacy.getAlarm,
+    setAlarm: legacy.setAlarm,
+    deleteAlarm: legacy.deleteAlarm,
+    getCurrentBookmark: () => later(() => sync("getCurrentBookmark", [])),
+    getBookmarkForTime: (t) => later(() => sync("getBookmarkForTime", [t instanceof Date ? t.getTime() : Number(t)])),
+    onNextSessionRestoreBookmark: (b) => later(() => sync("onNextSessionRestoreBookmark", [String(b)])),
+  };
+  return Object.freeze(storage);
+}
+
 function makeState(instance, idWire) {
   return Object.freeze({
     id: new DurableObjectId(idWire),
-    storage: makeStorage(instance),
+    storage: idWire.sqlite ? makeSqliteStorage(instance) : makeStorage(instance),
     blockConcurrencyWhile: async (fn) => fn(),
     waitUntil: (promise) => { Promise.resolve(promise).catch(() => {}); },
+    abort: (reason) => { callHostSync("do.sql", [instance, "abort", [reason === undefined ? null : String(reason)]]); },
   });
 }
+// ---- end of SQLite-backed Durable Objects ---------------------------------------------
 
 // `import { DurableObject } from "cloudflare:workers"` resolves to these.
 class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { DurableObjectStateApi, DurableObjectStorageApi } from "../../../src/core/bindings.js";
 import { EdgeError } from "../../../src/core/errors.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../../../src/storage/index.js";
-import { makeWorld } from "./world.js";
+import { makeWorld, sqliteDatabases } from "./world.js";
 
 /** The model: a plain map, and UTF-8 byte order done with Buffer.compare (not the code under test). */
 interface Model {
@@ -132,13 +132,13 @@ const commands = [
   ),
 ];
 
-async function storageOf(engine: StorageEngine): Promise<Real> {
-  const { sim, runtime } = makeWorld({ engine: () => engine });
+async function storageOf(engine: StorageEngine, backend: "kv" | "sqlite"): Promise<Real> {
+  const { sim, runtime } = makeWorld({ engine: () => engine, databases: (s) => sqliteDatabases(s) });
   let state: DurableObjectStateApi | undefined;
   const ns = runtime.namespace("MODEL", (s) => {
     state = s;
     return { async ping(): Promise<string> { return "pong"; } };
-  });
+  }, { storage: backend });
   const woken = ns.forPop("LHR").get(ns.idFromName("m")).call("ping");
   await sim.runAsync();
   await woken;
@@ -146,13 +146,14 @@ async function storageOf(engine: StorageEngine): Promise<Real> {
 }
 
 describe.each([
-  ["memory engine", (): StorageEngine => new MemoryStorageEngine()],
-  ["SQLite engine", (): StorageEngine => SqliteStorage.open(":memory:")],
-])("DO storage against a Map model (%s)", (_name, makeEngine) => {
+  ["memory engine", (): StorageEngine => new MemoryStorageEngine(), "kv"],
+  ["SQLite engine", (): StorageEngine => SqliteStorage.open(":memory:"), "kv"],
+  ["SQLite backend, new_sqlite_classes", (): StorageEngine => new MemoryStorageEngine(), "sqlite"],
+] as const)("DO storage against a Map model (%s)", (_name, makeEngine, backend) => {
   it("get/put/delete/list/deleteAll/transaction agree with the model, including rollback", async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { size: "-1" }), async (cmds) => {
-        const real = await storageOf(makeEngine());
+        const real = await storageOf(makeEngine(), backend);
         const model: Model = { data: new Map() };
         await fc.asyncModelRun(() => ({ model, real }), cmds);
         // Whatever ran, a final full listing matches the model.

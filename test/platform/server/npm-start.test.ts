@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { REPO_ROOT } from "../../../src/kata/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REQUEST_HEADERS_SIZE_BYTES_MAX } from "../../../src/server/http-server.js";
 import { startNpmEdge } from "../../support/npm-start.js";
@@ -17,8 +18,8 @@ let child: ChildProcess | undefined;
 let base = "";
 
 /** The server `npm start` runs, as its own process (signals reach it directly, not npm). */
-async function start(): Promise<{ proc: ChildProcess; url: string }> {
-  const started = await startNpmEdge(["--data", dataDir], { viaNpm: false, timeoutMs: 60_000 });
+async function start(extra: string[] = [], data = dataDir): Promise<{ proc: ChildProcess; url: string }> {
+  const started = await startNpmEdge(["--data", data, ...extra], { viaNpm: false, timeoutMs: 60_000 });
   return { proc: started.proc, url: started.url };
 }
 
@@ -116,4 +117,72 @@ describe("npm start", () => {
     const after = (await (await fetch(`${base}/worker/counter?pop=LHR`)).json()) as { count: number };
     expect(after.count).toBe(counts.at(-1)! + 1);
   });
+});
+
+/**
+ * A SQLite-backed Durable Object written from Cloudflare's SQL API documentation, deployed with
+ * `npm start --config`: the SQL API, the policy, transactionSync, a bookmark restore, and its
+ * rows across SIGKILL.
+ */
+describe("npm start --config with a SQLite-backed Durable Object", () => {
+  const sqlData = mkdtempSync(join(tmpdir(), "edge-kata-sql-start-"));
+  const config = join(REPO_ROOT, "test", "platform", "server", "fixtures", "sql-do", "wrangler.toml");
+  let server: { proc: ChildProcess; url: string } | undefined;
+  const get = async (path: string): Promise<unknown> => {
+    const r = await fetch(`${server!.url}${path}`);
+    expect(r.status).toBe(200);
+    return r.json();
+  };
+
+  beforeAll(async () => {
+    server = await start(["--config", config], sqlData);
+  }, 90_000);
+
+  afterAll(async () => {
+    await stop(server?.proc, "SIGKILL");
+    rmSync(sqlData, { recursive: true, force: true });
+  });
+
+  it("runs the documented SQL API, refuses what Cloudflare refuses, rolls back transactionSync", async () => {
+    expect(await get("/artists")).toEqual([
+      { artistid: 123, artistname: "Alice" },
+      { artistid: 456, artistname: "Bob" },
+      { artistid: 789, artistname: "Charlie" },
+    ]);
+    expect(await get("/cursor")).toEqual({
+      first: [123, "Alice"],
+      rest: [{ artistid: 456, artistname: "Bob" }, { artistid: 789, artistname: "Charlie" }],
+      rowsRead: 3,
+      columnNames: ["artistid", "artistname"],
+      size: true,
+    });
+    expect(await get("/refused?arg=kv")).toContain("not authorized: SQLITE_AUTH");
+    expect(await get("/refused?arg=attach")).toContain("not authorized: SQLITE_AUTH");
+    expect(await get("/refused?arg=begin")).toContain("please use the state.storage.transaction() or state.storage.transactionSync() APIs");
+    expect(await get("/transfer")).toBe(1);
+    expect(await get("/transfer?arg=fail")).toBe("rolled back");
+    expect(await get("/transfer")).toBe(2);
+  });
+
+  it("restores a bookmark on the next session after ctx.abort()", async () => {
+    await get("/add?arg=1");
+    const bookmark = (await get("/bookmark")) as string;
+    expect(bookmark).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/);
+    await get("/add?arg=2");
+    expect(await get("/restore?arg=" + bookmark)).toMatch(/^aborted: .*ctx\.abort\(\)/);
+    const ids = ((await get("/artists")) as Array<{ artistid: number }>).map((a) => a.artistid);
+    expect(ids).toEqual([1, 123, 456, 789]);
+  });
+
+  it("keeps every acknowledged SQL write across SIGKILL and restart", async () => {
+    const counts: number[] = [];
+    for (let i = 10; i < 20; i++) counts.push((await get(`/add?arg=${i}`)) as number);
+    expect(counts).toEqual(counts.map((_, i) => counts[0]! + i));
+    await stop(server?.proc, "SIGKILL");
+    server = await start(["--config", config], sqlData);
+    const ids = ((await get("/artists")) as Array<{ artistid: number }>).map((a) => a.artistid);
+    expect(ids).toEqual([1, ...Array.from({ length: 10 }, (_, i) => 10 + i), 123, 456, 789]);
+    // The class and its migration tag were remembered: the same config starts again.
+    expect(await get("/add?arg=99")).toBe(counts.at(-1)! + 1);
+  }, 90_000);
 });
