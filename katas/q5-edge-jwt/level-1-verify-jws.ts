@@ -6,10 +6,13 @@
 // Implement `verifyJws(token, alg, key)` for compact JWS (RFC 7515 §7.1): three base64url
 // segments `header.payload.signature`; the signature covers the ASCII bytes `header.payload`.
 // Return the decoded header, payload (JSON objects) and signature bytes, or null when:
-//   - the token is longer than JWT_SIZE_BYTES_MAX characters, or has other than 3 segments;
-//   - a segment is not CANONICAL unpadded base64url (no `=`, no `+` `/`, no whitespace, and the
-//     unused low bits of the last character are zero — RFC 4648 §3.5);
-//   - the header or payload is not a JSON object, or `header.alg !== alg`;
+//   - the token is longer than JWT_SIZE_BYTES_MAX characters (exactly 8192 is accepted; a valid
+//     token is ASCII, so characters are bytes), or has other than 3 segments;
+//   - a segment is not CANONICAL unpadded base64url (no `=`, no `+` `/`, no whitespace anywhere
+//     — not even around the token: do not trim — and the unused low bits of the last character
+//     are zero — RFC 4648 §3.5);
+//   - the header or payload is not a JSON object (an array, null or bad UTF-8 is not), or
+//     `header.alg !== alg` (strictly: "hs256", ["HS256"] or a missing alg do not match);
 //   - the signature does not verify with `key` (HS256 = HMAC SHA-256, RS256 =
 //     RSASSA-PKCS1-v1_5 SHA-256, ES256 = ECDSA P-256 SHA-256 with a raw 64-byte r||s).
 // Never throw on bad input. Write the decoder yourself: `src/auth` is the platform's answer.

@@ -4,15 +4,18 @@
 // signed with the RSA public key, a missing `exp`, `aud` matched as a substring.
 //
 // Implement `verifyJwt(token, key, policy, nowMs)`. Accept (ok: true) iff ALL of these hold:
-//   - the token parses (level 1 rules) and `header.alg` is HS256, RS256 or ES256, is in
-//     `policy.algorithms`, and fits `key.kty` (HS256↔oct, RS256↔RSA, ES256↔EC); the signature
-//     verifies with `key` (oct: raw secret bytes; RSA/EC: DER SPKI bytes) for that alg;
-//   - `typ` equals `policy.typ` when that is set; `crit`, if present, is a non-empty array of
-//     names that are in `policy.criticalHeaders` and present in the header;
+//   - the token parses (level 1 rules, the 8 KiB bound included) and `header.alg` is HS256,
+//     RS256 or ES256, is in `policy.algorithms`, and fits `key.kty` (HS256↔oct, RS256↔RSA,
+//     ES256↔EC); the signature verifies with `key` (oct: raw secret bytes; RSA/EC: DER SPKI
+//     bytes) for that alg;
+//   - `typ` equals `policy.typ` when that is set; `crit`, if present (even null), is a non-empty
+//     array of strings, each in `policy.criticalHeaders` and present as a member of the header;
 //   - `exp` is a number and now < exp + leeway (exp == now is expired); `nbf`, if present, is a
 //     number and now >= nbf - leeway; `iat`, if present, is a number and iat <= now + leeway
-//     (NumericDate is seconds; `nowMs` is milliseconds);
-//   - `iss` === policy.issuer; `aud` === policy.audience, or an array with an element === it.
+//     (NumericDate is seconds, possibly fractional; `nowMs` is milliseconds — compare without
+//     rounding either; a claim that is present but null, a string or an array is not a number);
+//   - `iss` === policy.issuer; `aud` === policy.audience, or an array with an element === it
+//     (strict equality: no trimming, no trailing-slash or case folding, no `==`).
 // You may use the platform's level-1 pieces: `parseCompactJws`, `verifyJwsSignature`,
 // `webCryptoParams` from src/auth. Hints: `npm run kata -- hint q5/2`.
 // Grade: `npm run kata -- check q5/2`.

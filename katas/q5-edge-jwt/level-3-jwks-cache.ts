@@ -8,9 +8,13 @@
 //   - fetch on first use and keep the set fresh for `ttlMs` (counted from the fetch start);
 //   - a stale set or an unknown kid triggers a refetch, but NEVER two fetch attempts (failed or
 //     not) within `cooldownMs`: a forged-kid flood over T ms costs ≤ 1 + ceil(T/cooldown) fetches;
-//   - concurrent callers share one in-flight fetch;
-//   - when a refresh fails, serve the last good set until it is `ttlMs + maxStaleMs` old, then
-//     return null (fail closed); a failure is retried after the cooldown, not remembered.
+//   - concurrent callers share one in-flight fetch, and a caller whose kid is unknown awaits
+//     the refetch it triggered (so a kid the issuer added is found one cooldown later);
+//   - when a refresh fails, serve the last good set while it is younger than `ttlMs + maxStaleMs`
+//     (counted from that fetch's start to when getKey answers; at exactly that age: null — fail
+//     closed); a failure is retried after the cooldown, not remembered.
+//   - a kid is any string: "__proto__", "constructor" or "" get null unless the issuer
+//     published exactly that kid (a plain object as the key map answers them from its prototype).
 // Read time only from `clock.nowMs()`. Hints: `npm run kata -- hint q5/3`.
 // Grade: `npm run kata -- check q5/3`.
 import type { webcrypto } from "node:crypto";

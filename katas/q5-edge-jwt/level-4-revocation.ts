@@ -14,9 +14,14 @@
 //     serve "not revoked" from its cache that long. KV needs expirationTtl ≥ 60 s.
 //   - `DoDenyList(storage, clock)`: every PoP's instance talks to the same object storage;
 //     a revocation is visible everywhere as soon as `revoke` resolves.
-// Key the list on the token's `jti`, or a hash of its DECODED signature — never the raw
-// string: jose accepts other spellings of the same signature (pad bits are ignored).
-// An unparseable token counts as revoked. Hints: `npm run kata -- hint q5/4`.
+//     Tokens may expire in less than 60 s (entries still need expirationTtl ≥ 60) or in a day.
+// Key the list on the token's `jti` (unique per token; any string, "__proto__" included), or a
+// hash of its DECODED signature — never the raw string: jose accepts other spellings of the same
+// signature (pad bits are ignored), and a token revoked in one spelling is revoked in all.
+// A token is parseable when a lenient verifier could accept it: three segments, a payload that
+// decodes (pad bits ignored) to a JSON object (not an array or null), a non-empty signature that
+// decodes. An unparseable token counts as revoked; revoking one resolves and stores nothing.
+// Hints: `npm run kata -- hint q5/4`.
 // Grade: `npm run kata -- check q5/4`.
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
 import { NotImplemented } from "../../src/kata/not-implemented.js";

@@ -5,14 +5,19 @@
 // token, and the issuer is not called per request.
 //
 // Implement `export default { fetch(request, env) }`:
-//   - `Authorization: Bearer <jwt>`; the kid selects a key from `env.JWKS_URL`, fetched through
-//     `env.IDP.fetch` ONCE per isolate (keep the cache in module scope, keyed by env);
+//   - `Authorization: Bearer <jwt>` (the scheme is case-insensitive, RFC 7235 §2.1); the kid
+//     selects a key from `env.JWKS_URL`, fetched through `env.IDP.fetch` once per isolate and
+//     then cached as in level 3 (keep the cache in module scope, keyed by env; ttl 10 min): an
+//     unknown kid refetches at most once per 30 s, so a forged-kid flood costs the issuer at
+//     most one fetch per 30 s and a key the issuer rotates in works 30 s later;
 //     RS256 for RSA keys, ES256 for EC keys; `iss` = env.ISSUER, `aud` = env.AUDIENCE, `exp`
 //     required, 30 s leeway; a token whose jti is a key `jti:<jti>` in `env.REVOKED` (KV) is revoked;
-//   - no token or another scheme → 401 `WWW-Authenticate: Bearer realm="edge"`; any bad token →
+//   - no token, `Bearer` with nothing after it, or another scheme → 401 with exactly
+//     `WWW-Authenticate: Bearer realm="edge"` (no error code: RFC 6750 §3.1); any bad token →
 //     401 with `error="invalid_token"` (RFC 6750 §3); the origin is never called;
-//   - `/admin` and `/admin/…` need "admin" in the space-separated `scope` claim, else 403 with
-//     `error="insufficient_scope"`;
+//   - `/admin`, `/admin/…` (the path, whatever the query) need "admin" as one of the
+//     space-separated entries of the `scope` claim, compared exactly ("admins", "superadmin" and
+//     "Admin" are not it), else 403 with `error="insufficient_scope"`;
 //   - otherwise forward to `env.ORIGIN.fetch` with `X-Auth-Subject: <sub>` and
 //     `X-Auth-Scope: <scope>` — and never let the client's own copies of those through.
 // Read time from `env.CLOCK.nowMs()` when present (tests inject it), else Date.now().

@@ -7,10 +7,13 @@
 //
 // Implement `RefreshTokenFamilies` on a Durable Object-like storage:
 //   - issue(userId) starts a family and returns its first refresh token;
-//   - rotate(token): UNKNOWN if never issued; REVOKED if its family is revoked; REUSED if the
-//     token was already rotated — and then revoke the family; otherwise mark it used and
-//     return a new token of the same family;
-//   - revokeFamily(familyId) (logout) kills every token of the family.
+//   - rotate(token): checked in this order — UNKNOWN if never issued (any string may be
+//     presented: "__proto__", "" …); REVOKED if its family is revoked (even for a token already
+//     used); REUSED if the token was already rotated — and then revoke the family; otherwise mark
+//     it used and return a new token of the same family;
+//   - revokeFamily(familyId) (logout) kills every token of the family; an unknown id does nothing;
+//   - everything lives in `storage`: a new instance over the same storage (a restarted Durable
+//     Object) must see every used token and every revoked family.
 // Storage calls are async and other calls may run while one awaits: two concurrent rotations
 // of one token must give one success and one REUSED. Make tokens with `newToken()`.
 // Hints: `npm run kata -- hint q5/6`. Grade: `npm run kata -- check q5/6`.

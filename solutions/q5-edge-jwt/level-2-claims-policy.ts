@@ -5,6 +5,7 @@
 //
 // Implement `verifyJwt(token, key, policy, nowMs)`: accept iff the signature verifies with an
 // algorithm from `policy.algorithms` that matches the key's type, and every claim rule holds.
+// A date claim that is present must be a number (null is present); iss and aud compare strictly.
 import type { webcrypto } from "node:crypto";
 import { type JwsAlg, JWS_ALGS, keyTypeOf, parseCompactJws, verifyJwsSignature, webCryptoParams } from "../../src/auth/index.js";
 

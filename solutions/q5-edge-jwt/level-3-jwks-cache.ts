@@ -6,7 +6,8 @@
 //
 // Implement `JwksCache.getKey(kid)`: fetch once and cache for `ttlMs`; on an unknown kid
 // refetch at most once per `cooldownMs`; concurrent misses share one fetch; when a refresh
-// fails, keep serving the last good keys until they are `ttlMs + maxStaleMs` old.
+// fails, keep serving the last good keys while they are younger than `ttlMs + maxStaleMs`.
+// Kids are looked up in a Map, so `__proto__` or `constructor` are just unknown kids.
 import type { webcrypto } from "node:crypto";
 
 export type Jwk = webcrypto.JsonWebKey & { kid?: string };

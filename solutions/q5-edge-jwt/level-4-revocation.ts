@@ -6,7 +6,9 @@
 // pushed to it); a Durable Object is one instance worldwide, so it is strongly consistent —
 // at the price of a round trip to wherever it lives.
 //
-// Implement `KvDenyList` and `DoDenyList`: `revoke(token)` and `isRevoked(token)`.
+// Implement `KvDenyList` and `DoDenyList`: `revoke(token)` and `isRevoked(token)`. A token that
+// no lenient verifier could accept (not three segments, payload not a JSON object, empty
+// signature) reads as revoked; revoking it stores nothing.
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
 import { decodeBase64UrlLenient, encodeBase64Url } from "../../src/auth/index.js";
 
@@ -33,14 +35,15 @@ export async function revocationKey(token: string): Promise<{ key: string; expSe
   if (parts.length !== 3) return null;
   const payloadBytes = decodeBase64UrlLenient(parts[1]!);
   const signature = decodeBase64UrlLenient(parts[2]!);
-  if (payloadBytes === null || signature === null) return null;
+  // An empty signature is no token jose accepts (alg "none" aside), so it is unparseable too.
+  if (payloadBytes === null || signature === null || signature.length === 0) return null;
   let payload: { jti?: unknown; exp?: unknown };
   try {
     payload = JSON.parse(new TextDecoder().decode(payloadBytes)) as typeof payload;
   } catch {
     return null;
   }
-  if (typeof payload !== "object" || payload === null) return null;
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return null;
   const expSec = typeof payload.exp === "number" ? payload.exp : Number.POSITIVE_INFINITY;
   if (typeof payload.jti === "string" && payload.jti.length > 0) return { key: `jti:${payload.jti}`, expSec };
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", signature));

@@ -7,6 +7,7 @@
 // Implement `export default { fetch(request, env) }`: 401 + `WWW-Authenticate: Bearer …`
 // (RFC 6750 §3) for a missing or bad token, 403 `insufficient_scope` for /admin without the
 // `admin` scope, otherwise forward to `env.ORIGIN` with `X-Auth-Subject` and `X-Auth-Scope`.
+// Keys come from a level-3 JwksCache per env: an unknown kid refetches at most once per 30 s.
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
 import { parseCompactJws } from "../../src/auth/index.js";
 import { type JwtPolicy, verifyJwt } from "./level-2-claims-policy.js";
@@ -87,7 +88,8 @@ async function spkiFor(state: IsolateState, kid: string, jwk: Jwk, alg: "RS256" 
 }
 
 async function authenticate(request: Request, env: Env): Promise<Response | { sub: string; scope: string }> {
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.get("Authorization") ?? "");
+  // RFC 7235 §2.1: the scheme is case-insensitive. RFC 6750 §2.1: the token is b64token.
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request.headers.get("Authorization") ?? "");
   if (match === null) return challenge(401);
   const token = match[1]!;
   const parsed = parseCompactJws(token);

@@ -6,7 +6,8 @@
 // login) is revoked (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
 //
 // Implement `RefreshTokenFamilies` on a Durable Object-like storage (one object per user or
-// per family gives strong consistency for exactly this check-and-set).
+// per family gives strong consistency for exactly this check-and-set). All state is in storage,
+// so a restarted object still knows every used token and revoked family.
 import { encodeBase64Url } from "../../src/auth/index.js";
 
 /** The subset of Durable Object storage this needs (`state.storage` satisfies it). */

@@ -68,6 +68,20 @@ export async function hmacForge(secret: Uint8Array, header: Record<string, unkno
   return `${input}.${Buffer.from(sig).toString("base64url")}`;
 }
 
+/**
+ * Signs the exact header and payload bytes given, with WebCrypto and no JWT library, so a test
+ * can build what jose refuses to: whitespace or reordered JSON, a header `alg` that is not the
+ * key's, an empty or unknown `crit`, a payload that is not a JSON object. ES256 signatures come
+ * out as the raw 64-byte r‖s that JWS uses.
+ */
+export async function signBytes(key: KeyPairFor, header: string | Uint8Array, payload: string | Uint8Array): Promise<string> {
+  const bytes = (v: string | Uint8Array): Uint8Array => (typeof v === "string" ? new TextEncoder().encode(v) : v);
+  const input = `${b64(bytes(header))}.${b64(bytes(payload))}`;
+  const params = key.alg === "HS256" ? "HMAC" : key.alg === "RS256" ? "RSASSA-PKCS1-v1_5" : { name: "ECDSA", hash: "SHA-256" };
+  const sig = new Uint8Array(await crypto.subtle.sign(params, key.signKey, new TextEncoder().encode(input)));
+  return `${input}.${b64(sig)}`;
+}
+
 export function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("base64url");
 }

@@ -2,7 +2,7 @@ import type { webcrypto } from "node:crypto";
 import fc from "fast-check";
 import * as jose from "jose";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
-import { ALGS, type Alg, b64, keyFor, signRaw, suiteKeys, unb64 } from "./issuer.js";
+import { ALGS, type Alg, b64, keyFor, signBytes, suiteKeys, unb64 } from "./issuer.js";
 
 type Verify = (token: string, alg: Alg, key: webcrypto.CryptoKey) => Promise<{ header: Record<string, unknown>; payload: Record<string, unknown> } | null>;
 
@@ -55,24 +55,85 @@ function applyTamper(token: string, t: { segment: number; kind: string; at: numb
   return parts.join(".");
 }
 
-/** Same decoded bytes under a lenient decoder, different string: non-canonical pad bits etc. */
+/**
+ * Another spelling of the same token that a lenient decoder (Node's Buffer, jose) maps to the
+ * same bytes, or that a "helpful" verifier would clean up: pad bits set, `=` padding, `+`/`/`
+ * for `-`/`_`, whitespace inside, before or after. Null when this token has no such spelling.
+ */
+const SPELLINGS = ["pad-bits", "pad-bits", "equals", "plus-slash", "newline-inside", "space-between", "leading-space", "trailing-newline", "trailing-crlf", "tab-inside"] as const;
 function nonCanonical(token: string, how: number): string | null {
   const parts = token.split(".");
   const segIndex = [2, 0, 1][how % 3]!;
   const seg = parts[segIndex]!;
-  const kind = Math.floor(how / 3) % 4;
-  if (kind === 0 || kind === 1) {
-    const padBits = (seg.length * 6) % 8;
-    if (padBits === 0) return null;
-    const last = ALPHABET.indexOf(seg.at(-1)!);
-    const variant = (last & ~((1 << padBits) - 1)) | (1 + ((how >> 4) % ((1 << padBits) - 1)));
-    parts[segIndex] = seg.slice(0, -1) + ALPHABET[variant]!;
-  } else if (kind === 2) {
-    parts[segIndex] = seg + "=".repeat(4 - (seg.length % 4 || 4) || 1);
-  } else {
-    parts[segIndex] = seg.slice(0, 4) + "\n" + seg.slice(4);
+  const kind = SPELLINGS[Math.floor(how / 3) % SPELLINGS.length]!;
+  switch (kind) {
+    case "pad-bits": {
+      const padBits = (seg.length * 6) % 8;
+      if (padBits === 0) return null;
+      const last = ALPHABET.indexOf(seg.at(-1)!);
+      const variant = (last & ~((1 << padBits) - 1)) | (1 + ((how >> 4) % ((1 << padBits) - 1)));
+      parts[segIndex] = seg.slice(0, -1) + ALPHABET[variant]!;
+      break;
+    }
+    case "equals":
+      parts[segIndex] = seg + "=".repeat(4 - (seg.length % 4 || 4) || 1);
+      break;
+    case "plus-slash": {
+      // Standard base64's `+` and `/` where base64url has `-` and `_`, in whichever segment has one.
+      const i = parts.findIndex((p) => /[-_]/.test(p));
+      if (i < 0) return null;
+      parts[i] = parts[i]!.replace(/-/g, "+").replace(/_/g, "/");
+      break;
+    }
+    case "newline-inside":
+      parts[segIndex] = seg.slice(0, 4) + "\n" + seg.slice(4);
+      break;
+    case "tab-inside":
+      parts[segIndex] = seg.slice(0, 2) + "\t" + seg.slice(2);
+      break;
+    case "space-between":
+      return parts.join(". ");
+    case "leading-space":
+      return ` ${token}`;
+    case "trailing-newline":
+      return `${token}\n`;
+    case "trailing-crlf":
+      return `${token}\r\n`;
   }
   return parts.join(".");
+}
+
+/** The header `alg` values a verifier must refuse when it was asked for `alg`, signature valid. */
+function wrongAlgs(alg: Alg): unknown[] {
+  return ["none", "None", "HS512", alg.toLowerCase(), ` ${alg}`, [alg], null, undefined, ...ALGS.filter((a) => a !== alg)];
+}
+
+/** Header or payload bytes that are not one JSON object, each validly signed. */
+const NOT_AN_OBJECT: Array<string | Uint8Array> = ["[]", "null", "1", '"x"', "true", "{", "", '{"a":1}x', "[{}]", new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])];
+
+/** JSON as other writers spell it: whitespace, key order, escapes, duplicate-free but not JSON.stringify's. */
+function spelledJson(alg: Alg, how: number): { header: string; payload: string } {
+  const headers = [`{ "alg" : "${alg}" }`, `{"typ":"JWT",\n "alg":"${alg}"}`, `{"\\u0061lg":"${alg}"}`, `{"alg":"${alg}","kid":"k\\u00fc"}\t`];
+  const payloads = [`{ "sub" : "a", "n" : 1.0 }`, `{"sub":"\\u00fc\\ud83d\\udd11","n":1e2}`, `{\r\n"sub":"b"\r\n}`, `{"n":[ 1 , 2 ],"sub":"c"}`];
+  return { header: headers[how % headers.length]!, payload: payloads[Math.floor(how / headers.length) % payloads.length]! };
+}
+
+/** An HS256 token of exactly `length` characters (or null if no padding of the claims gets there). */
+async function tokenOfLength(length: number): Promise<string | null> {
+  const key = keyFor(await suiteKeys(), "HS256");
+  const sigChars = 43;
+  const b64len = (n: number): number => Math.ceil((n * 4) / 3);
+  for (let kid = 0; kid < 4; kid++) {
+    const header = `{"alg":"HS256","kid":"${"k".repeat(kid)}"}`;
+    const base = `{"sub":"s","pad":""}`;
+    const room = length - b64len(header.length) - 2 - sigChars;
+    const pad = Math.floor((room * 3) / 4) - base.length;
+    for (let p = Math.max(0, pad - 3); p <= pad + 3; p++) {
+      const payload = `{"sub":"s","pad":"${"p".repeat(p)}"}`;
+      if (b64len(header.length) + 1 + b64len(payload.length) + 1 + sigChars === length) return signBytes(key, header, payload);
+    }
+  }
+  return null;
 }
 
 export const suite = defineLevel<Verify>({
@@ -115,42 +176,104 @@ export const suite = defineLevel<Verify>({
         ),
     },
     {
-      name: "rejects non-canonical base64url (pad bits set, `=` padding, whitespace) that a lenient decoder maps to the signed bytes",
+      name: "rejects every non-canonical spelling (pad bits set, `=`, `+` `/`, whitespace inside, before or after) of every segment of a valid token",
       run: (verify, ctx) =>
         check(
-          fc.asyncProperty(fc.constantFrom(...ALGS), claims, fc.nat({ max: 255 }), async (alg, payload, how) => {
+          fc.asyncProperty(fc.constantFrom(...ALGS), claims, fc.nat({ max: 255 }), async (alg, payload, salt) => {
             const { token, key } = await issue(alg, {}, payload);
-            const variant = nonCanonical(token, how);
-            if (variant === null || variant === token) return;
-            const out = await verify(variant, alg, key);
-            if (out !== null) throw new Error(`accepted a non-canonical spelling of a valid token: ${variant}`);
-          }),
-          ctx,
-          { numRuns: 60 },
-        ),
-    },
-    {
-      name: "rejects a wrong segment count, and accepts a token iff it is at most 8 KiB",
-      run: (verify, ctx) =>
-        check(
-          fc.asyncProperty(fc.integer({ min: SIZE_MAX - 40, max: SIZE_MAX + 40 }), fc.constantFrom(2, 3, 4, 5), async (target, segments) => {
-            const keys = await suiteKeys();
-            const key = keyFor(keys, "HS256");
-            const base = await signRaw(key, {}, { sub: "s", pad: "" });
-            const fill = Math.max(0, Math.floor(((target - base.length) * 3) / 4));
-            let token = await signRaw(key, {}, { sub: "s", pad: "p".repeat(fill) });
-            const parts = token.split(".");
-            if (segments === 2) token = `${parts[0]}.${parts[1]}`;
-            if (segments === 4) token = `${token}.${parts[2]}`;
-            if (segments === 5) token = `${token}.${parts[2]}.${parts[2]}`;
-            const out = await verify(token, "HS256", key.verifyKey);
-            const expected = segments === 3 && token.length <= SIZE_MAX;
-            if ((out !== null) !== expected) {
-              throw new Error(`${segments} segments, ${token.length} chars: expected ${expected ? "accept" : "reject"}, got ${out !== null ? "accept" : "reject"}`);
+            // Every kind of spelling on every segment, each run: no mistake depends on a lucky draw.
+            for (let i = 0; i < SPELLINGS.length * 3; i++) {
+              const variant = nonCanonical(token, i + 3 * SPELLINGS.length * (salt % 8));
+              if (variant === null || variant === token) continue;
+              const out = await verify(variant, alg, key);
+              if (out !== null) throw new Error(`accepted a non-canonical spelling of a valid token: ${JSON.stringify(variant)}`);
             }
           }),
           ctx,
+          { numRuns: 15 },
+        ),
+    },
+    {
+      name: "verifies over the bytes received: JSON spelled with whitespace, other key orders or escapes is accepted and decoded",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), fc.nat({ max: 15 }), async (alg, how) => {
+            const key = keyFor(await suiteKeys(), alg);
+            const { header, payload } = spelledJson(alg, how);
+            const token = await signBytes(key, header, payload);
+            const out = await verify(token, alg, key.verifyKey);
+            if (out === null) throw new Error(`rejected a valid ${alg} token whose header is ${JSON.stringify(header)} and payload ${JSON.stringify(payload)} (sign and verify the ASCII of header.payload as received, never a re-encoding)`);
+            if (JSON.stringify(out.payload) !== JSON.stringify(JSON.parse(payload))) throw new Error(`payload ${JSON.stringify(out.payload)} != ${payload}`);
+          }),
+          ctx,
+          { numRuns: 24 },
+        ),
+    },
+    {
+      name: "the header's alg must equal the alg asked for: a valid signature under `none`, `HS512`, `hs256`, [alg], no alg or another alg is rejected",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), fc.nat(), async (alg, pick) => {
+            const key = keyFor(await suiteKeys(), alg);
+            const options = wrongAlgs(alg);
+            const wrong = options[pick % options.length];
+            const header = JSON.stringify(wrong === undefined ? { typ: "JWT" } : { alg: wrong, typ: "JWT" });
+            const token = await signBytes(key, header, '{"sub":"mallory"}');
+            const out = await verify(token, alg, key.verifyKey);
+            if (out !== null) throw new Error(`asked for ${alg}, accepted a token whose header is ${header} (signed by the right key)`);
+          }),
+          ctx,
+          { numRuns: 30 },
+        ),
+    },
+    {
+      name: "a validly signed header or payload that is not one JSON object (array, null, number, string, broken JSON, bad UTF-8, empty) gives null and never throws",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), fc.constantFrom(...NOT_AN_OBJECT), fc.boolean(), async (alg, junk, inHeader) => {
+            const key = keyFor(await suiteKeys(), alg);
+            const token = inHeader ? await signBytes(key, junk, '{"sub":"s"}') : await signBytes(key, `{"alg":"${alg}"}`, junk);
+            let out: unknown;
+            try {
+              out = await verify(token, alg, key.verifyKey);
+            } catch (error) {
+              throw new Error(`threw ${String(error)} on a token whose ${inHeader ? "header" : "payload"} is ${JSON.stringify(typeof junk === "string" ? junk : [...junk])}; bad input must give null`);
+            }
+            if (out !== null) throw new Error(`accepted a token whose ${inHeader ? "header" : "payload"} is ${JSON.stringify(typeof junk === "string" ? junk : [...junk])}`);
+          }),
+          ctx,
           { numRuns: 40 },
+        ),
+    },
+    {
+      name: "exactly three segments: 2, 4 or 5 segments, empty segments and stray dots are rejected, however short the token",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), fc.constantFrom("h.p", "h.p.s.", "h.p.s.s", "h.p.s.x", "h.p.s.s.s", ".h.p.s", "h..p.s", "h.p..s", "", ".", "..", "h.p.", ".p.s", "h..s"), async (alg, shape) => {
+            const key = keyFor(await suiteKeys(), alg);
+            const [h, p, sig] = (await signBytes(key, `{"alg":"${alg}"}`, '{"sub":"s"}')).split(".") as [string, string, string];
+            const token = shape.replace(/[hpsx]/g, (c) => (c === "h" ? h : c === "p" ? p : c === "s" ? sig : "e30"));
+            const out = await verify(token, alg, key.verifyKey);
+            if (out !== null) throw new Error(`accepted ${JSON.stringify(shape)}-shaped token ${token}`);
+          }),
+          ctx,
+          { numRuns: 30 },
+        ),
+    },
+    {
+      name: "accepts a token iff it is at most 8 KiB: exactly 8192 characters passes, 8193 does not",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.oneof(fc.constantFrom(SIZE_MAX - 1, SIZE_MAX, SIZE_MAX, SIZE_MAX + 1, SIZE_MAX + 1), fc.integer({ min: SIZE_MAX - 40, max: SIZE_MAX + 40 })), async (length) => {
+            const key = keyFor(await suiteKeys(), "HS256");
+            const token = await tokenOfLength(length);
+            if (token === null || token.length !== length) throw new Error(`suite bug: no token of ${length} characters`);
+            const out = await verify(token, "HS256", key.verifyKey);
+            const expected = length <= SIZE_MAX;
+            if ((out !== null) !== expected) throw new Error(`${length}-character token: expected ${expected ? "accept" : "reject"}, got ${out !== null ? "accept" : "reject"}`);
+          }),
+          ctx,
+          { numRuns: 20 },
         ),
     },
   ],

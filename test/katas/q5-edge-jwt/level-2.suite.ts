@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
-import { ALGS, type Alg, hmacForge, keyFor, type KeyPairFor, signRaw, suiteKeys } from "./issuer.js";
+import { ALGS, type Alg, hmacForge, keyFor, type KeyPairFor, signBytes, suiteKeys } from "./issuer.js";
 
 interface VerificationKey {
   kty: "oct" | "RSA" | "EC";
@@ -46,48 +46,74 @@ function modelAccepts(s: Spec): boolean {
   const rules = [
     sigOk && s.policyAlgs.includes(headerAlg),
     s.policyTyp === undefined || s.header.typ === s.policyTyp,
-    s.header.crit === undefined ||
+    !("crit" in s.header) ||
       (Array.isArray(s.header.crit) && s.header.crit.length > 0 && s.header.crit.every((n) => typeof n === "string" && s.criticalHeaders.includes(n) && n in s.header)),
     num(c.exp) && now < c.exp + s.leewaySec,
     c.nbf === undefined || (num(c.nbf) && now >= c.nbf - s.leewaySec),
     c.iat === undefined || (num(c.iat) && c.iat <= now + s.leewaySec),
     c.iss === ISSUER,
+    typeof c.pad !== "string" || c.pad.length <= 5000,
     c.aud === AUDIENCE || (Array.isArray(c.aud) && c.aud.includes(AUDIENCE)),
   ];
   return rules.every(Boolean);
 }
 
-/** Times within two seconds of every boundary, with sub-second clocks. */
-const offset = (leeway: number): fc.Arbitrary<number> => fc.oneof(fc.integer({ min: -leeway - 2, max: -leeway + 2 }), fc.integer({ min: leeway - 2, max: leeway + 2 }), fc.integer({ min: -3, max: 3 }), fc.constantFrom(-3600, 3600));
+/** Whole-second offsets from now on every boundary (−leeway, 0, +leeway), one second either side, and far away. */
+function offsets(leeway: number): number[] {
+  const near = [-leeway, 0, leeway].flatMap((b) => [b - 1, b, b + 1]);
+  return [...new Set([...near, -3600, 3600])];
+}
 
-type Perturb = (s: Spec) => fc.Arbitrary<Spec>;
-const perturbations: Perturb[] = [
-  (s) => offset(s.leewaySec).map((d) => ({ ...s, claims: { ...s.claims, exp: NOW_SEC + d } })),
-  (s) => fc.constantFrom(undefined, "1900000000", NOW_SEC * 1000).map((exp) => ({ ...s, claims: { ...s.claims, exp } })),
-  (s) => offset(s.leewaySec).map((d) => ({ ...s, claims: { ...s.claims, nbf: NOW_SEC + d } })),
-  (s) => offset(s.leewaySec).map((d) => ({ ...s, claims: { ...s.claims, iat: NOW_SEC + d } })),
-  (s) => fc.constantFrom(`${ISSUER}.evil.net`, `${ISSUER}/`, "https://login.example", ISSUER.toUpperCase(), undefined).map((iss) => ({ ...s, claims: { ...s.claims, iss } })),
-  (s) =>
-    fc
-      .constantFrom<unknown>(`${AUDIENCE}.evil.net`, "api.example", [`${AUDIENCE}.evil.net`], ["other", AUDIENCE], ["other"], [], undefined, `x${AUDIENCE}`)
-      .map((aud) => ({ ...s, claims: { ...s.claims, aud } })),
-  (s) => fc.constantFrom<Spec["signing"]>("other-key", "none", "hs-with-public-key", "wrong-type-key").map((signing) => ({ ...s, signing })),
-  (s) => fc.constantFrom("JWT", "at+jwt", undefined).chain((typ) => fc.constantFrom("at+jwt", undefined).map((policyTyp) => ({ ...s, policyTyp, header: { ...s.header, typ } }))),
-  (s) =>
-    fc
-      .constantFrom<[string[], string[]]>([["ext"], ["ext"]], [["ext"], []], [["unknown"], ["ext"]], [["ext", "unknown"], ["ext"]])
-      .map(([crit, known]) => ({ ...s, criticalHeaders: known, header: { ...s.header, crit, ext: 1, unknown: 2 } })),
+/**
+ * Every single change the suite makes to a valid token, as lists, so the table property can try
+ * each one and the random property can combine them. The time lists are the ones a clock's
+ * fraction of a second matters for.
+ */
+type Cases = (s: Spec) => Spec[];
+const withClaim = (s: Spec, name: string, values: unknown[]): Spec[] => values.map((v) => ({ ...s, claims: { ...s.claims, [name]: v } }));
+const timeCases: Cases[] = [
+  (s) => withClaim(s, "exp", offsets(s.leewaySec).map((d) => NOW_SEC + d)),
+  (s) => withClaim(s, "nbf", offsets(s.leewaySec).map((d) => NOW_SEC + d)),
+  (s) => withClaim(s, "iat", offsets(s.leewaySec).map((d) => NOW_SEC + d)),
+  (s) => withClaim(s, "exp", [NOW_SEC + 0.5, NOW_SEC - 0.5, NOW_SEC - s.leewaySec + 0.5, NOW_SEC * 1000]),
 ];
+const claimCases: Cases[] = [
+  // exp is required and must be a number; a NumericDate that is present but not a number (null
+  // included) fails; an absent nbf or iat passes.
+  (s) => withClaim(s, "exp", [undefined, null, "1900000000", [NOW_SEC + 300], true]),
+  (s) => withClaim(s, "nbf", [null, String(NOW_SEC - 60), [NOW_SEC - 60], {}, false, undefined]),
+  (s) => withClaim(s, "iat", [null, String(NOW_SEC - 60), [NOW_SEC - 60], {}, false, undefined]),
+  // Level 1's size bound holds here too: a 5000-byte claim fits in 8 KiB, a 7000-byte one does not.
+  (s) => withClaim(s, "pad", ["x".repeat(5000), "x".repeat(7000)]),
+  (s) => withClaim(s, "iss", [`${ISSUER}.evil.net`, `${ISSUER}/`, `${ISSUER} `, "https://login.example", ISSUER.toUpperCase(), "", [ISSUER], undefined]),
+  (s) => withClaim(s, "aud", [`${AUDIENCE}.evil.net`, "api.example", [`${AUDIENCE}.evil.net`], ["other", AUDIENCE], [AUDIENCE], ["other"], [], "", undefined, `x${AUDIENCE}`, [[AUDIENCE]]]),
+  (s) => (["other-key", "none", "hs-with-public-key", "wrong-type-key"] as const).map((signing) => ({ ...s, signing })),
+  (s) => (["JWT", "at+jwt", undefined] as const).flatMap((typ) => (["at+jwt", undefined] as const).map((policyTyp) => ({ ...s, policyTyp, header: { ...s.header, typ } }))),
+  // RFC 7515 §4.1.11: crit is a non-empty array of names the verifier understands AND that the
+  // header carries. jose refuses to sign most of these, so the suite signs the bytes itself.
+  (s) =>
+    (
+      [
+        [["ext"], ["ext"], ["ext"]],
+        [["ext"], ["ext", "ext2"], ["ext", "unknown"]],
+        [["ext"], [], ["ext"]],
+        [["unknown"], ["ext"], ["ext", "unknown"]],
+        [["ext", "unknown"], ["ext"], ["ext", "unknown"]],
+        [[], ["ext"], ["ext"]],
+        [["ext"], ["ext"], []],
+        [["ext", "ext2"], ["ext", "ext2"], ["ext"]],
+        ["ext", ["ext"], ["ext"]],
+        [[1], ["ext"], ["ext"]],
+        [null, ["ext"], ["ext"]],
+      ] as Array<[unknown, string[], string[]]>
+    ).map(([crit, known, members]) => ({ ...s, criticalHeaders: known, header: { ...s.header, crit, ...Object.fromEntries(members.map((m, i) => [m, i])) } })),
+];
+type Perturb = (s: Spec) => fc.Arbitrary<Spec>;
+const perturbations: Perturb[] = [...timeCases, ...claimCases].map((cases) => (s: Spec) => fc.constantFrom(...cases(s)));
 
-const spec: fc.Arbitrary<Spec> = fc
-  .record({
-    keyAlg: fc.constantFrom<Alg>(...ALGS),
-    extraAlgs: fc.subarray(["HS256", "RS256", "ES256", "none"]),
-    leewaySec: fc.constantFrom(0, 0, 1, 5, 60),
-    fracMs: fc.constantFrom(0, 0, 1, 500, 999),
-    sub: fc.string({ maxLength: 6 }),
-  })
-  .map(({ keyAlg, extraAlgs, leewaySec, fracMs, sub }): Spec => ({
+/** A valid token's spec: every perturbation starts from one of these. */
+function specOf(keyAlg: Alg, extraAlgs: string[], leewaySec: number, fracMs: number, sub = "alice"): Spec {
+  return {
     keyAlg,
     signing: "right-key",
     policyAlgs: [keyAlg, ...extraAlgs],
@@ -97,7 +123,19 @@ const spec: fc.Arbitrary<Spec> = fc
     claims: { sub, iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 300, iat: NOW_SEC - 10 },
     policyTyp: "at+jwt",
     criticalHeaders: [],
-  }))
+  };
+}
+
+const baseSpec: fc.Arbitrary<Spec> = fc
+  .record({
+    keyAlg: fc.constantFrom<Alg>(...ALGS),
+    extraAlgs: fc.subarray(["HS256", "RS256", "ES256", "none"]),
+    leewaySec: fc.constantFrom(0, 0, 1, 5, 60),
+    fracMs: fc.constantFrom(0, 0, 1, 500, 999),
+    sub: fc.constantFrom("alice", "", "__proto__", "ü🔑"),
+  })
+  .map(({ keyAlg, extraAlgs, leewaySec, fracMs, sub }) => specOf(keyAlg, extraAlgs, leewaySec, fracMs, sub));
+const spec: fc.Arbitrary<Spec> = baseSpec
   .chain((base) => fc.oneof({ arbitrary: fc.constant(base), weight: 1 }, { arbitrary: fc.constantFrom(...perturbations).chain((p) => p(base)), weight: 6 }))
   .chain((s) => fc.oneof({ arbitrary: fc.constant(s), weight: 3 }, { arbitrary: fc.constantFrom(...perturbations).chain((p) => p(s)), weight: 1 }));
 
@@ -113,10 +151,10 @@ async function build(s: Spec): Promise<{ token: string; key: VerificationKey }> 
   let token: string;
   switch (s.signing) {
     case "right-key":
-      token = await signRaw(key, header, claims);
+      token = await signBytes(key, JSON.stringify({ ...header, alg: key.alg }), JSON.stringify(claims));
       break;
     case "other-key":
-      token = await signRaw(keyFor(keys, s.keyAlg, 1), header, claims);
+      token = await signBytes(keyFor(keys, s.keyAlg, 1), JSON.stringify({ ...header, alg: key.alg }), JSON.stringify(claims));
       break;
     case "none": {
       const enc = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString("base64url");
@@ -130,7 +168,7 @@ async function build(s: Spec): Promise<{ token: string; key: VerificationKey }> 
     case "wrong-type-key": {
       // A real signature by a key of another type, labelled with that key's alg.
       const other = keyFor(keys, ALGS[(ALGS.indexOf(s.keyAlg) + 1) % 3]!, 0);
-      token = await signRaw(other, header, claims);
+      token = await signBytes(other, JSON.stringify({ ...header, alg: other.alg }), JSON.stringify(claims));
       break;
     }
   }
@@ -139,6 +177,19 @@ async function build(s: Spec): Promise<{ token: string; key: VerificationKey }> 
 
 function policyOf(s: Spec, leewaySec = s.leewaySec): Policy {
   return { algorithms: s.policyAlgs, issuer: ISSUER, audience: AUDIENCE, leewaySec, criticalHeaders: s.criticalHeaders, ...(s.policyTyp !== undefined ? { typ: s.policyTyp } : {}) };
+}
+
+async function runTable(verify: Verify, table: Spec[]): Promise<void> {
+  for (const s of table) {
+    const { token, key } = await build(s);
+    const expected = modelAccepts(s);
+    const got = await verify(token, key, policyOf(s), s.nowMs);
+    if (got.ok !== expected) throw new Error(mismatch(expected, got, s));
+  }
+}
+
+function mismatch(expected: boolean, got: { ok: boolean }, s: Spec): string {
+  return `expected ${expected ? "accept" : "reject"}, got ${got.ok ? "accept" : `reject (${JSON.stringify(got)})`}; now=${s.nowMs / 1000}s leeway=${s.leewaySec}s header=${JSON.stringify(s.header)} claims=${JSON.stringify(s.claims)} signing=${s.signing} key=${s.keyAlg} policy.algorithms=${s.policyAlgs.join()} policy.typ=${s.policyTyp} policy.criticalHeaders=${JSON.stringify(s.criticalHeaders)}`;
 }
 
 export const suite = defineLevel<Verify>({
@@ -152,6 +203,32 @@ export const suite = defineLevel<Verify>({
   },
   properties: [
     {
+      name: "every claim and attack, one at a time: missing or non-numeric dates, look-alike iss and aud, `alg: none`, HS256 with the public key, another key or key type, typ, every crit mistake, the size bound",
+      run: (verify, ctx) =>
+        check(
+          // Few, small inputs: each run is a whole table, so a failure must shrink in few steps.
+          fc.asyncProperty(fc.constantFrom<Alg>(...ALGS), fc.subarray(["HS256", "RS256", "ES256", "none"]), async (keyAlg, extraAlgs) => {
+            const base = specOf(keyAlg, extraAlgs, 0, 0);
+            await runTable(verify, [base, ...claimCases.flatMap((cases) => cases(base))]);
+          }),
+          ctx,
+          { numRuns: 6 },
+        ),
+    },
+    {
+      name: "every time boundary, one at a time: exp, nbf and iat one second either side of now, now − leeway and now + leeway, with and without leeway, at four sub-second clocks",
+      run: (verify, ctx) =>
+        check(
+          // Times do not depend on the key type: a fast key keeps the table quick.
+          fc.asyncProperty(fc.constantFrom<Alg>("HS256", "ES256"), fc.constantFrom(1, 5, 60), async (keyAlg, leewaySec) => {
+            const table = [0, leewaySec].flatMap((leeway) => [0, 1, 500, 999].flatMap((fracMs) => timeCases.flatMap((cases) => cases(specOf(keyAlg, [], leeway, fracMs)))));
+            await runTable(verify, table);
+          }),
+          ctx,
+          { numRuns: 2 },
+        ),
+    },
+    {
       name: "accepts a token iff every rule holds: alg bound to key, exp required, exp/nbf/iat with leeway, exact iss, aud membership, typ, crit",
       run: (verify, ctx) =>
         check(
@@ -159,12 +236,10 @@ export const suite = defineLevel<Verify>({
             const { token, key } = await build(s);
             const expected = modelAccepts(s);
             const got = await verify(token, key, policyOf(s), s.nowMs);
-            if (got.ok !== expected) {
-              throw new Error(`expected ${expected ? "accept" : "reject"}, got ${got.ok ? "accept" : `reject (${JSON.stringify(got)})`}; now=${s.nowMs / 1000}s leeway=${s.leewaySec}s header=${JSON.stringify(s.header)} claims=${JSON.stringify(s.claims)} signing=${s.signing} key=${s.keyAlg} policy.algorithms=${s.policyAlgs.join()}`);
-            }
+            if (got.ok !== expected) throw new Error(mismatch(expected, got, s));
           }),
           ctx,
-          { numRuns: 260 },
+          { numRuns: 150 },
         ),
     },
     {
@@ -194,7 +269,7 @@ export const suite = defineLevel<Verify>({
             if (tight.ok && !loose.ok) throw new Error(`accepted with leeway ${lo}s but rejected with ${hi}s: claims=${JSON.stringify(s.claims)} now=${s.nowMs / 1000}`);
           }),
           ctx,
-          { numRuns: 60 },
+          { numRuns: 40 },
         ),
     },
   ],

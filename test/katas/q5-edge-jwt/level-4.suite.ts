@@ -3,7 +3,7 @@ import type { KvNamespaceApi } from "../../../src/core/bindings.js";
 import { KV_CACHE_TTL_SECONDS_DEFAULT, KvStore } from "../../../src/kv/index.js";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
 import { Simulation } from "../../../src/sim/index.js";
-import { keyFor, signRaw, suiteKeys } from "./issuer.js";
+import { b64, keyFor, signRaw, suiteKeys } from "./issuer.js";
 
 interface DenyList {
   revoke(token: string): Promise<void>;
@@ -52,16 +52,33 @@ export function spellings(token: string): string[] {
   return out;
 }
 
-export async function issueToken(withJti: boolean, lifetimeSec: number, nonce: number): Promise<string> {
+/** jti values that break a plain-object index or a careless key scheme. */
+const ODD_JTIS = ["__proto__", "constructor", "toString", "ü🔑", "a:b", "sig:x"];
+
+export async function issueToken(withJti: boolean | string, lifetimeSec: number, nonce: number): Promise<string> {
   const key = keyFor(await suiteKeys(), "HS256");
   const claims: Record<string, unknown> = { sub: `user-${nonce}`, exp: START_MS / 1000 + lifetimeSec, n: nonce };
-  if (withJti) claims.jti = `jti-${nonce}`;
+  if (withJti !== false) claims.jti = typeof withJti === "string" ? withJti : `jti-${nonce}`;
   return signRaw(key, {}, claims);
 }
 
+/**
+ * Tokens nobody can parse as a lenient verifier would (three segments, a payload that decodes,
+ * pad bits ignored, to a JSON object, a non-empty signature): each must read as revoked, and
+ * revoking one must resolve without storing anything.
+ */
+export async function unparseableTokens(): Promise<string[]> {
+  const [h, p, sig] = (await issueToken(true, 600, 7)).split(".") as [string, string, string];
+  const enc = (text: string): string => b64(new TextEncoder().encode(text));
+  return ["", "garbage", `${h}.${p}`, `${h}.${p}.${sig}.${sig}`, `${h}.${enc("not json")}.${sig}`, `${h}.${enc("[1,2]")}.${sig}`, `${h}.${enc("null")}.${sig}`, `${h}.${enc('"jti"')}.${sig}`, `${h}..${sig}`, `${h}.!!!.${sig}`, `${h}.${p}.`, `${h}.${p}.${sig.slice(0, -2)}!!`];
+}
+
 const scenario = fc.record({
-  withJti: fc.boolean(),
-  lifetimeSec: fc.integer({ min: 300, max: 7200 }),
+  withJti: fc.oneof(fc.boolean(), fc.constantFrom(...ODD_JTIS)),
+  // From seconds (shorter than KV's 60 s minimum expirationTtl) to a day.
+  lifetimeSec: fc.oneof(fc.integer({ min: 1, max: 59 }), fc.constantFrom(60, 61, 3600), fc.integer({ min: 300, max: 7200 }), fc.integer({ min: 7200, max: 86_400 })),
+  // Revoke in any spelling jose accepts: every spelling must then read as revoked.
+  revokeSpelling: fc.nat({ max: 3 }),
   revokeAtMs: fc.integer({ min: 0, max: 5_000 }),
   revokePop: fc.integer({ min: 0, max: POPS.length - 1 }),
   preReads: fc.array(fc.record({ pop: fc.integer({ min: 0, max: POPS.length - 1 }), atMs: fc.integer({ min: 0, max: 5_000 }) }), { maxLength: 6 }),
@@ -71,6 +88,8 @@ const scenario = fc.record({
       // Biased to the interesting instants: right after the write, around the bound, long after.
       afterMs: fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: KV_VISIBILITY_MS_MAX - 2_000, max: KV_VISIBILITY_MS_MAX + 10_000 }), fc.integer({ min: 0, max: 400_000 })),
       spelling: fc.nat({ max: 3 }),
+      // Some checks sit just before the token's exp: the entry must outlive the token.
+      nearExp: fc.boolean(),
     }),
     { minLength: 1, maxLength: 10 },
   ),
@@ -86,15 +105,17 @@ async function runScenario(impl: Impl, kind: Kind, s: Scenario): Promise<void> {
   const storage = new SingleObjectStorage();
   const lists = POPS.map((pop) => (kind === "kv" ? impl.kv(ns.atPop(pop), sim.clock) : impl.durable(storage, sim.clock)));
   const token = await issueToken(s.withJti, s.lifetimeSec, s.seed);
-  const bystander = await issueToken(s.withJti, s.lifetimeSec, s.seed + 1);
+  // Another token: its jti (RFC 7519 §4.1.7: unique per token) differs from the revoked one.
+  const bystander = await issueToken(typeof s.withJti === "string" ? `${s.withJti}.2` : s.withJti, s.lifetimeSec, s.seed + 1);
   const names = spellings(token);
   const events: Array<{ atMs: number; act: () => Promise<void> }> = [];
   for (const r of s.preReads) events.push({ atMs: r.atMs, act: async () => void (await lists[r.pop]!.isRevoked(token)) });
   const revokedAt = START_MS + s.revokeAtMs;
-  events.push({ atMs: s.revokeAtMs + 0.5, act: () => lists[s.revokePop]!.revoke(token) });
+  events.push({ atMs: s.revokeAtMs + 0.5, act: () => lists[s.revokePop]!.revoke(names[s.revokeSpelling % names.length]!) });
   const expMs = START_MS + s.lifetimeSec * 1000;
+  const bystanderNames = spellings(bystander);
   for (const c of s.checks) {
-    const atMs = s.revokeAtMs + 1 + c.afterMs;
+    const atMs = c.nearExp ? Math.max(s.revokeAtMs + 1, s.lifetimeSec * 1000 - 1 - (c.afterMs % 2_000)) : s.revokeAtMs + 1 + c.afterMs;
     events.push({
       atMs,
       act: async () => {
@@ -107,7 +128,8 @@ async function runScenario(impl: Impl, kind: Kind, s: Scenario): Promise<void> {
         if (must && !revoked) {
           throw new Error(`${kind}: token revoked at ${POPS[s.revokePop]} ${since} ms earlier is still accepted at ${POPS[c.pop]}${spelling !== token ? " (spelled with different pad bits)" : ""}; ${kind === "kv" ? `bound ${KV_VISIBILITY_MS_MAX} ms` : "a Durable Object must be strongly consistent"}`);
         }
-        if (await lists[c.pop]!.isRevoked(bystander)) throw new Error(`${kind}: a token that was never revoked is reported revoked at ${POPS[c.pop]}`);
+        const other = bystanderNames[c.spelling % bystanderNames.length]!;
+        if (await lists[c.pop]!.isRevoked(other)) throw new Error(`${kind}: a token that was never revoked is reported revoked at ${POPS[c.pop]}${other !== bystander ? " (spelled with different pad bits, which jose accepts)" : ""}`);
       },
     });
   }
@@ -128,6 +150,25 @@ export const suite = defineLevel<Impl>({
   },
   probe: async (impl) => impl.durable(new SingleObjectStorage(), { nowMs: () => START_MS }).isRevoked(await issueToken(true, 600, 1)),
   properties: [
+    {
+      name: "an unparseable token reads as revoked, in KV and in a DO, and revoking one resolves",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom<Kind>("kv", "durable"), fc.nat(), async (kind, pick) => {
+            const sim = new Simulation({ seed: 1, startMs: START_MS, trace: false });
+            const ns = new KvStore({ clock: sim.clock, rng: sim.rng, pops: POPS }).namespace("REVOKED").atPop("LHR");
+            const list = kind === "kv" ? impl.kv(ns, sim.clock) : impl.durable(new SingleObjectStorage(), sim.clock);
+            const bad = await unparseableTokens();
+            for (let i = 0; i < bad.length; i++) {
+              const token = bad[(i + pick) % bad.length]!;
+              await list.revoke(token);
+              if (!(await list.isRevoked(token))) throw new Error(`${kind}: isRevoked(${JSON.stringify(token)}) is false; a token that cannot be parsed must count as revoked`);
+            }
+          }),
+          ctx,
+          { numRuns: 4 },
+        ),
+    },
     {
       name: "DO: a revoked token (in any spelling jose accepts) is rejected at every PoP at once; other tokens never are",
       run: (impl, ctx) => check(fc.asyncProperty(scenario, (s) => runScenario(impl, "durable", s)), ctx, { numRuns: 40 }),

@@ -16,7 +16,18 @@ const START_MS = 1_800_000_000_000;
 const NOW_SEC = START_MS / 1000;
 
 /** The world the worker runs in: an issuer that counts JWKS fetches, an origin that records. */
-async function makeWorld(): Promise<{ env: Record<string, unknown>; idpFetches: () => number; originSeen: Request[]; revoke(token: string): Promise<void>; keys: KeyPairFor[] }> {
+interface World {
+  env: Record<string, unknown>;
+  idpFetches: () => number;
+  originSeen: Request[];
+  revoke(token: string): Promise<void>;
+  keys: KeyPairFor[];
+  /** The keys the issuer's JWKS lists; push one to rotate it in. */
+  published: KeyPairFor[];
+  advanceMs(ms: number): Promise<void>;
+}
+
+async function makeWorld(): Promise<World> {
   const keys = await suiteKeys();
   const published = [keyFor(keys, "RS256"), keyFor(keys, "ES256")];
   let idpFetches = 0;
@@ -47,12 +58,14 @@ async function makeWorld(): Promise<{ env: Record<string, unknown>; idpFetches: 
     const payload = jose.decodeJwt(token);
     await ns.put(typeof payload.jti === "string" ? `jti:${payload.jti}` : "unused", "1", { expirationTtl: 3600 });
   };
-  return { env, idpFetches: () => idpFetches, originSeen, revoke, keys };
+  const advanceMs = async (ms: number): Promise<void> => void (await sim.runAsync(sim.clock.nowMs() + ms));
+  return { env, idpFetches: () => idpFetches, originSeen, revoke, keys, published, advanceMs };
 }
 
 const goodClaims = fc.record({
   sub: fc.stringMatching(/^[a-z0-9]{1,10}$/),
-  scope: fc.constantFrom("read", "read admin", "admin", ""),
+  // Scopes are space-separated and matched exactly: "admins" or "superadmin" is not "admin".
+  scope: fc.constantFrom("read", "read admin", "admin", "", "admins", "superadmin", "read:admin", "read admin-lite", "Admin", "xadmin read"),
   jti: fc.uuid(),
 });
 
@@ -60,10 +73,10 @@ async function sign(key: KeyPairFor, claims: Record<string, unknown>, header: Re
   return new jose.SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.signKey);
 }
 
-type Bad = "none" | "no-header" | "basic" | "expired" | "no-exp" | "wrong-aud" | "wrong-iss" | "tampered" | "unknown-kid" | "alg-none" | "hs-confusion" | "revoked" | "oversized" | "other-key";
-const BAD: Bad[] = ["no-header", "basic", "expired", "no-exp", "wrong-aud", "wrong-iss", "tampered", "unknown-kid", "alg-none", "hs-confusion", "revoked", "oversized", "other-key"];
+type Bad = "none" | "no-header" | "basic" | "bearer-empty" | "expired" | "no-exp" | "wrong-aud" | "wrong-iss" | "tampered" | "unknown-kid" | "alg-none" | "hs-confusion" | "revoked" | "oversized" | "other-key";
+const BAD: Bad[] = ["no-header", "basic", "bearer-empty", "expired", "no-exp", "wrong-aud", "wrong-iss", "tampered", "unknown-kid", "alg-none", "hs-confusion", "revoked", "oversized", "other-key"];
 
-async function badRequest(world: Awaited<ReturnType<typeof makeWorld>>, kind: Bad, claims: { sub: string; jti: string }): Promise<Request> {
+async function badRequest(world: World, kind: Bad, claims: { sub: string; jti: string }): Promise<Request> {
   const rs = keyFor(world.keys, "RS256");
   const base = { sub: claims.sub, jti: claims.jti, iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 600, scope: "read" };
   let token: string;
@@ -72,6 +85,8 @@ async function badRequest(world: Awaited<ReturnType<typeof makeWorld>>, kind: Ba
       return new Request("https://api.example.com/data");
     case "basic":
       return new Request("https://api.example.com/data", { headers: { Authorization: "Basic dXNlcjpwYXNz" } });
+    case "bearer-empty":
+      return new Request("https://api.example.com/data", { headers: { Authorization: "Bearer " } });
     case "expired":
       token = await sign(rs, { ...base, exp: NOW_SEC - 3600 });
       break;
@@ -135,7 +150,8 @@ export const suite = defineLevel<Worker>({
             for (const [i, [claims, alg, spoof]] of requests.entries()) {
               const key = keyFor(world.keys, alg as "RS256" | "ES256");
               const token = await sign(key, { ...claims, iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 600 });
-              const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+              // RFC 7235 §2.1: the scheme name is case-insensitive.
+              const headers: Record<string, string> = { Authorization: `${["Bearer", "bearer", "BEARER"][i % 3]} ${token}` };
               if (spoof) Object.assign(headers, { "X-Auth-Subject": "admin", "X-Auth-Scope": "admin" });
               const response = await worker.fetch(new Request("https://api.example.com/data", { headers }), world.env, {});
               if (response.status !== 200) throw new Error(`valid ${alg} token got ${response.status} ${response.headers.get("www-authenticate")}`);
@@ -160,8 +176,10 @@ export const suite = defineLevel<Worker>({
             const challenge = response.headers.get("www-authenticate") ?? "";
             if (response.status !== 401) throw new Error(`${kind}: expected 401, got ${response.status}`);
             if (!/^Bearer( |$)/.test(challenge)) throw new Error(`${kind}: 401 without a Bearer WWW-Authenticate challenge (got "${challenge}")`);
-            const presented = kind !== "no-header" && kind !== "basic";
+            const presented = kind !== "no-header" && kind !== "basic" && kind !== "bearer-empty";
             if (presented && !challenge.includes('error="invalid_token"')) throw new Error(`${kind}: a rejected token must say error="invalid_token" (got "${challenge}")`);
+            // RFC 6750 §3.1: without credentials, the challenge carries no error code at all.
+            if (!presented && (challenge.includes("error=") || !challenge.includes('realm="edge"'))) throw new Error(`${kind}: a request without a bearer token gets the bare challenge Bearer realm="edge", got "${challenge}"`);
             if (world.originSeen.length > 0) throw new Error(`${kind}: the request reached the origin`);
           }),
           ctx,
@@ -172,11 +190,11 @@ export const suite = defineLevel<Worker>({
       name: "a valid token without the admin scope gets 403 insufficient_scope on /admin and never reaches the origin",
       run: (worker, ctx) =>
         check(
-          fc.asyncProperty(goodClaims, fc.constantFrom("/admin", "/admin/users", "/administrator"), async (claims, path) => {
+          fc.asyncProperty(goodClaims, fc.constantFrom("/admin", "/admin/", "/admin/users", "/admin/a/b?x=1", "/admin?x=1", "/administrator", "/data/admin"), async (claims, path) => {
             const world = await makeWorld();
             const token = await sign(keyFor(world.keys, "ES256"), { ...claims, iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 600 });
             const response = await worker.fetch(new Request(`https://api.example.com${path}`, { headers: { Authorization: `Bearer ${token}` } }), world.env, {});
-            const needsAdmin = path !== "/administrator";
+            const needsAdmin = path === "/admin" || path.startsWith("/admin/") || path.startsWith("/admin?");
             const allowed = !needsAdmin || claims.scope.split(" ").includes("admin");
             if (allowed && response.status !== 200) throw new Error(`${path} with scope "${claims.scope}": expected 200, got ${response.status}`);
             if (!allowed) {
@@ -188,6 +206,40 @@ export const suite = defineLevel<Worker>({
           }),
           ctx,
           { numRuns: 20 },
+        ),
+    },
+    {
+      name: "forged kids (random, `__proto__`, `constructor`) get 401 and cost at most one issuer fetch per 30 s; a key the issuer rotates in works once the 30 s cooldown has passed",
+      run: (worker, ctx) =>
+        check(
+          fc.asyncProperty(
+            fc.array(fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "", "rs256-0 "), fc.uuid()), { minLength: 3, maxLength: 12 }),
+            fc.integer({ min: 0, max: 29_000 }),
+            async (kids, gapMs) => {
+              const world = await makeWorld();
+              const base = { sub: "alice", iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 3600, scope: "read" };
+              const send = async (key: KeyPairFor, kid: string): Promise<Response> =>
+                worker.fetch(new Request("https://api.example.com/data", { headers: { Authorization: `Bearer ${await sign(key, base, { kid })}` } }), world.env, {});
+              const rs = keyFor(world.keys, "RS256");
+              if ((await send(rs, rs.kid)).status !== 200) throw new Error("warm-up request with a valid token was refused");
+              // A flood within one cooldown: at most one refetch on top of the warm-up.
+              for (const kid of kids) {
+                await world.advanceMs(Math.floor(gapMs / kids.length));
+                const response = await send(rs, kid);
+                if (response.status !== 401 || !(response.headers.get("www-authenticate") ?? "").includes('error="invalid_token"')) throw new Error(`forged kid ${JSON.stringify(kid)}: expected 401 invalid_token, got ${response.status}`);
+              }
+              if (world.idpFetches() > 2) throw new Error(`${kids.length} forged-kid requests within ${gapMs} ms made ${world.idpFetches()} issuer fetches; expected at most 2 (warm-up and one refetch per 30 s cooldown)`);
+              if (world.originSeen.length !== 1) throw new Error("a forged-kid request reached the origin");
+              // Rotation: the issuer publishes a new key; 30 s after the last fetch, its tokens work.
+              const rotated = keyFor(world.keys, "ES256", 1);
+              world.published.push(rotated);
+              await world.advanceMs(30_000);
+              const response = await send(rotated, rotated.kid);
+              if (response.status !== 200) throw new Error(`a token signed by a key the issuer rotated in 30 s ago got ${response.status}; an unknown kid refetches the JWKS once the cooldown has passed`);
+            },
+          ),
+          ctx,
+          { numRuns: 10 },
         ),
     },
   ],

@@ -34,6 +34,8 @@ interface Model {
 }
 interface Real {
   families: Families;
+  /** What a restarted object is rebuilt from: the same storage and token source. */
+  restart: () => Families;
   tokens: string[];
   familyIds: string[];
 }
@@ -113,10 +115,21 @@ class UnknownTokenCommand implements fc.AsyncCommand<Model, Real> {
   constructor(readonly token: string) {}
   check = (): boolean => true;
   async run(_m: Model, r: Real): Promise<void> {
-    const got = await r.families.rotate(`forged-${this.token}`);
-    if (got.ok || got.reason !== "UNKNOWN") throw new Error(`rotate(a never-issued token): expected UNKNOWN, got ${outcome(got)}`);
+    const got = await r.families.rotate(this.token);
+    if (got.ok || got.reason !== "UNKNOWN") throw new Error(`rotate(${JSON.stringify(this.token)}, never issued): expected UNKNOWN, got ${outcome(got)}`);
+    // Logging out a family that does not exist changes nothing (checked by the next commands).
+    await r.families.revokeFamily(this.token);
   }
-  toString = (): string => `rotate(forged-${this.token})`;
+  toString = (): string => `rotate(${JSON.stringify(this.token)})`;
+}
+
+/** A Durable Object restarts (deploy, eviction): a new instance over the same storage. */
+class RestartCommand implements fc.AsyncCommand<Model, Real> {
+  check = (): boolean => true;
+  async run(_m: Model, r: Real): Promise<void> {
+    r.families = r.restart();
+  }
+  toString = (): string => "restart()";
 }
 
 const commands = fc.commands(
@@ -126,7 +139,9 @@ const commands = fc.commands(
     fc.nat({ max: 40 }).map((p) => new RotateCommand(p)),
     fc.nat({ max: 40 }).map((p) => new ConcurrentRotateCommand(p)),
     fc.nat({ max: 5 }).map((p) => new RevokeCommand(p)),
-    fc.string({ maxLength: 4 }).map((t) => new UnknownTokenCommand(t)),
+    // Never-issued tokens: prototype names and the empty string are tokens like any other.
+    fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "", "rt-", "family:rt-0"), fc.string({ maxLength: 4 }).map((t) => `forged-${t}`)).map((t) => new UnknownTokenCommand(t)),
+    fc.constant(new RestartCommand()),
   ],
   { maxCommands: 25 },
 );
@@ -146,14 +161,15 @@ export const suite = defineLevel<Make>({
   probe: (make) => make(new YieldingStorage(), counterTokens()).issue("probe"),
   properties: [
     {
-      name: "refresh tokens are single use; presenting a used one revokes its whole family, even when two presentations race (model-based)",
+      name: "refresh tokens are single use; presenting a used one revokes its whole family, even when two presentations race, and all of it survives a restart (model-based)",
       run: (make, ctx) =>
         check(
           fc.asyncProperty(commands, async (cmds) => {
-            const setup = (): { model: Model; real: Real } => ({
-              model: { tokens: [], revoked: [] },
-              real: { families: make(new YieldingStorage(), counterTokens()), tokens: [], familyIds: [] },
-            });
+            const setup = (): { model: Model; real: Real } => {
+              const storage = new YieldingStorage();
+              const newToken = counterTokens();
+              return { model: { tokens: [], revoked: [] }, real: { families: make(storage, newToken), restart: () => make(storage, newToken), tokens: [], familyIds: [] } };
+            };
             await fc.asyncModelRun(setup, cmds);
           }),
           ctx,

@@ -79,7 +79,7 @@ async function spkiFor(state: IsolateState, kid: string, jwk: Jwk, alg: "RS256" 
 }
 
 async function authenticate(request: Request, env: Env): Promise<Response | { sub: string; scope: string }> {
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.get("Authorization") ?? "");
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request.headers.get("Authorization") ?? "");
   if (match === null) return challenge(401);
   const token = match[1]!;
   const parsed = parseCompactJws(token);
