@@ -1,5 +1,6 @@
 import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { copyFields } from "../cache/http-message.js";
+import { bufferedResponse, rewrapResponse } from "../core/buffered-body.js";
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
@@ -323,7 +324,7 @@ function decoratedAnswer(answer: CacheResponse, status: string, ray: string): Re
   if (headers["cf-cache-status"] === undefined) headers["cf-cache-status"] = status;
   headers["server"] = "edge-kata";
   const nullBody = answer.status === 204 || answer.status === 304 || answer.status < 200;
-  return new Response(nullBody ? null : (answer.body as BodyInit), { status: answer.status, headers });
+  return bufferedResponse(nullBody ? null : answer.body, { status: answer.status, headers });
 }
 
 /**
@@ -344,8 +345,7 @@ function toResponse(answer: CacheResponse): Response {
   const nullBody = answer.status === 204 || answer.status === 304 || answer.status < 200;
   const headers = new Headers();
   for (const name in answer.headers) if (name !== REQUEST_ID_HEADER && name !== STREAM_ID_HEADER) headers.append(name, answer.headers[name] as string);
-  const body = nullBody ? null : typeof answer.body === "string" ? answer.body : answer.body;
-  return new Response(body as BodyInit | null, { status: answer.status, headers });
+  return bufferedResponse(nullBody ? null : answer.body, { status: answer.status, headers });
 }
 
 /**
@@ -360,5 +360,5 @@ function decorate(response: Response, ray: string, timer: StageTimer, cacheStatu
   headers.set("server-timing", timer.header());
   for (const name of FORWARDED_INTERNAL) headers.delete(name);
   if (owned) return response;
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return rewrapResponse(response, { status: response.status, statusText: response.statusText, headers });
 }

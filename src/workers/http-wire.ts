@@ -6,6 +6,7 @@
  * without its bytes ever entering the isolate. Anything that comes back from the isolate is
  * untrusted and validated here.
  */
+import { bufferedResponse } from "../core/buffered-body.js";
 import { BodyStreamError, type BodyStreams, inlineIfComplete } from "./body-streams.js";
 
 export type HeaderPairs = Array<[string, string]>;
@@ -114,6 +115,7 @@ export function responseFromWire(wire: unknown, bodies: BodyStreams): Response {
   if (!REASON_PHRASE.test(statusText)) throw new TypeError("invalid statusText from the isolate");
   // A null-body status drops the body; a handle left in the table is released with its request.
   const body = NULL_BODY_STATUSES.has(w.status) ? null : bodyFromWire(w.body, bodies);
+  if (body === null || body instanceof ArrayBuffer) return bufferedResponse(body, { status: w.status, statusText, headers });
   return new Response(body, { status: w.status, statusText, headers });
 }
 
