@@ -8,12 +8,24 @@
  * answers undefined once the stream is disturbed, and never for a response it was not told about.
  */
 const BODIES = new WeakMap<Response, string | Uint8Array>();
+/** Built here, handed to one owner, its headers mutable: that owner may change its head in place. */
+const FRESH = new WeakSet<Response>();
 
 /** `new Response(body, init)`, remembering `body` (null: nothing to remember). */
 export function bufferedResponse(body: string | Uint8Array | ArrayBuffer | null, init: ResponseInit): Response {
   const response = new Response(body as BodyInit | null, init);
+  FRESH.add(response);
   if (body !== null && response.body !== null) BODIES.set(response, body instanceof ArrayBuffer ? new Uint8Array(body) : body);
   return response;
+}
+
+/**
+ * True for a response `bufferedResponse` built: a new object whose headers are mutable (not a
+ * `fetch()` answer, whose headers are immutable), so whoever received it can add fields to it
+ * in place instead of copying it.
+ */
+export function isFreshResponse(response: Response): boolean {
+  return FRESH.has(response);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { copyFields } from "../cache/http-message.js";
-import { bufferedResponse, rewrapResponse } from "../core/buffered-body.js";
+import { bufferedResponse, isFreshResponse, rewrapResponse } from "../core/buffered-body.js";
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
@@ -130,7 +130,9 @@ export class Edge {
       const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop));
       timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
       this.#options.onWorkerResult?.(pop, result);
-      return { response: decorate(result.response, ray, timer, result.response.headers.get("cf-cache-status") ?? "DYNAMIC", false), pop, drop: false };
+      // The worker's answer copied out of its isolate is a fresh host object: decorated in place.
+      const response = result.response;
+      return { response: decorate(response, ray, timer, response.headers.get("cf-cache-status") ?? "DYNAMIC", isFreshResponse(response)), pop, drop: false };
     }
     // The cache sees the request as forwarded (client address added, internal headers removed)
     // without building that intermediate Request: the bridge only needs the original's body.
