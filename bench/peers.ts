@@ -22,9 +22,9 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { WORKLOADS, expectAnswer, type EdgeVariant, type Workload } from "./lib/edge-targets.js";
-import { runLoad, type LoadResult } from "./lib/load.js";
+import { generatorName, runLoad, type LoadResult } from "./lib/load.js";
 import { edgeChildren, startEdgeProcess, startReadyProcess } from "./lib/edge-process.js";
-import { LOAD_SETTINGS, statusNote } from "./pipeline.js";
+import { CEILING_BUSY_CORES_MIN, LOAD_SETTINGS, statusNote } from "./pipeline.js";
 
 // The last Miniflare line that runs on Node 20 (Miniflare 4 needs Node 22).
 const MINIFLARE = "miniflare@3.20250718.3";
@@ -45,10 +45,14 @@ type MiniflareCtor = new (options: Record<string, unknown>) => MiniflareLike;
 interface Target {
   label: "edge-kata" | "edge-kata, WAF off" | "Miniflare" | "node:http";
   url: string;
+  /** The serving process, for its CPU time (Miniflare's workerd is a child of this process: not measured). */
+  pid?: number;
   close(): Promise<void>;
 }
 
 interface Measured {
+  /** CPU use of the server's process tree, 1 = one core; undefined where not measurable. */
+  cores: number | undefined;
   requestsPerSecond: number;
   latencyMsP50: number;
   latencyMsP99: number;
@@ -84,7 +88,7 @@ const children = edgeChildren;
 
 async function startEdgeChild(workload: Workload, variant: EdgeVariant): Promise<Target> {
   const edge = await startEdgeProcess(workload, variant);
-  return { label: variant === "full" ? "edge-kata" : "edge-kata, WAF off", url: edge.url, close: edge.close };
+  return { label: variant === "full" ? "edge-kata" : "edge-kata, WAF off", url: edge.url, ...(edge.child.pid === undefined ? {} : { pid: edge.child.pid }), close: edge.close };
 }
 
 /**
@@ -97,7 +101,7 @@ function startCeilingChild(workload: Workload): Promise<Target> {
 require("node:http").createServer((req, res) => { req.resume(); res.end(body); })
   .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\\n"); });
 process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
-  return startReadyProcess(["-e", source], `node:http ceiling for ${workload.name}`).then((p) => ({ label: "node:http", url: p.url, close: p.close }));
+  return startReadyProcess(["-e", source], `node:http ceiling for ${workload.name}`).then((p) => ({ label: "node:http", url: p.url, ...(p.child.pid === undefined ? {} : { pid: p.child.pid }), close: p.close }));
 }
 
 function summarise(results: LoadResult[]): Measured {
@@ -105,6 +109,7 @@ function summarise(results: LoadResult[]): Measured {
   const statuses: Record<string, number> = {};
   for (const r of results) for (const [k, n] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + n;
   return {
+    cores: results.every((r) => r.serverCores !== undefined) ? mean((r) => r.serverCores ?? 0) : undefined,
     requestsPerSecond: mean((r) => r.requestsPerSecond),
     latencyMsP50: mean((r) => r.latencyMsP50),
     latencyMsP99: mean((r) => r.latencyMsP99),
@@ -127,7 +132,7 @@ async function measureWorkload(Miniflare: MiniflareCtor, workload: Workload): Pr
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const t of order) {
         process.stderr.write(`peers: ${workload.name}, ${t.label}, round ${round + 1} …\n`);
-        results.get(t.label)?.push(await runLoad({ url: t.url, ...LOAD_SETTINGS }));
+        results.get(t.label)?.push(await runLoad({ url: t.url, ...LOAD_SETTINGS, ...(t.pid === undefined ? {} : { serverPid: t.pid }) }));
       }
     }
     return Object.fromEntries([...results].map(([label, rs]) => [label, summarise(rs)])) as Record<Target["label"], Measured>;
@@ -154,25 +159,27 @@ async function main(): Promise<void> {
     for (const workload of WORKLOADS) rows.push({ workload: workload.name, ...(await measureWorkload(Miniflare, workload)) });
     const lines = [
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. ${MINIFLARE}.`,
-      `Load: closed loop, ${LOAD_SETTINGS.connections} keep-alive connections, ${LOAD_SETTINGS.durationMs / 1000} s per measurement, ${ROUNDS} rounds in alternating order (means shown), 127.0.0.1 only, same settings for every server.`,
+      `Load: ${generatorName()}, closed loop, ${LOAD_SETTINGS.connections} keep-alive connections, ${LOAD_SETTINGS.durationMs / 1000} s per measurement, ${ROUNDS} rounds in alternating order (means shown), 127.0.0.1 only, same settings for every server.`,
       "edge-kata runs the whole edge pipeline per request (anycast choice, L3/L4 scrubbing, modelled TLS, WAF, the worker's isolate, cache bookkeeping, server-timing); Miniflare runs only the worker in workerd. node:http is the ceiling: a bare Node server answering the same body as a constant, no pipeline, no isolate.",
       "",
-      "| workload | edge-kata req/s | edge-kata WAF off req/s | Miniflare req/s | node:http req/s | edge-kata / Miniflare | WAF off / Miniflare | node:http / Miniflare | p50 ms edge-kata / WAF off / Miniflare | p99 ms edge-kata / WAF off / Miniflare |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+      "| workload | CPU cores edge-kata / WAF off / node:http | edge-kata req/s | edge-kata WAF off req/s | Miniflare req/s | node:http req/s | edge-kata / Miniflare | WAF off / Miniflare | node:http / Miniflare | p50 ms edge-kata / WAF off / Miniflare | p99 ms edge-kata / WAF off / Miniflare |",
+      "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ];
     for (const r of rows) {
       const e = r["edge-kata"];
       const w = r["edge-kata, WAF off"];
       const m = r["Miniflare"];
       const c = r["node:http"];
+      const cores = (x: Measured): string => (x.cores === undefined ? "n/a" : x.cores.toFixed(2));
+      const bound = c.cores !== undefined && c.cores < CEILING_BUSY_CORES_MIN ? " ⚠ generator-bound" : "";
       lines.push(
-        `| ${r.workload} | ${f0(e.requestsPerSecond)} | ${f0(w.requestsPerSecond)} | ${f0(m.requestsPerSecond)} | ${f0(c.requestsPerSecond)} | ${(e.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${(w.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${(c.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${f1(e.latencyMsP50)} / ${f1(w.latencyMsP50)} / ${f1(m.latencyMsP50)} | ${f1(e.latencyMsP99)} / ${f1(w.latencyMsP99)} / ${f1(m.latencyMsP99)} |`,
+        `| ${r.workload} | ${cores(e)} / ${cores(w)} / ${cores(c)} | ${f0(e.requestsPerSecond)} | ${f0(w.requestsPerSecond)} | ${f0(m.requestsPerSecond)} | ${f0(c.requestsPerSecond)}${bound} | ${(e.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${(w.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${(c.requestsPerSecond / m.requestsPerSecond).toFixed(2)}x | ${f1(e.latencyMsP50)} / ${f1(w.latencyMsP50)} / ${f1(m.latencyMsP50)} | ${f1(e.latencyMsP99)} / ${f1(w.latencyMsP99)} / ${f1(m.latencyMsP99)} |`,
       );
     }
     lines.push("", "Answers by status (all rounds): " + rows.map((r) => `${r.workload}: edge-kata ${r["edge-kata"].statuses} (${r["edge-kata"].errors} errors); WAF off ${r["edge-kata, WAF off"].statuses} (${r["edge-kata, WAF off"].errors} errors); Miniflare ${r["Miniflare"].statuses} (${r["Miniflare"].errors} errors)`).join(". "));
     console.log(lines.join("\n"));
     mkdirSync(join(HERE, "results"), { recursive: true });
-    writeFileSync(join(HERE, "results", "peers.json"), `${JSON.stringify({ node: process.version, cpus: cpus().length, miniflare: MINIFLARE, load: LOAD_SETTINGS, rounds: ROUNDS, rows }, null, 2)}\n`);
+    writeFileSync(join(HERE, "results", "peers.json"), `${JSON.stringify({ generator: generatorName(), node: process.version, cpus: cpus().length, miniflare: MINIFLARE, load: LOAD_SETTINGS, rounds: ROUNDS, rows }, null, 2)}\n`);
   } finally {
     for (const c of children) c.kill("SIGKILL");
     rmSync(tmp, { recursive: true, force: true });

@@ -8,7 +8,8 @@
 import { readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
+import { generatorName } from "./lib/load.js";
 
 export interface BenchRow {
   name: string;
@@ -40,7 +41,8 @@ for (const file of modules) {
 
 const format = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
 const lines = [
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" / ")}`,
+  `HTTP load generator: ${generatorName()}; HTTP rows show the bare node:http ceiling measured with it in the same run.`,
   "",
   "| benchmark | figure | value | unit | note |",
   "|---|---|---:|---|---|",
@@ -53,6 +55,6 @@ console.log(lines.join("\n"));
 mkdirSync(join(here, "results"), { recursive: true });
 writeFileSync(
   join(here, "results", "latest.json"),
-  `${JSON.stringify({ node: process.version, cpus: cpus().length, sections }, null, 2)}\n`,
+  `${JSON.stringify({ generator: generatorName(), node: process.version, cpus: cpus().length, sections }, null, 2)}\n`,
 );
 if (sections.some((s) => s.error)) process.exitCode = 1;

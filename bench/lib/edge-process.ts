@@ -25,10 +25,12 @@ export function startEdgeProcess(workload: Workload, variant: EdgeVariant): Prom
 }
 
 /**
- * Runs `node <args>` from the repository root and resolves once it prints `READY <url>`; it
- * is stopped by closing its stdin (then SIGKILL after 5 s).
+ * Runs `node <args>` from the repository root and resolves once it prints `READY <url>` (or
+ * what `ready` matches, the URL in its first group); it is stopped by closing its stdin and
+ * sending SIGTERM (`npm start` stops on SIGTERM, writing its CPU profile if it has one), then
+ * SIGKILL after 5 s.
  */
-export function startReadyProcess(args: string[], what: string): Promise<EdgeProcess> {
+export function startReadyProcess(args: string[], what: string, ready: RegExp = /READY (\S+)/): Promise<EdgeProcess> {
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
   edgeChildren.add(child);
   const close = (): Promise<void> =>
@@ -36,14 +38,15 @@ export function startReadyProcess(args: string[], what: string): Promise<EdgePro
       if (child.exitCode !== null || child.signalCode !== null) return done();
       child.once("exit", () => done());
       child.stdin?.end();
+      child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
     }).then(() => void edgeChildren.delete(child));
-  return new Promise((ready, fail) => {
+  return new Promise((resolveReady, fail) => {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /READY (\S+)/.exec(out);
-      if (match) ready({ url: match[1] as string, child, close });
+      const match = ready.exec(out);
+      if (match) resolveReady({ url: match[1] as string, child, close });
     });
     child.once("exit", (code) => fail(new Error(`${what} exited with ${code} before it was ready`)));
   });

@@ -1,6 +1,7 @@
 import { PopCacheApi, TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheApiBackend, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { EdgeError } from "../core/errors.js";
 import { copyFields } from "../cache/http-message.js";
+import { bufferedResponse, isFreshResponse, rewrapResponse } from "../core/buffered-body.js";
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
@@ -147,7 +148,9 @@ export class Edge {
       const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop, cf));
       timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
       this.#options.onWorkerResult?.(pop, result);
-      return { response: decorate(result.response, ray, timer, result.response.headers.get("cf-cache-status") ?? "DYNAMIC", false), pop, drop: false };
+      // The worker's answer copied out of its isolate is a fresh host object: decorated in place.
+      const response = result.response;
+      return { response: decorate(response, ray, timer, response.headers.get("cf-cache-status") ?? "DYNAMIC", isFreshResponse(response)), pop, drop: false };
     }
     // The cache sees the request as forwarded (client address added, internal headers removed)
     // without building that intermediate Request: the bridge only needs the original's body.
@@ -341,7 +344,7 @@ function decoratedAnswer(answer: CacheResponse, status: string, ray: string): Re
   if (headers["cf-cache-status"] === undefined) headers["cf-cache-status"] = status;
   headers["server"] = "edge-kata";
   const nullBody = answer.status === 204 || answer.status === 304 || answer.status < 200;
-  return new Response(nullBody ? null : (answer.body as BodyInit), { status: answer.status, headers });
+  return bufferedResponse(nullBody ? null : answer.body, { status: answer.status, headers });
 }
 
 /**
@@ -362,8 +365,7 @@ function toResponse(answer: CacheResponse): Response {
   const nullBody = answer.status === 204 || answer.status === 304 || answer.status < 200;
   const headers = new Headers();
   for (const name in answer.headers) if (name !== REQUEST_ID_HEADER && name !== STREAM_ID_HEADER) headers.append(name, answer.headers[name] as string);
-  const body = nullBody ? null : typeof answer.body === "string" ? answer.body : answer.body;
-  return new Response(body as BodyInit | null, { status: answer.status, headers });
+  return bufferedResponse(nullBody ? null : answer.body, { status: answer.status, headers });
 }
 
 /**
@@ -378,5 +380,5 @@ function decorate(response: Response, ray: string, timer: StageTimer, cacheStatu
   headers.set("server-timing", timer.header());
   for (const name of FORWARDED_INTERNAL) headers.delete(name);
   if (owned) return response;
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return rewrapResponse(response, { status: response.status, statusText: response.statusText, headers });
 }

@@ -135,10 +135,11 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     host: options.host,
     port: options.port,
     handler: async (request, ctx) => {
-      const internal = await routes(request);
-      if (internal) return internal;
       const url = new URL(request.url);
-      const pop = url.searchParams.get("pop") ?? request.headers.get("cf-pop") ?? undefined;
+      const internal = await routes(request, url);
+      if (internal) return internal;
+      // No "?" in the URL: no query, so no `?pop=` (skips building searchParams on every request).
+      const pop = (url.search === "" ? null : url.searchParams.get("pop")) ?? request.headers.get("cf-pop") ?? undefined;
       const result = await edge.handle(request, { clientIp: ctx.clientIp, httpProtocol: ctx.httpProtocol, ...(pop ? { pop } : {}) });
       return result.drop ? null : result.response;
     },

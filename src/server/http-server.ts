@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { bufferedBodyOf } from "../core/buffered-body.js";
 import { EdgeError } from "../core/errors.js";
 import { fact } from "../facts/index.js";
 
@@ -132,6 +133,12 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   else res.writeHead(response.status, headers);
   if (response.body === null || res.req.method === "HEAD") {
     res.end();
+    return;
+  }
+  // A body the platform already holds in memory leaves with the header block in one write.
+  const buffered = bufferedBodyOf(response);
+  if (buffered !== undefined) {
+    res.end(buffered);
     return;
   }
   // What the body has ready now (a buffered body: all of it, and its end) leaves with the header

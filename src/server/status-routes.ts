@@ -20,9 +20,9 @@ interface RouteContext {
  * the worker's `scheduled` handler as `wrangler dev --test-scheduled` does (Cloudflare "Cron
  * Triggers: test locally"), at `?pop=` or the default PoP.
  */
-export function statusRoutes(ctx: RouteContext): (request: Request) => Promise<Response | undefined> {
-  return async (request) => {
-    const url = new URL(request.url);
+export function statusRoutes(ctx: RouteContext): (request: Request, url?: URL) => Promise<Response | undefined> {
+  // `url`: the request's URL when the caller has parsed it already (the same as `new URL(request.url)`).
+  return async (request, url = new URL(request.url)) => {
     if (url.pathname === "/__scheduled" && ctx.deployment !== undefined) {
       const cron = url.searchParams.get("cron") ?? ctx.site.wrangler.crons[0] ?? "* * * * *";
       const result = await ctx.deployment.scheduled(cron, url.searchParams.get("pop") ?? "IAD");

@@ -184,10 +184,8 @@ export class HostBridge {
     switch (op) {
       case "kv.now":
         return this.#kvNow(args);
-      case "url.parse": {
-        const base = typeof args[1] === "string" ? args[1] : undefined;
-        return URL.canParse(String(args[0]), base) ? urlParts(new URL(String(args[0]), base)) : null;
-      }
+      case "url.parse":
+        return parseUrlParts(String(args[0]), typeof args[1] === "string" ? args[1] : undefined);
       case "url.set": {
         const url = new URL(String(args[0]));
         const part = String(args[1]);
@@ -323,6 +321,26 @@ export class HostBridge {
 /** Binding names come from untrusted code: "__proto__" must not find Object.prototype. */
 function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+// The isolate's `new URL(request.url)` and `new Request(url)` ask for the same few URLs again and
+// again; their parts are computed once. The parts are copied into the isolate on the way back,
+// so one record can answer every time. Only URLs without a base are remembered: the key is then
+// the whole input (no base-and-input concatenation that two different pairs could share).
+// Bounded: cleared when full.
+const PARSED_URLS_MAX = 256;
+const parsedUrls = new Map<string, Readonly<Record<string, string>> | null>();
+
+/** The parts of `new URL(input, base)`, or null where that throws. */
+export function parseUrlParts(input: string, base: string | undefined): Readonly<Record<string, string>> | null {
+  if (base !== undefined) return URL.canParse(input, base) ? urlParts(new URL(input, base)) : null;
+  let parts = parsedUrls.get(input);
+  if (parts === undefined) {
+    parts = URL.canParse(input) ? urlParts(new URL(input)) : null;
+    if (parsedUrls.size >= PARSED_URLS_MAX) parsedUrls.clear();
+    parsedUrls.set(input, parts);
+  }
+  return parts;
 }
 
 function urlParts(url: URL): Record<string, string> {

@@ -7,6 +7,7 @@
  * untrusted and validated here.
  */
 import type { RequestCf } from "../core/request-cf.js";
+import { bufferedResponse } from "../core/buffered-body.js";
 import { BodyStreamError, type BodyStreams, inlineIfComplete } from "./body-streams.js";
 
 export type HeaderPairs = Array<[string, string]>;
@@ -115,6 +116,7 @@ export function responseFromWire(wire: unknown, bodies: BodyStreams): Response {
   if (!REASON_PHRASE.test(statusText)) throw new TypeError("invalid statusText from the isolate");
   // A null-body status drops the body; a handle left in the table is released with its request.
   const body = NULL_BODY_STATUSES.has(w.status) ? null : bodyFromWire(w.body, bodies);
+  if (body === null || body instanceof ArrayBuffer) return bufferedResponse(body, { status: w.status, statusText, headers });
   return new Response(body, { status: w.status, statusText, headers });
 }
 
