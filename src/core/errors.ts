@@ -1,5 +1,5 @@
 /**
- * The two error families of the platform (see STYLE.md):
+ * The two error families of the platform:
  * - `assert` guards invariants; a failure is a bug in edge-kata itself and should crash.
  * - `EdgeError` is an operating failure with a stable `code` and an HTTP status; it is what
  *   callers (workers, users, tests) are expected to handle.

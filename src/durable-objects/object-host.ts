@@ -82,7 +82,10 @@ export class ObjectHost {
 
   // ANCHOR: pump
   #pump(): void {
-    if (this.#superseded) return this.#ctx.reroute(this.#queue.splice(0));
+    if (this.#superseded) {
+      this.#ctx.reroute(this.#queue.splice(0));
+      return;
+    }
     if (this.#instance === undefined) {
       if (!this.#starting && this.#queue.length > 0) void this.#start();
       return;

@@ -17,7 +17,7 @@ const RIGHT_PX = 24;
 // Approximate advance of one character at the 11 px font, for layout.
 const CHAR_PX = 6.2;
 
-const escape = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeXml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, ""));
 
 /**
@@ -49,14 +49,14 @@ export function renderTimeline<S, I, O>(history: readonly Operation<I, O>[], res
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="11" role="img">`,
-    `<title>${escape(options.title ?? "history")}</title>`,
+    `<title>${escapeXml(options.title ?? "history")}</title>`,
     `<style>.op rect{stroke-width:1.5}.op:hover rect{stroke-width:3}.ok rect{fill:#d9f2e3;stroke:#2e8b57}.blocked rect{fill:#fde0dc;stroke:#c62828}.other rect{fill:#eceff1;stroke:#90a4ae}.unknown rect{stroke-dasharray:4 3}</style>`,
-    `<text x="${LEFT_PX}" y="20" font-size="14" font-weight="600">${escape(options.title ?? "history")}</text>`,
-    `<text x="${LEFT_PX}" y="38" fill="#555">${escape(verdictLine(result, ops.length, history.length))}</text>`,
+    `<text x="${LEFT_PX}" y="20" font-size="14" font-weight="600">${escapeXml(options.title ?? "history")}</text>`,
+    `<text x="${LEFT_PX}" y="38" fill="#555">${escapeXml(verdictLine(result, ops.length, history.length))}</text>`,
   );
   clients.forEach((c, i) => {
     const y = TOP_PX + i * LANE_PX;
-    parts.push(`<line x1="${LEFT_PX}" x2="${width - RIGHT_PX}" y1="${y + LANE_PX / 2}" y2="${y + LANE_PX / 2}" stroke="#eee"/>`, `<text x="${LEFT_PX - 8}" y="${y + LANE_PX / 2 + 4}" text-anchor="end">client ${escape(c)}</text>`);
+    parts.push(`<line x1="${LEFT_PX}" x2="${width - RIGHT_PX}" y1="${y + LANE_PX / 2}" y2="${y + LANE_PX / 2}" stroke="#eee"/>`, `<text x="${LEFT_PX - 8}" y="${y + LANE_PX / 2 + 4}" text-anchor="end">client ${escapeXml(c)}</text>`);
   });
   const blocked = failed?.blocked;
   // The prefix's points: o_i may take effect at max(call of o_1..o_i), a valid linearization point.
@@ -74,13 +74,13 @@ export function renderTimeline<S, I, O>(history: readonly Operation<I, O>[], res
     const kind = op === blocked ? "blocked" : n !== undefined ? "ok" : "other";
     const when = op.unknown === true ? `[${fmt(op.call)}, ?] outcome unknown` : `[${fmt(op.call)}, ${fmt(op.ret)}]`;
     const tip = `${n !== undefined ? `#${n} ` : ""}client ${op.clientId}: ${label(op)} ${when}${op === blocked ? " (cannot be placed)" : ""}`;
-    parts.push(`<g class="op ${kind}${op.unknown === true ? " unknown" : ""}"><title>${escape(tip)}</title>`, `<rect x="${x1.toFixed(1)}" y="${y}" width="${(x2 - x1).toFixed(1)}" height="${BAR_PX}" rx="3"/>`);
+    parts.push(`<g class="op ${kind}${op.unknown === true ? " unknown" : ""}"><title>${escapeXml(tip)}</title>`, `<rect x="${x1.toFixed(1)}" y="${y}" width="${(x2 - x1).toFixed(1)}" height="${BAR_PX}" rx="3"/>`);
     const text = `${n !== undefined ? `${n}. ` : ""}${label(op)}`;
     // Inside a wide bar; beside a narrow one, as far as the drawing goes.
     const fits = (px: number): number => Math.floor((px - 8) / CHAR_PX);
-    if (x2 - x1 > 40) parts.push(`<text x="${(x1 + 4).toFixed(1)}" y="${y + 14}">${escape(truncate(text, fits(x2 - x1)))}</text>`);
-    else if (width - RIGHT_PX - x2 >= x1 - LEFT_PX) parts.push(`<text x="${(x2 + 4).toFixed(1)}" y="${y + 14}">${escape(truncate(text, fits(width - RIGHT_PX - x2)))}</text>`);
-    else parts.push(`<text x="${(x1 - 4).toFixed(1)}" y="${y + 14}" text-anchor="end">${escape(truncate(text, fits(x1 - LEFT_PX)))}</text>`);
+    if (x2 - x1 > 40) parts.push(`<text x="${(x1 + 4).toFixed(1)}" y="${y + 14}">${escapeXml(truncate(text, fits(x2 - x1)))}</text>`);
+    else if (width - RIGHT_PX - x2 >= x1 - LEFT_PX) parts.push(`<text x="${(x2 + 4).toFixed(1)}" y="${y + 14}">${escapeXml(truncate(text, fits(width - RIGHT_PX - x2)))}</text>`);
+    else parts.push(`<text x="${(x1 - 4).toFixed(1)}" y="${y + 14}" text-anchor="end">${escapeXml(truncate(text, fits(x1 - LEFT_PX)))}</text>`);
     const p = points.get(op);
     if (p !== undefined) parts.push(`<line x1="${x(p).toFixed(1)}" x2="${x(p).toFixed(1)}" y1="${y - 3}" y2="${y + BAR_PX + 3}" stroke="#1b5e20" stroke-width="2"/>`);
     parts.push("</g>");

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { EdgeError, assert } from "../core/errors.js";
-import { keyBytes } from "./sqlite-storage.js";
+import { keyBytes } from "./key-bytes.js";
 import { HISTORY_SCHEMA, dropTriggers, dropUserObjects, dumpScript, quoteName, runScript, trackedTables, undoTriggers } from "./sql-history.js";
 import type { ListRange } from "./storage-engine.js";
 

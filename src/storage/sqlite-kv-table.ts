@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { KvRow, KvTable } from "./kv-table.js";
-import { keyBytes } from "./sqlite-storage.js";
+import { keyBytes } from "./key-bytes.js";
 
 interface KvDbRow {
   key: Buffer;

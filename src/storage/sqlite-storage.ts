@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { EdgeError } from "../core/errors.js";
+import { keyBytes } from "./key-bytes.js";
 import { SqliteKvTable } from "./sqlite-kv-table.js";
 import type { KvTable } from "./kv-table.js";
 import type { ListRange, ObjectKey, StorageEngine, StoredAlarm, WriteBatch, WriteResult } from "./storage-engine.js";
@@ -24,11 +25,6 @@ CREATE TABLE IF NOT EXISTS kv_entries (
 interface EntryRow {
   key: Buffer;
   value: Buffer;
-}
-
-/** Keys are stored as their UTF-8 bytes (see the class comment). */
-export function keyBytes(key: string): Buffer {
-  return Buffer.from(key, "utf8");
 }
 
 /**
