@@ -60,8 +60,8 @@ function scenario(o: { pops?: { min: number; max: number }; down?: boolean; evic
       const s = c.sChoice === "never" ? NEVER_MS : c.sChoice === "one" ? 1 : c.sChoice === "half" ? Math.ceil(c.windowMs / 2) : 1 + (c.sAny % c.windowMs);
       const baseMs = c.epoch ? Math.floor(EPOCH_MS_MIN / c.windowMs) * c.windowMs : 0;
       const gap = fc.oneof(
-        fc.constantFrom("same", "timer-1", "timer", "timer+1", "window-start", "window-end"),
-        fc.integer({ min: 0, max: 2 * c.windowMs }),
+        { weight: 3, arbitrary: fc.constantFrom("same", "timer-1", "timer", "timer+1", "window-start", "window-end") },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 * c.windowMs }) },
       );
       return fc
         .array(
@@ -233,6 +233,25 @@ class OnePopModel {
   }
 }
 
+/** A hand-written one-PoP scenario: waves of [atMs, keys, object down?]. */
+function onePop(limit: number, windowMs: number, k: number, s: number, waves: ReadonlyArray<readonly [number, string[], boolean?]>): Scenario {
+  return printAs(
+    { limit, windowMs, k, s, pops: ["LHR"], waves: waves.map(([atMs, keys, down]) => ({ atMs, perPop: [keys], down: down === true, evict: false })) },
+    show,
+  );
+}
+
+// Exact cases for the sync rules: exactly s ms after the last sync (and s − 1); exactly the
+// k-th request; the first request of a new window; an outage in the middle of a window and the
+// retry after it; a prototype name as the key.
+const ONE_POP_CASES: Array<[Scenario, "open" | "closed"]> = [
+  [onePop(5, 40, 10, 5, [[0, ["a"]], [4, ["a"]], [5, ["a"]], [9, ["a"]], [10, ["a"]]]), "open"],
+  [onePop(10, 100, 3, NEVER_MS, [[0, ["a", "a", "a", "a", "a", "a", "a"]], [99, ["a"]], [100, ["a", "a"]]]), "open"],
+  [onePop(3, 100, 3, NEVER_MS, [[0, ["a"]], [1, ["a", "a", "a"], true], [2, ["a", "a", "a"]]]), "closed"],
+  [onePop(3, 100, 3, NEVER_MS, [[0, ["a"]], [1, ["a", "a", "a"], true], [2, ["a", "a", "a"]]]), "open"],
+  [onePop(2, 10, 2, NEVER_MS, [[0, ["__proto__", "constructor", "__proto__", "constructor", "__proto__"]]]), "open"],
+];
+
 /** One object, called directly with the documented protocol: POST {window, delta, limit}. */
 interface Post {
   key: string;
@@ -342,7 +361,7 @@ export const suite = defineLevel<Impl>({
             });
           }),
           ctx,
-          { numRuns: 100 },
+          { numRuns: 100, examples: ONE_POP_CASES },
         ),
     },
     {
