@@ -7,8 +7,9 @@
 // of that key were admitted in (nowMs − windowMs, nowMs]. Then EVERY interval of length
 // `windowMs` (not only the aligned ones) holds at most `limit` admissions, and a request is
 // rejected only when admitting it would break that.
-// Constraints: integer milliseconds, never decreasing; rejected requests do not count; memory
-// per key is O(limit); never read the real clock.
+// Constraints: integer milliseconds, never decreasing for one key (different keys may arrive
+// out of time order); keys are any strings; rejected requests do not count; memory per key is
+// O(limit), with limits up to 10⁴; never read the real clock.
 // Hints: `npm run kata -- hint q1/2`. Grade: `npm run kata -- check q1/2`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 

@@ -9,12 +9,15 @@
 //
 // Implement `TokenBucket` and `Gcra`, both with tryAcquire(key, nowMs): RateDecision.
 //   allowed       whether the request is admitted (a full bucket starts with B tokens);
-//   retryAfterMs  0 when allowed; otherwise the exact wait: retrying at nowMs + retryAfterMs
-//                 is admitted, one millisecond earlier is not (if nothing else happens).
-// Both must make exactly the same decisions. Rejected requests change nothing. A clock that
-// jumps backwards is treated as the latest time seen for that key (it never earns tokens).
-// Constraints: integer milliseconds; no floating-point token fractions that can round; no
-// real clock.
+//   retryAfterMs  0 when allowed; otherwise the exact wait: retrying at t + retryAfterMs is
+//                 admitted, one millisecond earlier is not (if nothing else happens), where t
+//                 is the time the request was treated as (next paragraph).
+// Both must make exactly the same decisions and retryAfterMs. A clock may jump backwards: each
+// request, admitted or rejected, is treated as happening at t = max(nowMs, the latest t of that
+// key), so going back never earns tokens; the latest t is per key, not per limiter. Rejected
+// requests spend nothing (only their t is remembered).
+// Constraints: integer milliseconds; bursts up to 10⁴, periods from 1 ms to hours; keys are
+// any strings; no floating-point token fractions that can round; no real clock.
 // Hints: `npm run kata -- hint q1/4`. Grade: `npm run kata -- check q1/4`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 export interface BucketOptions {

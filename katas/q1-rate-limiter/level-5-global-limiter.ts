@@ -14,7 +14,9 @@
 //       `ns.get(ns.idFromName(key))` and return the object's decision. One round trip per
 //       decision: this is the latency every client far from the object pays.
 // Many PoPs call at once and the network may reorder messages; the global limit must hold
-// exactly: per key and window, admitted = min(limit, requests).
+// exactly: per key and window, admitted = min(limit, requests). Keys are any strings
+// (`__proto__` and "" too). The request `acquire` sends and the object's answer are yours to
+// design: the suite only calls `acquire`.
 // Hints: `npm run kata -- hint q1/5`. Grade: `npm run kata -- check q1/5`.
 import type { DurableObjectNamespaceApi, DurableObjectStateApi } from "../../src/core/bindings.js";
 import { NotImplemented } from "../../src/kata/not-implemented.js";

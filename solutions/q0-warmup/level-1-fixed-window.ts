@@ -5,7 +5,8 @@
 //
 // Implement `FixedWindowCounter.tryAcquire(nowMs)`: return true (admit) while fewer than
 // `limit` requests were admitted in the current window, false otherwise. Times are integer
-// milliseconds and never decrease. Do not read the real clock.
+// milliseconds (from 0 to epoch-like values) and never decrease for one counter; two counters
+// are independent, each with its own clock. Do not read the real clock.
 
 export interface FixedWindowOptions {
   /** Requests admitted per window (≥ 1). */

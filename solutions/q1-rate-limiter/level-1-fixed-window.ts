@@ -4,8 +4,10 @@
 //
 // Implement `FixedWindowLimiter.tryAcquire(key, nowMs)`: return true (admit) while fewer than
 // `limit` requests of that key were admitted in the window of `nowMs`, false otherwise.
-// Constraints: times are integer milliseconds and never decrease; keys never share a budget;
-// use the `nowMs` you are given, never the real clock.
+// Constraints: times are integer milliseconds (up to epoch-like values) and never decrease for
+// one key, but requests of different keys may arrive out of time order (they are different
+// clients); keys are any strings and never share a budget; use the `nowMs` you are given,
+// never the real clock.
 
 export interface WindowLimiterOptions {
   /** Requests admitted per key per window (≥ 1). */

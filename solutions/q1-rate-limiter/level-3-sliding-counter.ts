@@ -9,9 +9,15 @@
 // Implement `SlidingWindowCounter`:
 //   estimate(key, nowMs)   the formula above, without recording anything;
 //   tryAcquire(key, nowMs) admit iff estimate(key, nowMs) < limit, then count it in `current`.
-// "previous" is the count of the window just before the current one: after an idle gap of a
-// whole window or more it is 0. Only admitted requests are counted.
-// Constraints: integer milliseconds, never decreasing; O(1) memory per key; no real clock.
+// "previous" is the count of the aligned window just before the current one BY INDEX: window
+// k − 1 when nowMs is in window k. It is 0 when the key admitted nothing in window k − 1, e.g.
+// after an idle gap of a whole window or more. Count the gap in window indices, not elapsed
+// time: a request at the start of window k − 1 still counts in `previous` at the end of window
+// k, almost 2W later. Only admitted requests are counted. `estimate` is graded to within a
+// relative 1e-9 (any order of the float operations is fine); `tryAcquire` decides exactly.
+// Constraints: integer milliseconds, never decreasing for one key (different keys may arrive
+// out of time order); limits up to 10⁴ and windows up to hours, so previous · (W − t) can
+// exceed 32 bits; O(1) memory per key; no real clock.
 
 export interface WindowLimiterOptions {
   /** Requests admitted per key per window, as estimated (≥ 1). */

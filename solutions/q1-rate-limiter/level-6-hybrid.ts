@@ -5,23 +5,35 @@
 // then. You trade a bounded overshoot for latency.
 //
 // Implement two pieces:
-//   (a) `WindowTotalsObject`, the Durable Object: POST {window, delta, limit} adds `delta`
-//       (admissions a PoP made locally and has not reported yet) to the window's total,
-//       then RESERVES one more admission if the total is still below `limit`; it answers
-//       {total, granted}. Totals live in `state.storage`.
+//   (a) `WindowTotalsObject`, the Durable Object (one per key): a POST with the JSON body
+//       {window, delta, limit} adds `delta` (admissions a PoP made locally and has not
+//       reported yet) to the window's total, then RESERVES one more admission if the total is
+//       still below `limit` (total + 1); it answers the JSON {total, granted}, `total` after
+//       both. It keeps only the newest window's total, in `state.storage` (one record, so
+//       storage stays bounded and survives restarts): a newer window starts from 0; a report
+//       for an OLDER window is late — it changes nothing and is answered granted: false.
 //   (b) `PopLimiter`, one per PoP: `tryAcquire(key)` for the window of `clock.nowMs()`.
 //       Per key it keeps `known` (the total from its last sync) and `pending` (its own
 //       unreported admissions). A request SYNCS (awaits one call to the object, reporting
 //       `pending` and asking for a reservation; its decision is `granted`) when no sync of
-//       that key is in flight and either it is the `syncEveryRequests`-th request since the
-//       last sync or `syncEveryMs` have passed since it (the first request of a window always
-//       syncs). Any other request is decided locally: admit iff known + pending < limit.
-//       When a sync fails (the object is unreachable), `failMode` decides: "open" decides
-//       locally instead, "closed" rejects; nothing is lost — the next request tries again.
-// Guarantees the suite checks: per window, admitted ≤ L + (P − 1)·min(k, L) for P PoPs when
-// each PoP handles its requests one at a time; exact when k = 1; never a reject while the
-// window's true total is below L; the declared fail mode. And `TUNING`: choose k and s for the
-// scenario in the README so that overshoot < 5% and p99 added latency ≤ 1 ms.
+//       that key is in flight and either
+//         - it is the first request of its window for that key (even if a sync from the
+//           previous window is still in flight: that one belongs to the old window), or
+//         - it is the k-th request (`syncEveryRequests`) since the last successful sync, itself
+//           included (requests decided while a sync is in flight do not count: the count
+//           restarts when the sync completes), or
+//         - `syncEveryMs` or more have passed since the last successful sync started.
+//       Any other request is decided locally: admit iff known + pending < limit.
+//       A sync fails when the call to the object rejects (unreachable, or the object threw).
+//       Then `failMode` decides: "open" decides locally instead, "closed" rejects. Nothing is
+//       lost: no counter changes, so the next request of that key syncs again.
+// Guarantees the suite checks: with one PoP handling its requests one at a time, exactly the
+// syncs above and an exact count (in either fail mode, across outages and object restarts);
+// per window, admitted ≤ L + (P − 1)·min(k, L) for P PoPs when each PoP handles its requests
+// one at a time; exact when k = 1; never a reject while the window's true total is below L;
+// one PoP serving requests concurrently admits at most L + 1; the declared fail mode with the
+// object unreachable. And `TUNING`: choose k and s for the scenario in the README so that
+// overshoot < 5% and p99 added latency ≤ 1 ms.
 
 import type { DurableObjectNamespaceApi, DurableObjectStateApi } from "../../src/core/bindings.js";
 import type { Clock } from "../../src/sim/clock.js";
@@ -124,7 +136,7 @@ export class PopLimiter {
       return this.options.failMode === "open" ? this.#local(st) : false;
     }
     st.syncing = false;
-    if (this.#keys.get(key) !== st) return answer.granted;
+    // (If the window changed meanwhile, `st` is no longer in the map: updating it is harmless.)
     // Subtract only what was reported: admissions made while the sync was in flight are
     // still pending. Never count them twice (known would exceed the true total: false rejects).
     st.pending -= delta;

@@ -4,22 +4,14 @@ import { FixedWindowLimiter } from "../../../solutions/q1-rate-limiter/level-1-f
 import { SlidingLogLimiter } from "../../../solutions/q1-rate-limiter/level-2-sliding-log.js";
 import { SlidingWindowCounter } from "../../../solutions/q1-rate-limiter/level-3-sliding-counter.js";
 import { TokenBucket } from "../../../solutions/q1-rate-limiter/level-4-token-bucket.js";
-import { burstyArrivals } from "./traffic.js";
+import { burstyArrivals, busiest as busiestInterval } from "./traffic.js";
 
 // Popular claims about rate limiters, each checked by searching for a counter-example with
 // fast-check on the reference solutions. A claim that is false must have its counter-example
 // found (so the README's explanation stays true); a test fails if the search comes back empty.
 
 /** Most admissions in any interval [start, start + span). */
-function busiest(times: readonly number[], span: number): number {
-  let best = 0;
-  for (let i = 0; i < times.length; i++) {
-    let n = 0;
-    while (i + n < times.length && times[i + n]! - times[i]! < span) n++;
-    best = Math.max(best, n);
-  }
-  return best;
-}
+const busiest = (times: readonly number[], span: number): number => busiestInterval(times, span).n;
 
 const oneKey = (windowMs: number): fc.Arbitrary<number[]> =>
   burstyArrivals(windowMs, { keys: ["k"], windows: 4 }).map((arrivals) => arrivals.map((a) => a.t));

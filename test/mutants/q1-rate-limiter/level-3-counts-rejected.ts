@@ -1,0 +1,46 @@
+// Mutant: counts every request in `current`, rejected ones too (as "requests seen"), so a rejected burst inflates the next window's estimate (limit 1, windowMs 10: 0 admitted, 1 rejected, then at 15 the estimate is 1 instead of 0.5 and the request is rejected). (blind)
+
+export interface WindowLimiterOptions {
+  /** Requests admitted per key per window, as estimated (≥ 1). */
+  limit: number;
+  /** Window length in milliseconds (≥ 1). */
+  windowMs: number;
+}
+
+interface Buckets {
+  window: number;
+  previous: number;
+  current: number;
+}
+
+export class SlidingWindowCounter {
+  readonly #state = new Map<string, Buckets>();
+
+  constructor(readonly options: WindowLimiterOptions) {}
+
+  #rolled(key: string, window: number): Buckets {
+    const s = this.#state.get(key);
+    if (s === undefined) return { window, previous: 0, current: 0 };
+    if (s.window === window) return s;
+    if (window === s.window + 1) return { window, previous: s.current, current: 0 };
+    return { window, previous: 0, current: 0 };
+  }
+
+  estimate(key: string, nowMs: number): number {
+    const w = this.options.windowMs;
+    const window = Math.floor(nowMs / w);
+    const b = this.#rolled(key, window);
+    const t = nowMs - window * w;
+    return (b.previous * (w - t)) / w + b.current;
+  }
+
+  tryAcquire(key: string, nowMs: number): boolean {
+    const w = this.options.windowMs;
+    const window = Math.floor(nowMs / w);
+    const b = this.#rolled(key, window);
+    const t = nowMs - window * w;
+    const allowed = b.previous * (w - t) + b.current * w < this.options.limit * w;
+    this.#state.set(key, { window, previous: b.previous, current: b.current + 1 });
+    return allowed;
+  }
+}
