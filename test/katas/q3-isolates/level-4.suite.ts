@@ -9,12 +9,13 @@ interface TenantOptions {
 }
 type RunTenant = (source: string, options: TenantOptions) => Promise<unknown>;
 
-// Small limits keep the level fast: each escape attempt is stopped within tens of ms.
-const LIMITS: TenantOptions = { cpuMsMax: 20, memoryMbMax: 16 };
+// Small limits keep the level fast: each escape attempt is stopped within tens of ms, with
+// room for a few ms of isolate set-up should an answer bill it to the tenant.
+const LIMITS: TenantOptions = { cpuMsMax: 50, memoryMbMax: 16 };
 /** For bystanders (the tenant that must still run afterwards): their budget is not under test. */
 const ROOMY: TenantOptions = { cpuMsMax: 500, memoryMbMax: 16 };
 
-type Expect = { value: unknown } | { code: string; messageMatches?: RegExp };
+type Expect = { value: unknown } | { code: string; status?: number; messageMatches?: RegExp };
 interface Attempt {
   name: string;
   source: string;
@@ -54,9 +55,16 @@ async function contain(run: RunTenant, a: Attempt): Promise<void> {
       throw new Error(`${a.name}: expected value ${JSON.stringify(a.expect.value)}, got ${got}\n  tenant source: ${a.source}`);
     }
   } else {
-    const { code, messageMatches } = a.expect;
-    const ok = "error" in outcome && codeOf(outcome.error) === code && (messageMatches === undefined || (outcome.error instanceof Error && messageMatches.test(outcome.error.message)));
-    if (!ok) throw new Error(`${a.name}: expected error ${code}${messageMatches ? ` matching ${messageMatches}` : ""}, got ${got}\n  tenant source: ${a.source}`);
+    const { code, status, messageMatches } = a.expect;
+    const ok =
+      "error" in outcome &&
+      codeOf(outcome.error) === code &&
+      (status === undefined || (outcome.error as { status?: unknown }).status === status) &&
+      (messageMatches === undefined || (outcome.error instanceof Error && messageMatches.test(outcome.error.message)));
+    if (!ok) {
+      const gotStatus = "error" in outcome ? ` (status ${String((outcome.error as { status?: unknown } | undefined)?.status)})` : "";
+      throw new Error(`${a.name}: expected error ${code}${status !== undefined ? ` with status ${status}` : ""}${messageMatches ? ` matching ${messageMatches}` : ""}, got ${got}${gotStatus}\n  tenant source: ${a.source}`);
+    }
   }
   const after = hostFingerprint();
   if (after !== before) throw new Error(`${a.name}: the host changed (globals or prototypes) while the tenant ran\n  before ${before}\n  after  ${after}`);
@@ -84,14 +92,46 @@ const REACH_THE_HOST: readonly Attempt[] = [
   { name: "timers", source: "return [typeof setTimeout, typeof setInterval, typeof queueMicrotask]", expect: { value: ["undefined", "undefined", "undefined"] } },
 ];
 
+/** Every documented error path, each code with its status and a message naming the limit. */
+const cpuError = (ms: number): Expect => ({ code: "CPU_LIMIT_EXCEEDED", status: 503, messageMatches: new RegExp(`\\b${ms}\\b`) });
+const memoryError = (mb: number): Expect => ({ code: "MEMORY_LIMIT_EXCEEDED", status: 503, messageMatches: new RegExp(`\\b${mb}\\b`) });
+const THREW: Expect = { code: "SCRIPT_THREW", status: 500 };
+
+/** The documented surface: results, the two bindings, and what counts as the script throwing. */
+const AS_DOCUMENTED: readonly Attempt[] = [
+  { name: "a JSON result", source: "return { a: [1, 'x', null, true], n: 1.5 }", expect: { value: { a: [1, "x", null, true], n: 1.5 } } },
+  { name: "no return value is null (JSON has no undefined)", source: "const x = 1;", expect: { value: null } },
+  { name: "NaN is null, as JSON.stringify makes it", source: "return [NaN, 1]", expect: { value: [null, 1] } },
+  { name: "a function is not JSON", source: "return () => 1", expect: THREW },
+  { name: "a BigInt is not JSON", source: "return 10n", expect: THREW },
+  { name: "a cyclic object is not JSON", source: "const o = {}; o.self = o; return o", expect: THREW },
+  { name: "a syntax error", source: "return (", expect: THREW },
+  { name: "a thrown string", source: "throw 'no'", expect: THREW },
+  { name: "an unhandled rejection of the result", source: "await Promise.reject(new TypeError('boom'))", expect: THREW },
+  { name: "io echoes by default", source: "return [await io('ping'), await io(7)]", expect: { value: ["ping", "7"] } },
+  { name: "a failed io rejects inside the tenant, which may catch it", source: "try { await io('x'); return 'no' } catch { return 'caught' }", options: { io: () => Promise.reject(new Error("origin down")) }, expect: { value: "caught" } },
+  { name: "a failed io the tenant does not catch", source: "return await io('x')", options: { io: () => Promise.reject(new Error("origin down")) }, expect: THREW },
+  // The boundary: any CPU at all is more than 0 ms, whether a sampler or a final check sees it.
+  { name: "a budget of 0 ms", source: "return 1", options: { cpuMsMax: 0 }, expect: cpuError(0) },
+  // 24 MB of live arrays fits in 64 MB: the limit is the tenant's, not a floor of 8 MB.
+  { name: "24 MB within a 64 MB limit", source: "const keep = []; for (let i = 0; i < 24; i++) keep.push(new Array(131072).fill(i)); return keep.length", options: { cpuMsMax: 2000, memoryMbMax: 64 }, expect: { value: 24 } },
+];
+
 const RUN_AWAY: readonly Attempt[] = [
-  { name: "an infinite loop", source: "for (;;) {}", expect: { code: "CPU_LIMIT_EXCEEDED" } },
-  { name: "a microtask loop", source: "const spin = () => Promise.resolve().then(spin); spin(); return 'returned'", expect: { code: "CPU_LIMIT_EXCEEDED" } },
-  { name: "CPU burned across awaited io", source: "for (;;) { await io('tick'); let x = 0; for (let i = 0; i < 1e5; i++) x += i; }", expect: { code: "CPU_LIMIT_EXCEEDED" } },
+  { name: "an infinite loop", source: "for (;;) {}", expect: cpuError(LIMITS.cpuMsMax) },
+  { name: "a microtask loop", source: "const spin = () => Promise.resolve().then(spin); spin(); return 'returned'", expect: cpuError(LIMITS.cpuMsMax) },
+  { name: "CPU burned across awaited io", source: "for (;;) { await io('tick'); let x = 0; for (let i = 0; i < 1e5; i++) x += i; }", expect: cpuError(LIMITS.cpuMsMax) },
   // Generous CPU so that the memory limit, not the CPU limit, is what must stop these.
-  { name: "one huge array buffer", source: "return new ArrayBuffer(256 * 1024 * 1024).byteLength", options: { cpuMsMax: 2000 }, expect: { code: "MEMORY_LIMIT_EXCEEDED" } },
-  { name: "an allocation loop", source: "const keep = []; for (;;) keep.push(new ArrayBuffer(1024 * 1024));", options: { cpuMsMax: 2000, memoryMbMax: 8 }, expect: { code: "MEMORY_LIMIT_EXCEEDED" } },
-  { name: "deep recursion", source: "const f = (n) => f(n + 1) + 1; return f(0)", options: { cpuMsMax: 2000 }, expect: { code: "SCRIPT_THREW", messageMatches: /call stack/i } },
+  { name: "one huge array buffer", source: "return new ArrayBuffer(256 * 1024 * 1024).byteLength", options: { cpuMsMax: 2000 }, expect: memoryError(LIMITS.memoryMbMax) },
+  { name: "an allocation loop", source: "const keep = []; for (;;) keep.push(new ArrayBuffer(1024 * 1024));", options: { cpuMsMax: 2000, memoryMbMax: 8 }, expect: memoryError(8) },
+  { name: "deep recursion", source: "const f = (n) => f(n + 1) + 1; return f(0)", options: { cpuMsMax: 2000 }, expect: { ...THREW, messageMatches: /call stack/i } },
+];
+
+/** Tenants that return at once while their io answers are on the way back. */
+const RACERS: readonly string[] = [
+  "io('a').then(() => { for (let i = 0; i < 20; i++) { io('late' + i); log('late' + i); } }); return 'early'",
+  "for (let i = 0; i < 20; i++) io('x' + i).then(() => { io('late'); log('late') }); return 'early'",
+  "Promise.resolve().then(() => Promise.resolve()).then(() => { io('late'); log('late') }); return 'early'",
 ];
 
 /** The io the suite backs the tenant with: instant, but capped, so an unstoppable loop still ends. */
@@ -116,6 +156,23 @@ export const suite = defineLevel<RunTenant>({
     {
       name: "no escape attempt reaches process, require, host globals or a host Function",
       run: (run) => containAll(run, REACH_THE_HOST),
+    },
+    {
+      name: "results, log, io and every error code behave as documented",
+      run: async (run) => {
+        await containAll(run, AS_DOCUMENTED);
+        // log converts inside the isolate and delivers every line, in order, while the request is open.
+        const lines: string[] = [];
+        const value = await run("log('a'); log(42); log({ toString() { return 'made in the isolate' } }); log(''); return 'logged'", { ...LIMITS, onLog: (l) => lines.push(l) });
+        const want = ["a", "42", "made in the isolate", ""];
+        if (value !== "logged" || JSON.stringify(lines) !== JSON.stringify(want)) throw new Error(`log lines ${JSON.stringify(lines)} (result ${JSON.stringify(value)}); expected ${JSON.stringify(want)}`);
+        // Every io reaches the host io with the text converted by String, and each answer comes back to its caller.
+        const asked: string[] = [];
+        const echoed = await run("return await Promise.all([io('x'), io(2), io('日本')])", { ...LIMITS, io: async (t) => (asked.push(t), `<${t}>`) });
+        if (JSON.stringify(echoed) !== JSON.stringify(["<x>", "<2>", "<日本>"]) || JSON.stringify([...asked].sort()) !== JSON.stringify(["2", "x", "日本"])) {
+          throw new Error(`three concurrent io calls returned ${JSON.stringify(echoed)} after asking the host ${JSON.stringify(asked)}`);
+        }
+      },
     },
     {
       name: "prototype pollution and globals set by one tenant never leak into the next",
@@ -190,6 +247,42 @@ export const suite = defineLevel<RunTenant>({
         // The continuation would run on the isolate's thread; give it real time to try.
         await new Promise((resolve) => setTimeout(resolve, 50));
         if (lines.length > 0) throw new Error(`the tenant logged ${JSON.stringify(lines)} after its request had ended`);
+        // Continuations already queued when the request ends race its end: whatever they call
+        // must not reach the host's io or log, nor reject where nobody handles it (an unhandled
+        // rejection takes a Node host process down).
+        const escaped: unknown[] = [];
+        const onUnhandled = (reason: unknown): void => {
+          escaped.push(reason);
+        };
+        process.on("unhandledRejection", onUnhandled);
+        try {
+          for (let round = 0; round < 5; round++) {
+            for (const source of RACERS) {
+              let ended = false;
+              const late: string[] = [];
+              await run(source, {
+                ...LIMITS,
+                io: async (t) => {
+                  if (ended) late.push(`io(${t})`);
+                  return t;
+                },
+                onLog: (l) => {
+                  if (ended) late.push(`log(${l})`);
+                },
+              });
+              ended = true;
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              if (late.length > 0) throw new Error(`after its request had ended the tenant still reached the host: ${late.slice(0, 4).join(", ")}\n  tenant source: ${source}`);
+            }
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        } finally {
+          process.off("unhandledRejection", onUnhandled);
+        }
+        if (escaped.length > 0) {
+          const reason = escaped[0] instanceof Error ? `${escaped[0].name}: ${escaped[0].message}` : String(escaped[0]);
+          throw new Error(`a promise rejected with nobody to handle it after a request ended (${reason}); in a Node host that is a crash`);
+        }
       },
     },
   ],
