@@ -77,9 +77,9 @@ export class SniPrewarmer {
     assert(route !== undefined, `request(${host}) for a host with no worker`);
     // Acquire before waiting: from now on the isolate is in flight and cannot be evicted.
     const readyAtMs = this.#noteReady(route.scriptId, this.options.pool.acquire(route.scriptId, route.sizeBytes));
-    const waitMs = readyAtMs - this.options.sim.now();
-    // A pre-warm under way is not restarted: the request waits only for the rest of it.
-    if (waitMs > 0) await this.options.sim.sleep(waitMs, `ready ${route.scriptId}`);
+    // A pre-warm under way is not restarted: the request waits only for the rest of it (and
+    // not at all for an isolate that is ready).
+    await this.options.sim.sleep(Math.max(0, readyAtMs - this.options.sim.now()));
     let released = false;
     return {
       release: (): void => {

@@ -11,8 +11,8 @@
 //   that is not, changes nothing.
 // - `shardOf(scriptId)` names the machine that serves the script; it depends only on the set
 //   of machines, not on the order they were added (two machines may have points on the same
-//   hash: break such ties by node id), and it throws `new EdgeError("NO_NODES", 503, …)` when
-//   there is none (never added, or all removed);
+//   hash: break such ties by node id), and it throws `new EdgeError("NO_NODES", 503, …)`, with a
+//   message naming the script, when there is none (never added, or all removed);
 // - adding a machine to n machines moves about 1/(n+1) of the scripts, all of them to the new
 //   machine (modulo hashing, `hash % n`, moves about n/(n+1) of them); removing a machine moves
 //   only its own scripts; every machine serves a fair share (with the default 100 points each,
@@ -49,7 +49,7 @@ export class ShardRing {
   }
 
   removeNode(nodeId: string): void {
-    if (!this.#nodes.delete(nodeId)) return;
+    this.#nodes.delete(nodeId);
     this.#ring = this.#ring.filter((p) => p.nodeId !== nodeId);
   }
 

@@ -47,8 +47,9 @@ function expectNoNodes(ring: Ring, scriptId: string, why: string): void {
     const got = ring.shardOf(scriptId);
     throw new Error(`${why}: shardOf(${show(scriptId)}) returned ${show(got)}; expected NO_NODES`);
   } catch (error) {
-    const e = error as { code?: unknown; status?: unknown };
+    const e = error as { code?: unknown; status?: unknown; message?: unknown };
     if (e.code !== "NO_NODES" || e.status !== 503) throw new Error(`${why}: shardOf(${show(scriptId)}) threw ${error instanceof Error ? `${error.name}: ${error.message}` : show(error)}; expected an EdgeError NO_NODES (503)`);
+    if (typeof e.message !== "string" || !e.message.includes(scriptId) || e.message === "") throw new Error(`${why}: NO_NODES for ${show(scriptId)} has the message ${show(e.message)}; it must name the script`);
   }
 }
 
