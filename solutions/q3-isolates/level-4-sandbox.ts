@@ -126,12 +126,9 @@ export async function runTenant(source: string, options: TenantOptions): Promise
 }
 
 function parseResult(json: unknown): unknown {
-  try {
-    if (typeof json === "string") return JSON.parse(json) as unknown;
-  } catch {
-    // Falls through: a result that is not JSON is the tenant's error, not the host's.
-  }
-  throw new EdgeError("SCRIPT_THREW", 500, "the tenant's result is not JSON-serialisable");
+  // JSON.stringify answers undefined, not a string, for what JSON cannot hold (a function).
+  if (typeof json !== "string") throw new EdgeError("SCRIPT_THREW", 500, "the tenant's result is not JSON-serialisable");
+  return JSON.parse(json) as unknown;
 }
 
 function classify(error: unknown, stoppedForCpu: boolean, options: TenantOptions): EdgeError {

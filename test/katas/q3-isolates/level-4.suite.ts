@@ -102,17 +102,23 @@ const AS_DOCUMENTED: readonly Attempt[] = [
   { name: "a JSON result", source: "return { a: [1, 'x', null, true], n: 1.5 }", expect: { value: { a: [1, "x", null, true], n: 1.5 } } },
   { name: "no return value is null (JSON has no undefined)", source: "const x = 1;", expect: { value: null } },
   { name: "NaN is null, as JSON.stringify makes it", source: "return [NaN, 1]", expect: { value: [null, 1] } },
-  { name: "a function is not JSON", source: "return () => 1", expect: THREW },
+  { name: "a function is not JSON", source: "return () => 1", expect: { ...THREW, messageMatches: /JSON/ } },
   { name: "a BigInt is not JSON", source: "return 10n", expect: THREW },
   { name: "a cyclic object is not JSON", source: "const o = {}; o.self = o; return o", expect: THREW },
-  { name: "a syntax error", source: "return (", expect: THREW },
+  { name: "a syntax error", source: "return 1 +* 2", expect: { ...THREW, messageMatches: /Unexpected token/ } },
+  { name: "a thrown error, whose message the error carries", source: "throw new RangeError('kaboom-17')", expect: { ...THREW, messageMatches: /kaboom-17/ } },
   { name: "a thrown string", source: "throw 'no'", expect: THREW },
   { name: "an unhandled rejection of the result", source: "await Promise.reject(new TypeError('boom'))", expect: THREW },
   { name: "io echoes by default", source: "return [await io('ping'), await io(7)]", expect: { value: ["ping", "7"] } },
-  { name: "a failed io rejects inside the tenant, which may catch it", source: "try { await io('x'); return 'no' } catch { return 'caught' }", options: { io: () => Promise.reject(new Error("origin down")) }, expect: { value: "caught" } },
+  { name: "a failed io rejects inside the tenant with an Error carrying its message", source: "try { await io('x'); return 'no' } catch (e) { return [e instanceof Error, e.message] }", options: { io: () => Promise.reject(new Error("origin down")) }, expect: { value: [true, "origin down"] } },
   { name: "a failed io the tenant does not catch", source: "return await io('x')", options: { io: () => Promise.reject(new Error("origin down")) }, expect: THREW },
   // The boundary: any CPU at all is more than 0 ms, whether a sampler or a final check sees it.
   { name: "a budget of 0 ms", source: "return 1", options: { cpuMsMax: 0 }, expect: cpuError(0) },
+  // The limit holds inside the isolate: an array buffer over it is refused there, a RangeError
+  // the tenant may catch (an answer that only checks after the run lets it allocate).
+  { name: "an array buffer over the limit, caught", source: "try { new ArrayBuffer(64 * 2 ** 20); return 'allocated' } catch (e) { return 'refused: ' + e.name }", options: { cpuMsMax: 2000 }, expect: { value: "refused: RangeError" } },
+  // Heap and array buffers count together: 10 MB + 8 MB kept is over 16 MB, though neither is alone.
+  { name: "10 MB of array buffer and 8 MB of arrays kept in 16 MB", source: "globalThis.keep = [new ArrayBuffer(10 * 2 ** 20), Array.from({ length: 8 }, (_, i) => new Array(131072).fill(i))]; return 'kept'", options: { cpuMsMax: 2000 }, expect: memoryError(16) },
   // 24 MB of live arrays fits in 64 MB: the limit is the tenant's, not a floor of 8 MB.
   { name: "24 MB within a 64 MB limit", source: "const keep = []; for (let i = 0; i < 24; i++) keep.push(new Array(131072).fill(i)); return keep.length", options: { cpuMsMax: 2000, memoryMbMax: 64 }, expect: { value: 24 } },
 ];
@@ -247,6 +253,13 @@ export const suite = defineLevel<RunTenant>({
         // The continuation would run on the isolate's thread; give it real time to try.
         await new Promise((resolve) => setTimeout(resolve, 50));
         if (lines.length > 0) throw new Error(`the tenant logged ${JSON.stringify(lines)} after its request had ended`);
+        // Its isolate is gone too: five tenants that each keep 24 MB do not leave 120 MB behind.
+        const heavy = "const keep = []; for (let i = 0; i < 24; i++) keep.push(new Array(131072).fill(i)); globalThis.keep = keep; return keep.length";
+        await run(heavy, { cpuMsMax: 5000, memoryMbMax: 128 });
+        const rssBefore = process.memoryUsage().rss;
+        for (let i = 0; i < 5; i++) await run(heavy, { cpuMsMax: 5000, memoryMbMax: 128 });
+        const grownMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+        if (grownMb > 60) throw new Error(`five tenants that each kept 24 MB grew the host by ${grownMb.toFixed(0)} MB after their requests ended: their isolates were not disposed`);
         // Continuations already queued when the request ends race its end: whatever they call
         // must not reach the host's io or log, nor reject where nobody handles it (an unhandled
         // rejection takes a Node host process down).
