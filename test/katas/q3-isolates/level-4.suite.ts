@@ -9,9 +9,14 @@ interface TenantOptions {
 }
 type RunTenant = (source: string, options: TenantOptions) => Promise<unknown>;
 
-// Small limits keep the level fast: each escape attempt is stopped within tens of ms, with
-// room for a few ms of isolate set-up should an answer bill it to the tenant.
-const LIMITS: TenantOptions = { cpuMsMax: 50, memoryMbMax: 16 };
+/**
+ * The budget of tenants whose CPU is not under test. It is generous because isolated-vm's
+ * `cpuTime` varies a lot under contention (its README says so): on a machine with many more
+ * runnable threads than cores, a tenant that computes for 1 ms can read as 30.
+ */
+const LIMITS: TenantOptions = { cpuMsMax: 1000, memoryMbMax: 16 };
+/** Run-away tenants are stopped at this budget, which keeps the level fast. */
+const RUNAWAY_CPU_MS = 50;
 /** For bystanders (the tenant that must still run afterwards): their budget is not under test. */
 const ROOMY: TenantOptions = { cpuMsMax: 500, memoryMbMax: 16 };
 
@@ -124,9 +129,9 @@ const AS_DOCUMENTED: readonly Attempt[] = [
 ];
 
 const RUN_AWAY: readonly Attempt[] = [
-  { name: "an infinite loop", source: "for (;;) {}", expect: cpuError(LIMITS.cpuMsMax) },
-  { name: "a microtask loop", source: "const spin = () => Promise.resolve().then(spin); spin(); return 'returned'", expect: cpuError(LIMITS.cpuMsMax) },
-  { name: "CPU burned across awaited io", source: "for (;;) { await io('tick'); let x = 0; for (let i = 0; i < 1e5; i++) x += i; }", expect: cpuError(LIMITS.cpuMsMax) },
+  { name: "an infinite loop", source: "for (;;) {}", options: { cpuMsMax: RUNAWAY_CPU_MS }, expect: cpuError(RUNAWAY_CPU_MS) },
+  { name: "a microtask loop", source: "const spin = () => Promise.resolve().then(spin); spin(); return 'returned'", options: { cpuMsMax: RUNAWAY_CPU_MS }, expect: cpuError(RUNAWAY_CPU_MS) },
+  { name: "CPU burned across awaited io", source: "for (;;) { await io('tick'); let x = 0; for (let i = 0; i < 1e5; i++) x += i; }", options: { cpuMsMax: RUNAWAY_CPU_MS }, expect: cpuError(RUNAWAY_CPU_MS) },
   // Generous CPU so that the memory limit, not the CPU limit, is what must stop these.
   { name: "one huge array buffer", source: "return new ArrayBuffer(256 * 1024 * 1024).byteLength", options: { cpuMsMax: 2000 }, expect: memoryError(LIMITS.memoryMbMax) },
   { name: "an allocation loop", source: "const keep = []; for (;;) keep.push(new ArrayBuffer(1024 * 1024));", options: { cpuMsMax: 2000, memoryMbMax: 8 }, expect: memoryError(8) },
@@ -204,25 +209,27 @@ export const suite = defineLevel<RunTenant>({
     {
       name: "loops, microtask loops, allocation bombs and deep recursion end with the right error code",
       run: async (run) => {
-        const before = process.cpuUsage();
-        await containAll(run, RUN_AWAY.map((a) => (a.name.includes("io") ? { ...a, options: { ...a.options, io: cappedIo(400) } } : a)));
-        // CPU, not wall time, so a busy machine does not fail a correct loader: a limit checked
-        // only after the run (with a long backstop) burns seconds here instead of tens of ms.
-        const used = process.cpuUsage(before);
-        const usedMs = (used.user + used.system) / 1000;
-        const boundMs = 1500;
-        if (process.env.Q3_SHOW_CPU !== undefined) console.log(`run-away tenants cost ${usedMs.toFixed(0)} ms of host CPU`);
-        if (usedMs > boundMs) throw new Error(`containing ${RUN_AWAY.length} run-away tenants cost the host ${usedMs.toFixed(0)} ms of CPU (bound ${boundMs} ms): a limit is enforced too late`);
+        for (const a of RUN_AWAY) {
+          const before = process.cpuUsage();
+          await contain(run, a.name.includes("io") ? { ...a, options: { ...a.options, io: cappedIo(400) } } : a);
+          // CPU, not wall time, so a busy machine does not fail a correct loader: a limit checked
+          // only after the run (with a long backstop) burns seconds here instead of tens of ms.
+          const used = process.cpuUsage(before);
+          const usedMs = (used.user + used.system) / 1000;
+          const boundMs = 600;
+          if (process.env.Q3_SHOW_CPU !== undefined) console.log(`${a.name}: ${usedMs.toFixed(0)} ms of host CPU`);
+          if (usedMs > boundMs) throw new Error(`containing "${a.name}" (CPU budget ${a.options?.cpuMsMax ?? LIMITS.cpuMsMax} ms) cost the host ${usedMs.toFixed(0)} ms of CPU (bound ${boundMs} ms): a limit is enforced too late`);
+        }
       },
     },
     {
       name: "waiting for io is not billed as CPU: a tenant that awaits slow io within its CPU budget succeeds",
       run: (run) =>
         contain(run, {
-          name: "three 60 ms io waits on a 40 ms CPU budget",
+          name: "three 100 ms io waits on a 100 ms CPU budget",
           source: "const got = []; for (let i = 0; i < 3; i++) got.push(await io('q' + i)); return got",
           // A real delay: this is the one thing the level must tell apart from CPU use.
-          options: { cpuMsMax: 40, io: (text) => new Promise((resolve) => setTimeout(() => resolve(text.toUpperCase()), 60)) },
+          options: { cpuMsMax: 100, io: (text) => new Promise((resolve) => setTimeout(() => resolve(text.toUpperCase()), 100)) },
           expect: { value: ["Q0", "Q1", "Q2"] },
         }),
     },
@@ -235,7 +242,7 @@ export const suite = defineLevel<RunTenant>({
           (value) => ({ value }),
           (error: unknown) => ({ error }),
         );
-        await contain(run, { name: "a concurrent infinite loop", source: "for (;;) {}", expect: { code: "CPU_LIMIT_EXCEEDED" } });
+        await contain(run, { name: "a concurrent infinite loop", source: "for (;;) {}", options: { cpuMsMax: RUNAWAY_CPU_MS }, expect: cpuError(RUNAWAY_CPU_MS) });
         gate.resolve("done");
         const got = await patient;
         if ("error" in got) throw new Error(`a tenant waiting on io failed with ${codeOf(got.error)} after another tenant's overrun was stopped`);
