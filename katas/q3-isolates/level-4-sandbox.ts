@@ -13,8 +13,9 @@
 //   with an Error carrying the message, which the tenant may catch.
 // Reject with an `EdgeError` whose code is:
 // - `CPU_LIMIT_EXCEEDED` (503) after more than `cpuMsMax` ms of CPU, counted from when the
-//   tenant's code starts, across awaits and microtasks, but not while waiting for `io` (with
-//   `cpuMsMax` 0 every tenant exceeds it); the message names the limit;
+//   tenant's code starts (creating the isolate and compiling the script are not billed: a
+//   2 MB script takes hundreds of ms to compile), across awaits and microtasks, but not while
+//   waiting for `io` (with `cpuMsMax` 0 every tenant exceeds it); the message names the limit;
 // - `MEMORY_LIMIT_EXCEEDED` (503) when the heap or array buffers outgrow `memoryMbMax`; the
 //   message names the limit;
 // - `SCRIPT_THREW` (500) for anything the script throws, a syntax error, or a result that is

@@ -13,8 +13,9 @@
 //   with an Error carrying the message, which the tenant may catch.
 // Reject with an `EdgeError` whose code is:
 // - `CPU_LIMIT_EXCEEDED` (503) after more than `cpuMsMax` ms of CPU, counted from when the
-//   tenant's code starts, across awaits and microtasks, but not while waiting for `io` (with
-//   `cpuMsMax` 0 every tenant exceeds it); the message names the limit;
+//   tenant's code starts (creating the isolate and compiling the script are not billed: a
+//   2 MB script takes hundreds of ms to compile), across awaits and microtasks, but not while
+//   waiting for `io` (with `cpuMsMax` 0 every tenant exceeds it); the message names the limit;
 // - `MEMORY_LIMIT_EXCEEDED` (503) when the heap or array buffers outgrow `memoryMbMax`; the
 //   message names the limit;
 // - `SCRIPT_THREW` (500) for anything the script throws, a syntax error, or a result that is
@@ -112,8 +113,9 @@ export async function runTenant(source: string, options: TenantOptions): Promise
       throw classify(error, stoppedForCpu, options);
     }
     // A run can finish between two samples, and memoryLimit is advisory (one big string can
-    // overshoot it): check both before handing out the result.
-    if (overBudget()) throw cpuExceeded(options);
+    // overshoot it): check both before handing out the result. The sampler may also have
+    // stopped the isolate after the run ended but before this line runs.
+    if (stoppedForCpu || overBudget()) throw cpuExceeded(options);
     const heap = isolate.getHeapStatisticsSync();
     if (heap.used_heap_size + heap.externally_allocated_size > options.memoryMbMax * 1024 * 1024) throw memoryExceeded(options);
     return parseResult(json);

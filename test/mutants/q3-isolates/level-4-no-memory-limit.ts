@@ -86,7 +86,7 @@ export async function runTenant(source: string, options: TenantOptions): Promise
     }
     // A run can finish between two samples, and memoryLimit is advisory (one big string can
     // overshoot it): check both before handing out the result.
-    if (overBudget()) throw cpuExceeded(options);
+    if (stoppedForCpu || overBudget()) throw cpuExceeded(options);
     const heap = isolate.getHeapStatisticsSync();
     if (heap.used_heap_size + heap.externally_allocated_size > options.memoryMbMax * 1024 * 1024) throw memoryExceeded(options);
     return parseResult(json);
