@@ -15,6 +15,12 @@ type RunTenant = (source: string, options: TenantOptions) => Promise<unknown>;
  * runnable threads than cores, a tenant that computes for 1 ms can read as 30.
  */
 const LIMITS: TenantOptions = { cpuMsMax: 1000, memoryMbMax: 16 };
+/**
+ * For tenants that do a bounded amount of work while memory is under test (filling 24 MB of
+ * arrays takes ~100 ms of CPU, read as several seconds on a machine with 20 runnable threads per
+ * core): no budget a correct answer could hit. Never for a tenant that would allocate forever.
+ */
+const FINITE_WORK_CPU_MS = 30_000;
 /** Run-away tenants are stopped at this budget, which keeps the level fast. */
 const RUNAWAY_CPU_MS = 50;
 /** For bystanders (the tenant that must still run afterwards): their budget is not under test. */
@@ -132,11 +138,11 @@ const AS_DOCUMENTED: readonly Attempt[] = [
   { name: "a budget of 0 ms", source: "return 1", options: { cpuMsMax: 0 }, expect: cpuError(0) },
   // The limit holds inside the isolate: an array buffer over it is refused there, a RangeError
   // the tenant may catch (an answer that only checks after the run lets it allocate).
-  { name: "an array buffer over the limit, caught", source: "try { new ArrayBuffer(64 * 2 ** 20); return 'allocated' } catch (e) { return 'refused: ' + e.name }", options: { cpuMsMax: 2000 }, expect: { value: "refused: RangeError" } },
+  { name: "an array buffer over the limit, caught", source: "try { new ArrayBuffer(64 * 2 ** 20); return 'allocated' } catch (e) { return 'refused: ' + e.name }", options: { cpuMsMax: FINITE_WORK_CPU_MS }, expect: { value: "refused: RangeError" } },
   // Heap and array buffers count together: 10 MB + 8 MB kept is over 16 MB, though neither is alone.
-  { name: "10 MB of array buffer and 8 MB of arrays kept in 16 MB", source: "globalThis.keep = [new ArrayBuffer(10 * 2 ** 20), Array.from({ length: 8 }, (_, i) => new Array(131072).fill(i))]; return 'kept'", options: { cpuMsMax: 2000 }, expect: memoryError(16) },
+  { name: "10 MB of array buffer and 8 MB of arrays kept in 16 MB", source: "globalThis.keep = [new ArrayBuffer(10 * 2 ** 20), Array.from({ length: 8 }, (_, i) => new Array(131072).fill(i))]; return 'kept'", options: { cpuMsMax: FINITE_WORK_CPU_MS }, expect: memoryError(16) },
   // 24 MB of live arrays fits in 64 MB: the limit is the tenant's, not a floor of 8 MB.
-  { name: "24 MB within a 64 MB limit", source: "const keep = []; for (let i = 0; i < 24; i++) keep.push(new Array(131072).fill(i)); return keep.length", options: { cpuMsMax: 2000, memoryMbMax: 64 }, expect: { value: 24 } },
+  { name: "24 MB within a 64 MB limit", source: "const keep = []; for (let i = 0; i < 24; i++) keep.push(new Array(131072).fill(i)); return keep.length", options: { cpuMsMax: FINITE_WORK_CPU_MS, memoryMbMax: 64 }, expect: { value: 24 } },
 ];
 
 const RUN_AWAY: readonly Attempt[] = [
@@ -144,9 +150,9 @@ const RUN_AWAY: readonly Attempt[] = [
   { name: "a microtask loop", source: "const spin = () => Promise.resolve().then(spin); spin(); return 'returned'", options: { cpuMsMax: RUNAWAY_CPU_MS }, expect: cpuError(RUNAWAY_CPU_MS) },
   { name: "CPU burned across awaited io", source: "for (;;) { await io('tick'); let x = 0; for (let i = 0; i < 1e5; i++) x += i; }", options: { cpuMsMax: RUNAWAY_CPU_MS }, expect: cpuError(RUNAWAY_CPU_MS) },
   // Generous CPU so that the memory limit, not the CPU limit, is what must stop these.
-  { name: "one huge array buffer", source: "return new ArrayBuffer(256 * 1024 * 1024).byteLength", options: { cpuMsMax: 2000 }, expect: memoryError(LIMITS.memoryMbMax) },
+  { name: "one huge array buffer", source: "return new ArrayBuffer(256 * 1024 * 1024).byteLength", options: { cpuMsMax: FINITE_WORK_CPU_MS }, expect: memoryError(LIMITS.memoryMbMax) },
   { name: "an allocation loop", source: "const keep = []; for (;;) keep.push(new ArrayBuffer(1024 * 1024));", options: { cpuMsMax: 2000, memoryMbMax: 8 }, expect: memoryError(8) },
-  { name: "deep recursion", source: "const f = (n) => f(n + 1) + 1; return f(0)", options: { cpuMsMax: 2000 }, expect: { ...THREW, messageMatches: /call stack/i } },
+  { name: "deep recursion", source: "const f = (n) => f(n + 1) + 1; return f(0)", options: { cpuMsMax: FINITE_WORK_CPU_MS }, expect: { ...THREW, messageMatches: /call stack/i } },
 ];
 
 /** Tenants that return at once while their io answers are on the way back. */
@@ -273,9 +279,9 @@ export const suite = defineLevel<RunTenant>({
         if (lines.length > 0) throw new Error(`the tenant logged ${JSON.stringify(lines)} after its request had ended`);
         // Its isolate is gone too: five tenants that each keep 24 MB do not leave 120 MB behind.
         const heavy = "const keep = []; for (let i = 0; i < 24; i++) keep.push(new Array(131072).fill(i)); globalThis.keep = keep; return keep.length";
-        await run(heavy, { cpuMsMax: 5000, memoryMbMax: 128 });
+        await run(heavy, { cpuMsMax: FINITE_WORK_CPU_MS, memoryMbMax: 128 });
         const rssBefore = process.memoryUsage().rss;
-        for (let i = 0; i < 5; i++) await run(heavy, { cpuMsMax: 5000, memoryMbMax: 128 });
+        for (let i = 0; i < 5; i++) await run(heavy, { cpuMsMax: FINITE_WORK_CPU_MS, memoryMbMax: 128 });
         const grownMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
         if (grownMb > 60) throw new Error(`five tenants that each kept 24 MB grew the host by ${grownMb.toFixed(0)} MB after their requests ended: their isolates were not disposed`);
         // Continuations already queued when the request ends race its end: whatever they call
