@@ -10,12 +10,13 @@
 // - an isolate starts inside a runtime process that is already running (it was spawned and
 //   booted once for thousands of scripts), so it pays neither spawn nor boot;
 // - a warm start (the sandbox is resident) pays only the request, for both kinds;
-// - `ratio(model)` is container cold start divided by isolate cold start.
+// - `ratio(model)` is container cold start divided by isolate cold start (always finite: the
+//   request costs more than 0 ms, so the isolate's cold start is never 0).
 // Constraints: pure functions, no clocks. Hints: `npm run kata -- hint q3/1`.
 // Grade: `npm run kata -- check q3/1`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 
-/** Milliseconds spent in each start-up phase (all ≥ 0). */
+/** Milliseconds spent in each start-up phase: all ≥ 0, fractions allowed, `firstRequestMs` > 0. */
 export interface StartupBreakdown {
   /** fork/exec, namespaces, cgroups, mounting the image layers. */
   processSpawnMs: number;
@@ -27,7 +28,7 @@ export interface StartupBreakdown {
   scriptCompileMs: number;
   /** Running the script's top level (module evaluation, globals). */
   instantiateMs: number;
-  /** Handling the request itself. */
+  /** Handling the request itself (always > 0). */
   firstRequestMs: number;
 }
 

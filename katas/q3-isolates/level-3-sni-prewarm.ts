@@ -8,12 +8,17 @@
 // - `onClientHello(serverName)`: if the host has a worker, start its isolate now by acquiring
 //   it in the pool; a cold acquire makes it ready `coldStartMs` later. Then release it at once:
 //   a ClientHello costs the client nothing, so a pre-warm must never pin an isolate. If the
-//   pool refuses (every isolate busy), skip the pre-warm. A host with no worker touches nothing.
+//   pool refuses (its `acquire` throws, whatever the error), skip the pre-warm:
+//   `onClientHello` never throws. A host with no worker touches nothing.
 // - `request(host)` (only called for hosts with a worker, after the handshake): acquire the
 //   isolate and resolve the `Lease` when it is ready (at once when warm and ready, after the
 //   rest of a pre-warm already under way, after a full cold start otherwise). The request holds
 //   its isolate in flight until `lease.release()`, so nothing can evict a worker that is
-//   serving. If the pool refuses, reject with the pool's error.
+//   serving. If the pool refuses, reject with the pool's error (a rejected promise, never a
+//   throw at the call).
+// The pool is yours alone: every isolate in it was started by this prewarmer, and every
+// eviction is reported to you in `evicted`. Readiness is per script: several hosts may route to
+// the same script, and script ids are any strings ("7", "constructor" included).
 // The visible cold start then becomes max(0, coldStartMs − handshake).
 // Constraints: time comes from `sim` only (`sim.now()`, `sim.sleep(ms)`).
 // Hints: `npm run kata -- hint q3/3`. Grade: `npm run kata -- check q3/3`.

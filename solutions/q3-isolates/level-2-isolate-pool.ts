@@ -5,17 +5,21 @@
 // request would kill that request.
 //
 // Implement `IsolatePool` (a pure model: no isolates are created here):
-// - `acquire(scriptId, sizeBytes)` starts a request. A resident script is warm (`cold: false`)
+// - `acquire(scriptId, sizeBytes)` starts a request (`sizeBytes` is a whole number ≥ 1; ids
+//   are any strings, "__proto__" and "7" included). A resident script is warm (`cold: false`)
 //   and its size becomes `sizeBytes` (its heap grew or shrank). A missing script is cold and
 //   is inserted. Either way the script becomes the most recently used and its in-flight count
 //   goes up by one.
 // - When the pool would exceed `memoryBytesMax`, evict idle isolates (in-flight count 0) from
 //   the least recently used, stopping as soon as everything fits; report them, in eviction
 //   order, in `evicted`. Never evict an isolate with a request in flight, nor the one acquired.
-// - If it cannot fit even after evicting every idle isolate, throw
-//   `new EdgeError("POOL_EXHAUSTED", 503, …)` and change nothing (no eviction, no insert).
-// - `release(scriptId)` ends one request; releasing a script with nothing in flight throws
-//   `new EdgeError("NOT_IN_FLIGHT", 500, …)`.
+// - If it cannot fit even after evicting every idle isolate (a script larger than the whole
+//   budget never fits), throw `new EdgeError("POOL_EXHAUSTED", 503, …)` and change nothing
+//   (no eviction, no insert, no size change, no recency change).
+// - `release(scriptId)` ends one request and leaves recency as it is; releasing a script with
+//   nothing in flight (never acquired, evicted, or already released) throws
+//   `new EdgeError("NOT_IN_FLIGHT", 500, …)` and changes nothing.
+// Both errors' messages name the script.
 import { EdgeError } from "../../src/core/errors.js";
 
 export interface IsolatePoolOptions {
@@ -63,10 +67,8 @@ export class IsolatePool {
         `script ${scriptId} needs ${sizeBytes} bytes; the pool holds ${this.#memoryBytes} of ${this.options.memoryBytesMax} bytes and only ${freedBytes} are idle`,
       );
     }
-    for (const id of victims) {
-      this.#memoryBytes -= this.#entries.get(id)?.sizeBytes ?? 0;
-      this.#entries.delete(id);
-    }
+    for (const id of victims) this.#entries.delete(id);
+    this.#memoryBytes -= freedBytes;
     this.#entries.delete(scriptId); // Re-insert at the most-recent end.
     this.#entries.set(scriptId, { sizeBytes, inFlight: (existing?.inFlight ?? 0) + 1 });
     // Account for the current size, not the size at insert: a warm isolate's heap grows.

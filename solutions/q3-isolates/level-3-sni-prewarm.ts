@@ -8,12 +8,17 @@
 // - `onClientHello(serverName)`: if the host has a worker, start its isolate now by acquiring
 //   it in the pool; a cold acquire makes it ready `coldStartMs` later. Then release it at once:
 //   a ClientHello costs the client nothing, so a pre-warm must never pin an isolate. If the
-//   pool refuses (every isolate busy), skip the pre-warm. A host with no worker touches nothing.
+//   pool refuses (its `acquire` throws, whatever the error), skip the pre-warm:
+//   `onClientHello` never throws. A host with no worker touches nothing.
 // - `request(host)` (only called for hosts with a worker, after the handshake): acquire the
 //   isolate and resolve the `Lease` when it is ready (at once when warm and ready, after the
 //   rest of a pre-warm already under way, after a full cold start otherwise). The request holds
 //   its isolate in flight until `lease.release()`, so nothing can evict a worker that is
-//   serving. If the pool refuses, reject with the pool's error.
+//   serving. If the pool refuses, reject with the pool's error (a rejected promise, never a
+//   throw at the call).
+// The pool is yours alone: every isolate in it was started by this prewarmer, and every
+// eviction is reported to you in `evicted`. Readiness is per script: several hosts may route to
+// the same script, and script ids are any strings ("7", "constructor" included).
 // The visible cold start then becomes max(0, coldStartMs − handshake).
 // Constraints: time comes from `sim` only (`sim.now()`, `sim.sleep(ms)`).
 import { assert } from "../../src/core/errors.js";
@@ -55,23 +60,26 @@ export class SniPrewarmer {
     // or a scanner could churn the pool and evict real workers.
     const route = this.options.routes.get(serverName);
     if (route === undefined) return;
+    const { scriptId } = route;
+    let acquired: { cold: boolean; evicted: string[] };
     try {
-      this.#acquire(route);
+      acquired = this.options.pool.acquire(scriptId, route.sizeBytes);
     } catch {
       return; // Every isolate is busy: a pre-warm is an optimisation, never a reason to fail.
     }
+    this.#noteReady(scriptId, acquired);
     // Released at once: the pre-warmed isolate is idle (evictable) until a request holds it.
-    this.options.pool.release(route.scriptId);
+    this.options.pool.release(scriptId);
   }
 
   async request(host: string): Promise<Lease> {
     const route = this.options.routes.get(host);
     assert(route !== undefined, `request(${host}) for a host with no worker`);
     // Acquire before waiting: from now on the isolate is in flight and cannot be evicted.
-    const readyAtMs = this.#acquire(route);
-    const waitMs = readyAtMs - this.options.sim.now();
-    // A pre-warm under way is not restarted: the request waits only for the rest of it.
-    if (waitMs > 0) await this.options.sim.sleep(waitMs, `ready ${route.scriptId}`);
+    const readyAtMs = this.#noteReady(route.scriptId, this.options.pool.acquire(route.scriptId, route.sizeBytes));
+    // A pre-warm under way is not restarted: the request waits only for the rest of it (and
+    // not at all for an isolate that is ready).
+    await this.options.sim.sleep(Math.max(0, readyAtMs - this.options.sim.now()));
     let released = false;
     return {
       release: (): void => {
@@ -82,16 +90,14 @@ export class SniPrewarmer {
     };
   }
 
-  /** Acquires the route's isolate (throws the pool's error) and returns when it is ready. */
-  #acquire(route: WorkerRoute): number {
-    const { cold, evicted } = this.options.pool.acquire(route.scriptId, route.sizeBytes);
+  /** Records what an acquire told us and returns when the script's isolate is (or was) ready. */
+  #noteReady(scriptId: string, { cold, evicted }: { cold: boolean; evicted: string[] }): number {
+    // Evicted isolates are gone: forget them, so the map holds only resident scripts.
     for (const id of evicted) this.#readyAtMs.delete(id);
-    const known = this.#readyAtMs.get(route.scriptId);
-    if (cold || known === undefined) {
-      const readyAtMs = this.options.sim.now() + this.options.coldStartMs;
-      this.#readyAtMs.set(route.scriptId, readyAtMs);
-      return readyAtMs;
-    }
-    return known;
+    // A cold acquire created the isolate now. A warm one found an isolate this prewarmer
+    // started (the pool is its alone), so its ready time is known; a pre-warm under way is not
+    // restarted.
+    if (cold) this.#readyAtMs.set(scriptId, this.options.sim.now() + this.options.coldStartMs);
+    return this.#readyAtMs.get(scriptId) ?? this.options.sim.now();
   }
 }

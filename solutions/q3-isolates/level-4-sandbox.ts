@@ -4,16 +4,30 @@
 // tenant's globals, or more CPU and memory than it was given.
 //
 // Implement `runTenant(source, options)` with isolated-vm. `source` is the body of an async
-// function; its return value (JSON-serialisable) is the result. The tenant sees a bare V8
-// plus two globals: `log(text)` (sync, strings only) and `io(text)` (returns a promise of a
-// string; it stands for a subrequest). Reject with an `EdgeError` whose code is:
-// - `CPU_LIMIT_EXCEEDED` (503) after more than `cpuMsMax` ms of CPU, counted across awaits
-//   and microtasks, but not while waiting for `io`;
-// - `MEMORY_LIMIT_EXCEEDED` (503) when the heap or array buffers outgrow `memoryMbMax`;
-// - `SCRIPT_THREW` (500) for anything the script throws (or a result that is not JSON).
-// When the request ends, nothing of the tenant may keep running. One tenant's overrun must not
-// affect another tenant.
-// Constraints: never hand a host object or function into the isolate; copy strings only.
+// function; its return value, as JSON, is the result (no return value gives `null`, NaN gives
+// `null`, as `JSON.stringify` has it). The tenant sees a bare V8 plus two globals:
+// - `log(text)`: sync; the text is converted with `String(text)` inside the isolate, so the
+//   host's `onLog` only ever receives strings, one call per line, in order;
+// - `io(text)`: returns a promise of a string (it stands for a subrequest); the text is
+//   converted with `String(text)`; when the host's `io` rejects, the tenant's promise rejects
+//   with an Error carrying the message, which the tenant may catch.
+// Reject with an `EdgeError` whose code is:
+// - `CPU_LIMIT_EXCEEDED` (503) after more than `cpuMsMax` ms of CPU, counted from when the
+//   tenant's code starts (creating the isolate and compiling the script are not billed: a
+//   2 MB script takes hundreds of ms to compile), across awaits and microtasks, but not while
+//   waiting for `io` (with `cpuMsMax` 0 every tenant exceeds it); the message names the limit;
+// - `MEMORY_LIMIT_EXCEEDED` (503) when the heap or array buffers outgrow `memoryMbMax`; the
+//   message names the limit;
+// - `SCRIPT_THREW` (500) for anything the script throws, a syntax error, or a result that is
+//   not JSON (a function, a BigInt, a cycle).
+// When the request ends, nothing of the tenant may keep running: no call it makes afterwards
+// reaches the host's `io` or `onLog`, and nothing rejects where nobody handles it (in Node an
+// unhandled rejection ends the host process). One tenant's overrun must not affect another
+// tenant. There is no wall-time limit at this level: a tenant that awaits a promise nobody
+// settles keeps `runTenant` pending (the platform's request deadline, not this function, ends
+// it), and the suite never sends one.
+// Constraints: never hand a host object or function into the isolate; only copied data
+// crosses (strings, or plain records of strings).
 import ivm from "isolated-vm";
 import { EdgeError } from "../../src/core/errors.js";
 
@@ -27,17 +41,18 @@ export interface TenantOptions {
   onLog?: (line: string) => void;
 }
 
+/** What a subrequest did, as data: `{ ok: true, value }` or `{ ok: false, error }`. */
+type IoOutcome = { ok: true; value: string } | { ok: false; error: string };
+
 /** How often the CPU is sampled; the overrun can exceed the budget by about this much. */
 const CPU_SAMPLE_INTERVAL_MS = 1;
 const ISOLATE_MEMORY_MB_MIN = 8; // isolated-vm README: `memoryLimit` minimum is 8 MB.
-
-type Stop = "cpu" | "memory" | undefined;
 
 export async function runTenant(source: string, options: TenantOptions): Promise<unknown> {
   // One isolate per request: its own heap, so a tenant's globals and prototypes die with it,
   // and disposing it on an overrun touches nobody else.
   const isolate = new ivm.Isolate({ memoryLimit: Math.max(ISOLATE_MEMORY_MB_MIN, options.memoryMbMax) });
-  let stop: Stop;
+  let stoppedForCpu = false;
   let open = true;
   let sampler: ReturnType<typeof setInterval> | undefined;
   try {
@@ -50,17 +65,24 @@ export async function runTenant(source: string, options: TenantOptions): Promise
     const log = (line: string): void => {
       if (open) onLog(String(line));
     };
-    const subrequest = async (text: string): Promise<string> => {
-      if (!open) throw new Error("the request has ended");
-      return String(await io(String(text)));
+    // A subrequest's outcome crosses as a value, never as a rejected host promise: an io that
+    // fails after the request has ended would otherwise reject with nobody left to handle it,
+    // an unhandled rejection that takes the whole host process down.
+    const subrequest = async (text: string): Promise<IoOutcome> => {
+      if (!open) return { ok: false, error: "the request has ended" };
+      try {
+        return { ok: true, value: String(await io(String(text))) };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
     };
     // The host functions stay behind References held in a closure: the tenant only ever sees
     // isolate-made wrappers, whose `.constructor` is the isolate's own Function. Arguments and
     // results cross as copied strings, never as host objects.
     await context.evalClosure(
-      `const logRef = $0, ioRef = $1;
+      `const logRef = $0, ioRef = $1, apply = Reflect.apply, then = Promise.prototype.then, fail = (m) => Promise.reject(new Error(m));
        globalThis.log = (text) => { logRef.applySync(undefined, [String(text)], { arguments: { copy: true } }); };
-       globalThis.io = (text) => ioRef.apply(undefined, [String(text)], { arguments: { copy: true }, result: { promise: true, copy: true } });`,
+       globalThis.io = (text) => apply(then, ioRef.apply(undefined, [String(text)], { arguments: { copy: true }, result: { promise: true, copy: true } }), [(r) => (r.ok ? r.value : fail(r.error))]);`,
       [log, subrequest],
       { arguments: { reference: true } },
     );
@@ -78,43 +100,41 @@ export async function runTenant(source: string, options: TenantOptions): Promise
     const budgetNs = BigInt(Math.round(options.cpuMsMax * 1e6));
     const overBudget = (): boolean => !isolate.isDisposed && isolate.cpuTime - startNs > budgetNs;
     sampler = setInterval(() => {
-      if (stop === undefined && overBudget()) {
-        stop = "cpu";
+      if (overBudget()) {
+        stoppedForCpu = true;
         isolate.dispose(); // Stops the thread mid-loop; the pending run rejects.
       }
     }, CPU_SAMPLE_INTERVAL_MS);
     let json: unknown;
     try {
-      json = await script.run(context, { promise: true, copy: true });
+      // The result is a JSON string, a primitive: it crosses by copy without asking.
+      json = await script.run(context, { promise: true });
     } catch (error) {
-      throw classify(error, stop, options);
+      throw classify(error, stoppedForCpu, options);
     }
     // A run can finish between two samples, and memoryLimit is advisory (one big string can
-    // overshoot it): check both before handing out the result.
-    if (overBudget()) throw cpuExceeded(options);
+    // overshoot it): check both before handing out the result. The sampler may also have
+    // stopped the isolate after the run ended but before this line runs.
+    if (stoppedForCpu || overBudget()) throw cpuExceeded(options);
     const heap = isolate.getHeapStatisticsSync();
     if (heap.used_heap_size + heap.externally_allocated_size > options.memoryMbMax * 1024 * 1024) throw memoryExceeded(options);
     return parseResult(json);
   } finally {
     open = false;
-    if (sampler !== undefined) clearInterval(sampler);
+    clearInterval(sampler);
     // The request is over: pending io continuations and promise chains die with the isolate.
     if (!isolate.isDisposed) isolate.dispose();
   }
 }
 
 function parseResult(json: unknown): unknown {
-  try {
-    if (typeof json === "string") return JSON.parse(json) as unknown;
-  } catch {
-    // Falls through: a result that is not JSON is the tenant's error, not the host's.
-  }
-  throw new EdgeError("SCRIPT_THREW", 500, "the tenant's result is not JSON-serialisable");
+  // JSON.stringify answers undefined, not a string, for what JSON cannot hold (a function).
+  if (typeof json !== "string") throw new EdgeError("SCRIPT_THREW", 500, "the tenant's result is not JSON-serialisable");
+  return JSON.parse(json) as unknown;
 }
 
-function classify(error: unknown, stop: Stop, options: TenantOptions): EdgeError {
-  if (error instanceof EdgeError) return error;
-  if (stop === "cpu") return cpuExceeded(options);
+function classify(error: unknown, stoppedForCpu: boolean, options: TenantOptions): EdgeError {
+  if (stoppedForCpu) return cpuExceeded(options);
   const message = error instanceof Error ? error.message : String(error);
   // isolated-vm disposes an isolate that outgrows its heap; array buffers over the limit fail
   // to allocate instead. Both are the memory limit, not a bug in the script.

@@ -12,7 +12,10 @@
 //   the host passes the real time.
 // - `now()`: what the worker sees as `Date.now()`. Two reads with no I/O in between are equal,
 //   however long the code between them ran; time never decreases, even when the host's real
-//   clock steps backwards (NTP); and at each I/O it catches up with real time.
+//   clock steps backwards (NTP); and after each I/O it is the highest real time passed in so
+//   far (by the constructor or any `onIo`), exactly as passed: fractions of a millisecond are
+//   kept, nothing is rounded or coarsened (an I/O that reports an earlier time changes nothing).
+//   Each request has its own clock; clocks never share state.
 // Constraints: read no clock of your own; the host tells you the time at each I/O.
 
 export class SpectreClock {

@@ -9,14 +9,44 @@ type Make = (realNowMs: number) => Clock;
 
 /** A worker's life: synchronous stretches of reads, separated by I/O at a real time that may step back. */
 type Step = { kind: "io"; deltaMs: number } | { kind: "sync"; reads: number };
+/**
+ * Steps between I/O events: equal times, one ms back (an NTP slew), a second back (an NTP
+ * step), fractions of a millisecond (the host may pass `performance.timeOrigin +
+ * performance.now()`), and long waits up to an hour.
+ */
+const deltaMs = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 50 }), weight: 4 },
+  { arbitrary: fc.constantFrom(0, -1, -1000, 0.5, -0.25, 3_600_000), weight: 3 },
+  { arbitrary: fc.double({ min: 0, max: 5, noNaN: true }), weight: 2 },
+  { arbitrary: fc.integer({ min: -5000, max: -1 }), weight: 1 },
+);
 const steps = fc.array(
   fc.oneof(
-    fc.record({ kind: fc.constant("io" as const), deltaMs: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom(0, -1, -1000), fc.double({ min: 0, max: 5, noNaN: true })) }),
+    fc.record({ kind: fc.constant("io" as const), deltaMs }),
     fc.record({ kind: fc.constant("sync" as const), reads: fc.integer({ min: 2, max: 5 }) }),
   ),
   { minLength: 1, maxLength: 25 },
 );
-const startMs = fc.oneof(fc.constant(0), fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }));
+/** Epoch times (now-ish, with a fraction of a millisecond) and small ones. */
+const startMs = fc.oneof(
+  fc.constantFrom(0, 1_700_000_000_000.125),
+  fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+  fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }).map((ms) => ms + 0.5),
+);
+
+/** Each clock must equal the highest real time it was told, exactly: fractions kept, nothing rounded. */
+function highestSeen(start: number, plan: readonly Step[]): number[] {
+  let real = start;
+  let latest = start;
+  const out: number[] = [];
+  for (const step of plan) {
+    if (step.kind !== "io") continue;
+    real += step.deltaMs;
+    latest = Math.max(latest, real);
+    out.push(latest);
+  }
+  return out;
+}
 
 /** Real (not virtual) time passes between reads: the worker is busy computing. */
 function spin(): void {
@@ -100,7 +130,45 @@ export const suite = defineLevel<Make>({
             }
           }),
           ctx,
-          { numRuns: 200 },
+          {
+            numRuns: 200,
+            // Exact values: the arrival counts as seen, fractions are kept, a step back changes nothing.
+            examples: [
+              [1_700_000_000_000.5, [{ kind: "io", deltaMs: -0.25 }, { kind: "io", deltaMs: 0.5 }, { kind: "io", deltaMs: 0 }, { kind: "io", deltaMs: -1000 }, { kind: "io", deltaMs: 1000.5 }]],
+              [1234, [{ kind: "io", deltaMs: -1 }, { kind: "io", deltaMs: 1 }, { kind: "io", deltaMs: 0.001 }]],
+            ],
+          },
+        ),
+    },
+    {
+      name: "two requests' clocks side by side never share time: each is the highest real time it was told",
+      run: (make, ctx) =>
+        check(
+          fc.property(startMs, steps, startMs, steps, fc.array(fc.boolean(), { minLength: 50, maxLength: 50 }), (startA, planA, startB, planB, turns) => {
+            const clocks = [make(startA), make(startB)];
+            const plans = [planA.filter((st) => st.kind === "io"), planB.filter((st) => st.kind === "io")];
+            const want = [highestSeen(startA, planA), highestSeen(startB, planB)];
+            const real = [startA, startB];
+            const done = [0, 0];
+            for (const [c, start] of [startA, startB].entries()) {
+              if (clocks[c]?.now() !== start) throw new Error(`clock ${c} created at ${start} reads ${clocks[c]?.now()} before any I/O`);
+            }
+            for (let t = 0; done[0] < plans[0].length || done[1] < plans[1].length; t++) {
+              const c = done[0] >= plans[0].length ? 1 : done[1] >= plans[1].length ? 0 : turns[t % turns.length] ? 1 : 0;
+              const step = plans[c]?.[done[c] ?? 0] as Step & { kind: "io" };
+              real[c] = (real[c] ?? 0) + step.deltaMs;
+              clocks[c]?.onIo(real[c] ?? 0);
+              const expected = want[c]?.[done[c] ?? 0];
+              done[c] = (done[c] ?? 0) + 1;
+              for (const k of [0, 1]) {
+                const got = clocks[k]?.now();
+                const w = (done[k] ?? 0) === 0 ? [startA, startB][k] : want[k]?.[(done[k] ?? 1) - 1];
+                if (got !== w) throw new Error(`after clock ${c}'s I/O at real time ${real[c]} (its highest is ${expected}), clock ${k} reads ${got}; expected ${w}`);
+              }
+            }
+          }),
+          ctx,
+          { numRuns: 100 },
         ),
     },
   ],

@@ -1,0 +1,88 @@
+// Mutant: keeps the isolate and its bindings alive for a 1 s grace period after the response (like waitUntil) instead of disposing at once, so work the tenant left pending keeps running after the request ended (`io('x').then(() => log('late')); return 1`: 'late' is logged after runTenant resolved). (blind)
+
+import ivm from "isolated-vm";
+import { EdgeError } from "../../../src/core/errors.js";
+
+export interface TenantOptions {
+  cpuMsMax: number;
+  /** At least 8: isolated-vm refuses a smaller `memoryLimit` (isolated-vm README). */
+  memoryMbMax: number;
+  /** Backs the tenant's `io(text)`. @defaultValue echoes the text */
+  io?: (text: string) => Promise<string>;
+  /** Receives each `log(text)` line. @defaultValue drops it */
+  onLog?: (line: string) => void;
+}
+
+/** Runs inside the isolate before the tenant: builds `log`/`io` and compiles the tenant. */
+const BOOTSTRAP = `
+const logRef = $0;
+const ioRef = $1;
+const stringify = JSON.stringify;
+const then = Promise.prototype.then;
+const apply = Reflect.apply;
+const AsyncFunction = (async function () {}).constructor;
+const body = new AsyncFunction($2);
+globalThis.log = function log(text) {
+  if (typeof text !== "string") throw new TypeError("log(text) takes a string");
+  logRef.applySync(undefined, [text], { arguments: { copy: true } });
+};
+globalThis.io = function io(text) {
+  return ioRef.apply(undefined, [String(text)], { arguments: { copy: true }, result: { promise: true, copy: true } });
+};
+return apply(then, body(), [(value) => {
+  const json = stringify(value);
+  if (json === undefined && value !== undefined) throw new TypeError("the result is not JSON");
+  return json;
+}]);
+`;
+
+function classify(error: unknown, cpuStopped: boolean, cpuMsMax: number, memoryMbMax: number): EdgeError {
+  if (cpuStopped) return new EdgeError("CPU_LIMIT_EXCEEDED", 503, `the script used more than ${cpuMsMax} ms of CPU`);
+  const message = error instanceof Error ? error.message : String(error);
+  if (/memory limit|Array buffer allocation failed/i.test(message)) {
+    return new EdgeError("MEMORY_LIMIT_EXCEEDED", 503, `the script used more than ${memoryMbMax} MB of memory`);
+  }
+  return new EdgeError("SCRIPT_THREW", 500, `the script threw: ${message}`);
+}
+
+export async function runTenant(source: string, options: TenantOptions): Promise<unknown> {
+  const { cpuMsMax, memoryMbMax } = options;
+  const io = options.io ?? (async (text: string) => text);
+  const onLog = options.onLog ?? (() => {});
+  const isolate = new ivm.Isolate({ memoryLimit: memoryMbMax });
+  let ended = false;
+  let cpuStopped = false;
+  const watchdog = setInterval(() => {
+    if (isolate.isDisposed) return;
+    if (Number(isolate.cpuTime) / 1e6 > cpuMsMax) {
+      cpuStopped = true;
+      isolate.dispose();
+    }
+  }, 1);
+  const logRef = new ivm.Reference((text: string) => {
+    if (!ended) onLog(String(text));
+  });
+  const ioRef = new ivm.Reference(async (text: string) => {
+    if (ended) throw new Error("the request has ended");
+    return String(await io(String(text)));
+  });
+  try {
+    const context = await isolate.createContext();
+    const json = (await context.evalClosure(BOOTSTRAP, [logRef, ioRef, source], {
+      result: { promise: true, copy: true },
+    })) as string | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as unknown);
+  } catch (error) {
+    throw classify(error, cpuStopped, cpuMsMax, memoryMbMax);
+  } finally {
+    // Let promises the tenant left behind (like waitUntil work) settle before tearing down.
+    const grace = setTimeout(() => {
+      ended = true;
+      clearInterval(watchdog);
+      logRef.release();
+      ioRef.release();
+      if (!isolate.isDisposed) isolate.dispose();
+    }, 1_000);
+    grace.unref();
+  }
+}
