@@ -97,6 +97,80 @@ async function play(impl: Impl, seed: number, sessions: Op[][]): Promise<string[
   return problems;
 }
 
+/**
+ * One session, two clients (a phone and a laptop), each with its own cookie. The writer
+ * writes at home; the reader first reads at PoP A (which caches the first version), then at
+ * PoP B in another regional tier (which fetches the newest), then at A again while A's copy
+ * is still young, then roams. Having seen version n, the reader must never see an older one.
+ */
+const TIER_PAIRS = [["LHR", "IAD"], ["IAD", "NRT"], ["NRT", "CDG"], ["CDG", "IAD"], ["IAD", "LHR"], ["NRT", "LHR"]] as const;
+const sharedSession = fc.record({
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  home: fc.constantFrom(...SESSION_POPS),
+  pair: fc.constantFrom(...TIER_PAIRS),
+  writes: fc.integer({ min: 2, max: 4 }),
+  gapMs: fc.oneof(fc.constant(1_000), fc.integer({ min: 1_000, max: 3_000 })),
+  roam: fc.array(fc.record({ pop: fc.constantFrom(...SESSION_POPS), gapMs: fc.integer({ min: 0, max: 20_000 }), write: fc.boolean() }), { maxLength: 6 }),
+});
+
+async function playShared(impl: Impl, sc: typeof sharedSession extends fc.Arbitrary<infer T> ? T : never): Promise<string | undefined> {
+  const { sim, env } = build(impl, sc.seed);
+  const [a, b] = sc.pair;
+  const id = "shared";
+  const written: string[] = [];
+  let writerCookie: string | null = null;
+  let readerCookie: string | null = null;
+  let seen = 0;
+  const log: string[] = [];
+  const write = async (pop: string): Promise<void> => {
+    const data = `w${written.length + 1}`;
+    writerCookie = (await impl.writeSession(env(pop), id, data, writerCookie)).cookie;
+    written.push(data);
+    log.push(`t=${Math.round(sim.now())} ms writer writes ${data} at ${pop}`);
+  };
+  const read = async (pop: string): Promise<string | undefined> => {
+    const got = await impl.readSession(env(pop), id, readerCookie);
+    log.push(`t=${Math.round(sim.now())} ms reader reads at ${pop} -> ${JSON.stringify(got.data)}`);
+    const index = got.data === null ? 0 : written.indexOf(got.data) + 1;
+    if (got.data !== null && index === 0) return `the reader read ${JSON.stringify(got.data)}, which nobody wrote`;
+    if (index < seen) return `the reader read ${JSON.stringify(got.data)} after it had read ${JSON.stringify(written[seen - 1])} (monotonic reads: a client never goes back to an older version)`;
+    seen = index;
+    readerCookie = got.cookie;
+    return undefined;
+  };
+  const flow = (async (): Promise<string | undefined> => {
+    await write(sc.home);
+    const first = (await read(a)) ?? undefined;
+    if (first !== undefined) return first;
+    for (let k = 1; k < sc.writes; k++) {
+      await sim.sleep(sc.gapMs);
+      await write(sc.home);
+    }
+    for (const pop of [b, a]) {
+      const problem = await read(pop);
+      if (problem !== undefined) return problem;
+    }
+    for (const step of sc.roam) {
+      await sim.sleep(step.gapMs);
+      if (step.write) await write(sc.home);
+      else {
+        const problem = await read(step.pop);
+        if (problem !== undefined) return problem;
+      }
+    }
+    return undefined;
+  })();
+  flow.catch(() => undefined);
+  await sim.runAsync();
+  let problem: string | undefined;
+  try {
+    problem = await flow;
+  } catch (error) {
+    problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return problem === undefined ? undefined : `${problem}\n  ${log.join("\n  ")}`;
+}
+
 export const suite = defineLevel<Impl>({
   kata: "q2-kv-vs-do",
   level: 4,
@@ -128,6 +202,18 @@ export const suite = defineLevel<Impl>({
           }),
           ctx,
           { numRuns: 25 },
+        ),
+    },
+    {
+      name: "a client sharing a session with another never reads an older version than one it has read (monotonic reads)",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(sharedSession, async (sc) => {
+            const problem = await playShared(impl, sc);
+            if (problem !== undefined) throw new Error(problem);
+          }),
+          ctx,
+          { numRuns: 15 },
         ),
     },
     {
