@@ -115,7 +115,8 @@ const sharedSession = fc.record({
 
 async function playShared(impl: Impl, sc: typeof sharedSession extends fc.Arbitrary<infer T> ? T : never): Promise<string | undefined> {
   const { sim, env } = build(impl, sc.seed);
-  const [a, b] = sc.pair;
+  const a: string = sc.pair[0];
+  const b: string = sc.pair[1];
   const id = "shared";
   const written: string[] = [];
   let writerCookie: string | null = null;
