@@ -40,6 +40,27 @@ const workload: fc.Arbitrary<Workload> = fc
   })
   .map((w) => ({ ...w, writesPerSecondPerKeyMax: Math.min(w.writesPerSecondPerKeyMax, w.writesPerSecond) }));
 
+/** Hand-made workloads exactly at each rule's edge, graded before the random ones. */
+const base: Workload = { readsPerSecond: 100_000, writesPerSecond: 1, writesPerSecondPerKeyMax: 0.001, consistency: "eventual", stalenessBudgetMs: 300_000, keyCount: 1_000, geography: "global", valueBytesMax: 100 };
+const EDGES: Workload[] = [
+  { ...base, readsPerSecond: 10, writesPerSecond: 1 }, // exactly 10 reads per write: read-heavy
+  { ...base, readsPerSecond: 10, writesPerSecond: 1, consistency: "read-your-writes" },
+  { ...base, writesPerSecond: 1, writesPerSecondPerKeyMax: 1 }, // exactly KV's 1 write/s per key
+  { ...base, writesPerSecond: 10, writesPerSecondPerKeyMax: 1.01 },
+  { ...base, writesPerSecond: 10, writesPerSecondPerKeyMax: 2, keyCount: 10_000_000 }, // one hot key among many cold ones
+  { ...base, stalenessBudgetMs: KV_STALENESS_MS_MIN }, // exactly the minimum cacheTtl
+  { ...base, stalenessBudgetMs: KV_STALENESS_MS_MIN - 1 },
+  { ...base, stalenessBudgetMs: 1_000 },
+  { ...base, stalenessBudgetMs: 60_000, consistency: "read-your-writes" },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX }, // fits a Durable Object value exactly
+  { ...base, valueBytesMax: 128_001 },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX + 1, geography: "regional", readsPerSecond: 1 },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX + 1, consistency: "linearizable" },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX + 1, consistency: "read-your-writes" },
+  { ...base, valueBytesMax: KV_VALUE_SIZE_BYTES_MAX, writesPerSecondPerKeyMax: 2, writesPerSecond: 2 },
+  { ...base, valueBytesMax: KV_VALUE_SIZE_BYTES_MAX, stalenessBudgetMs: 0 },
+];
+
 interface Rule {
   name: string;
   allowed: ReadonlyArray<Choice["store"]>;
@@ -78,7 +99,7 @@ export const suite = defineLevel<Choose>({
             if (rule !== undefined && !rule.allowed.includes(got.store)) throw new Error(`${JSON.stringify(w)}\nchose ${got.store} ("${got.reason}"), but ${rule.name}: expected ${rule.allowed.join(" or ")}`);
           }),
           ctx,
-          { numRuns: 300 },
+          { numRuns: 300, examples: EDGES.map((w) => [w]) },
         ),
     },
     {
@@ -92,7 +113,7 @@ export const suite = defineLevel<Choose>({
             if (rule !== undefined && !rule.mentions.test(got.reason)) throw new Error(`${JSON.stringify(w)}\nreason "${got.reason}" should mention why: ${rule.name} (${rule.mentions})`);
           }),
           ctx,
-          { numRuns: 300 },
+          { numRuns: 300, examples: EDGES.map((w) => [w]) },
         ),
     },
   ],
