@@ -53,7 +53,60 @@ const burstThenRoam: fc.Arbitrary<Op[]> = fc
     ]).flat(),
   ]);
 
-const scenario = fc.record({ seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }), sessions: fc.array(fc.oneof(roaming, burstThenRoam), { minLength: 1, maxLength: 3 }) });
+/**
+ * Versions climbing past 9 with a PoP that caches a single-digit version: the user writes 8 or
+ * 9 times at home, then reads at a PoP it never used (which fetches and caches that version),
+ * then writes once more and reads there again while the copy is young — whatever the cacheTtl.
+ */
+const climbPast9: fc.Arbitrary<Op[]> = fc
+  .record({
+    // A single-digit copy against a two-digit cookie: "9" >= "10" as strings.
+    writes: fc.constantFrom(8, 9),
+    pops: fc.shuffledSubarray([...SESSION_POPS], { minLength: 2, maxLength: 2 }),
+    gapMs: fc.integer({ min: 1_000, max: 2_000 }),
+  })
+  .map(({ writes, pops: [home, away], gapMs }): Op[] => [
+    ...Array.from({ length: writes }, (_, k): Op => ({ kind: "write", pop: home as string, gapMs: k === 0 ? 0 : gapMs })),
+    { kind: "read", pop: away as string, gapMs: 0 },
+    { kind: "write", pop: home as string, gapMs },
+    { kind: "read", pop: away as string, gapMs: 0 },
+    { kind: "write", pop: home as string, gapMs },
+    { kind: "read", pop: away as string, gapMs: 0 },
+  ]);
+
+/** Two PoPs and a short gap, for the fixed traps below. */
+const twoPops = fc.record({ pops: fc.shuffledSubarray([...SESSION_POPS], { minLength: 2, maxLength: 2 }), gapMs: fc.integer({ min: 1_000, max: 5_000 }) });
+
+/** A logout while another PoP holds a young copy of the session: the copy must not bring it back. */
+const logoutWhileCached: fc.Arbitrary<Op[]> = twoPops.map(({ pops: [home, away], gapMs }): Op[] => [
+  { kind: "write", pop: home as string, gapMs: 0 },
+  { kind: "read", pop: away as string, gapMs: 0 },
+  { kind: "delete", pop: home as string, gapMs },
+  { kind: "read", pop: away as string, gapMs: 0 },
+]);
+
+/** A PoP that looked before the first write has cached "not found": that is not a logout. */
+const missCachedBeforeWrite: fc.Arbitrary<Op[]> = twoPops.map(({ pops: [home, away], gapMs }): Op[] => [
+  { kind: "read", pop: away as string, gapMs: 0 },
+  { kind: "write", pop: home as string, gapMs },
+  { kind: "read", pop: away as string, gapMs: 0 },
+]);
+
+/** Two writes within a second, from two PoPs: KV refuses the second copy (429), the write must not fail. */
+const writesWithinASecond: fc.Arbitrary<Op[]> = twoPops.map(({ pops: [home, away], gapMs }): Op[] => [
+  { kind: "write", pop: home as string, gapMs: 0 },
+  { kind: "write", pop: away as string, gapMs: gapMs % 900 },
+  { kind: "read", pop: home as string, gapMs: 0 },
+]);
+
+/** Every scenario has each trap (one user each), then up to two random users. */
+const scenario = fc
+  .record({
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    sessions: fc.array(fc.oneof(roaming, burstThenRoam), { minLength: 0, maxLength: 2 }),
+    traps: fc.tuple(climbPast9, logoutWhileCached, missCachedBeforeWrite, writesWithinASecond),
+  })
+  .map(({ seed, sessions, traps }) => ({ seed, sessions: [...traps, ...sessions] }));
 
 function build(impl: Impl, seed: number): { sim: Simulation; env: (pop: string) => SessionEnv; calls: () => number } {
   const sim = new Simulation({ seed, trace: false });
