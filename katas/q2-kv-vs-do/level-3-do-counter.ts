@@ -10,7 +10,8 @@
 //       increment must also be reported to the audit service with
 //       `await objectEnv.audit(\`increment -> ${n}\`)` before it is acknowledged.
 //   (b) `increment(env, name)` and `read(env, name)`: the Worker side, in the caller's PoP.
-// The suite fires concurrent increments and reads from many PoPs, lets fast-check reorder
+// The suite fires concurrent increments and reads from many PoPs on several counters (any
+// string is a name: "__proto__", "constructor", "" and non-ASCII ones too), lets fast-check reorder
 // every message, moves the object to another PoP between waves (its in-memory state is lost,
 // its storage is not), and requires `checkLinearizable(counterModel(), history)` to accept
 // every history, with every increment succeeding and audited.

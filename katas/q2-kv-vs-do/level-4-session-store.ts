@@ -15,7 +15,9 @@
 // Properties: every read returns the data of the user's latest write (null before the first
 // write and after a delete) — read-your-writes and monotonic reads — whichever PoP serves
 // it; no write fails; and once KV's cached copies have timed out, reads make no Durable
-// Object call.
+// Object call. Several clients (a phone and a laptop) may share one session, each with its
+// own cookie: a client never reads an older version than one it has already read, even one
+// the other client wrote.
 // Constraints: KV takes 1 write per second per key, from all PoPs together (429 beyond); the
 // cookie is an opaque string you choose; the suite hands back exactly the cookie you last
 // returned.

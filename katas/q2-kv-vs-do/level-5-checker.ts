@@ -12,8 +12,13 @@
 //     again (Lowe; Porcupine) — the set alone is not enough;
 //   - split the history with `model.partition` when the model has one (P-compositionality:
 //     a key-value history is linearizable iff each key's sub-history is).
-// Answer `{ ok: true, order }` (a full valid order), `{ ok: false, reason, partialOrder }`
-// or `{ ok: "unknown", reason }` when `options.stepsMax` model steps were spent.
+// An operation with `unknown: true` (the client crashed or timed out, Jepsen's :info) may
+// have taken effect at any moment after its call, or not at all: it never returns (its `ret`
+// and `output` mean nothing), and `model.apply(state, input)` says what it does.
+// Answer `{ ok: true, order }` (a full valid order of every operation, unknown ones
+// included), `{ ok: false, reason, partialOrder }` or `{ ok: "unknown", reason }` once
+// `options.stepsMax` model steps (`step` and `apply` calls) were spent, over all partitions
+// together.
 // The suite counts model steps: a sequential history must cost O(n) of them, and a
 // 1,000-operation key-value history must finish within a fixed step budget.
 // Hints: `npm run kata -- hint q2/5`. Grade: `npm run kata -- check q2/5`.

@@ -13,6 +13,9 @@
 //   - a Durable Object is one instance per id: linearizable (level 3), but every read from
 //     a far PoP pays the round trip to wherever the object lives;
 //   - a Durable Object value is at most DO_VALUE_SIZE_BYTES_MAX; a KV value up to 25 MiB.
+//     An object can still hold a bigger value, split over several keys written in one
+//     transaction, so size never overrides the rules above (linearizable, write rate,
+//     staleness, read-your-writes): it decides only for eventual data, where it picks KV.
 // Hints: `npm run kata -- hint q2/6`. Grade: `npm run kata -- check q2/6`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 

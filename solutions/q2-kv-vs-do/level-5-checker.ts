@@ -12,8 +12,13 @@
 //     again (Lowe; Porcupine) — the set alone is not enough;
 //   - split the history with `model.partition` when the model has one (P-compositionality:
 //     a key-value history is linearizable iff each key's sub-history is).
-// Answer `{ ok: true, order }` (a full valid order), `{ ok: false, reason, partialOrder }`
-// or `{ ok: "unknown", reason }` when `options.stepsMax` model steps were spent.
+// An operation with `unknown: true` (the client crashed or timed out, Jepsen's :info) may
+// have taken effect at any moment after its call, or not at all: it never returns (its `ret`
+// and `output` mean nothing), and `model.apply(state, input)` says what it does.
+// Answer `{ ok: true, order }` (a full valid order of every operation, unknown ones
+// included), `{ ok: false, reason, partialOrder }` or `{ ok: "unknown", reason }` once
+// `options.stepsMax` model steps (`step` and `apply` calls) were spent, over all partitions
+// together.
 // The suite counts model steps: a sequential history must cost O(n) of them, and a
 // 1,000-operation key-value history must finish within a fixed step budget.
 import type { CheckResult, Model, Operation } from "../../src/lin/index.js";
@@ -35,7 +40,7 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
     const result = searchPart(model, part, budget);
     if (result.ok === "unknown") return { ok: "unknown", reason: `gave up after ${options.stepsMax ?? 10_000_000} model steps` };
     if (result.ok === false) {
-      const what = (op: Operation<I, O>): string => `client ${op.clientId}: ${model.describe?.(op.input, op.output) ?? JSON.stringify(op.input)} [${op.call}, ${op.ret}]`;
+      const what = (op: Operation<I, O>): string => `client ${op.clientId}: ${model.describe?.(op.input, op.output) ?? JSON.stringify(op.input)} [${op.call}, ${op.unknown === true ? "?" : op.ret}]`;
       return { ok: false, reason: `not linearizable: ${what(result.blocked)} fits after no order of the ${result.partialOrder.length} operation(s) before it`, partialOrder: result.partialOrder };
     }
     orders.push(result.order);
@@ -50,14 +55,25 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
   return { ok: true, order: placed.map((p) => p.op) };
 }
 
+function applyOf<S, I, O>(model: Model<S, I, O>): (state: S, input: I) => S {
+  if (model.apply === undefined) throw new TypeError("the history has an operation with an unknown outcome, but the model has no apply() to say what it does");
+  return model.apply.bind(model);
+}
+
 function searchPart<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: { left: number }): PartResult<I, O> {
   const n = ops.length;
   // Entries 2i (call of op i) and 2i+1 (its return) in a doubly linked list; HEAD = 2n.
   const HEAD = 2 * n;
   const events = Array.from({ length: 2 * n }, (_, e) => e);
-  const time = (e: number): number => ((e & 1) === 0 ? (ops[e >> 1] as Operation<I, O>).call : (ops[e >> 1] as Operation<I, O>).ret);
+  // An operation whose outcome is unknown never returned: its return sorts after everything,
+  // so it may take effect at any point after its call (or, placed last, as if not at all).
+  const time = (e: number): number => {
+    const op = ops[e >> 1] as Operation<I, O>;
+    if ((e & 1) === 0) return op.call;
+    return op.unknown === true ? Number.POSITIVE_INFINITY : op.ret;
+  };
   // At equal times calls sort first: operations that merely touch are concurrent.
-  events.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b);
+  events.sort((a, b) => (time(a) === time(b) ? 0 : time(a) - time(b)) || (a & 1) - (b & 1) || a - b);
   const next = new Int32Array(2 * n + 1).fill(-1);
   const prev = new Int32Array(2 * n + 1).fill(-1);
   let last = HEAD;
@@ -87,7 +103,8 @@ function searchPart<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O
       const i = cur >> 1;
       const op = ops[i] as Operation<I, O>;
       if (--budget.left < 0) return { ok: "unknown" };
-      const stepped = model.step(state, op.input, op.output);
+      // Nobody saw an unknown operation's output: the model's apply says what it does.
+      const stepped = op.unknown === true ? { ok: true, state: applyOf(model)(state, op.input) } : model.step(state, op.input, op.output);
       if (stepped.ok) {
         flip(i);
         // The state is part of the key: the same set reached in another order can leave the

@@ -13,6 +13,9 @@
 //   - a Durable Object is one instance per id: linearizable (level 3), but every read from
 //     a far PoP pays the round trip to wherever the object lives;
 //   - a Durable Object value is at most DO_VALUE_SIZE_BYTES_MAX; a KV value up to 25 MiB.
+//     An object can still hold a bigger value, split over several keys written in one
+//     transaction, so size never overrides the rules above (linearizable, write rate,
+//     staleness, read-your-writes): it decides only for eventual data, where it picks KV.
 import { DO_VALUE_SIZE_BYTES_MAX } from "../../src/durable-objects/index.js";
 import { KV_CACHE_TTL_SECONDS_MIN, KV_WRITES_PER_KEY_INTERVAL_MS } from "../../src/kv/index.js";
 

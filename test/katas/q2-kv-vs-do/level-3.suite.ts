@@ -20,8 +20,14 @@ interface Impl {
 
 const POP_CODES = ["LHR", "IAD", "NRT", "SYD", "GRU", "JNB"] as const;
 
+/**
+ * Counter names, adversarial ones included: prototype property names (a stub cache in a plain
+ * object answers them with Object.prototype's members), the empty name and non-ASCII.
+ */
+const NAMES = ["views", "__proto__", "constructor", "toString", "", "vues-é🙂"] as const;
+
 interface Wave {
-  ops: Array<{ pop: string; kind: "increment" | "read" }>;
+  ops: Array<{ pop: string; kind: "increment" | "read"; name: string }>;
   /** Move the object to another PoP after the wave: a new instance, the same storage. */
   move: boolean;
 }
@@ -29,7 +35,10 @@ interface Wave {
 /** Waves of concurrent increments and reads from many PoPs, with moves between waves. */
 const waves: fc.Arbitrary<Wave[]> = fc.array(
   fc.record({
-    ops: fc.array(fc.record({ pop: fc.constantFrom(...POP_CODES), kind: fc.constantFrom<"increment" | "read">("increment", "increment", "read") }), { minLength: 1, maxLength: 6 }),
+    ops: fc.array(
+      fc.record({ pop: fc.constantFrom(...POP_CODES), kind: fc.constantFrom<"increment" | "read">("increment", "increment", "read"), name: fc.oneof({ weight: 3, arbitrary: fc.constant("views") }, { weight: 2, arbitrary: fc.constantFrom(...NAMES) }) }),
+      { minLength: 1, maxLength: 6 },
+    ),
     move: fc.boolean(),
   }),
   { minLength: 2, maxLength: 4 },
@@ -37,6 +46,8 @@ const waves: fc.Arbitrary<Wave[]> = fc.array(
 
 interface Played {
   history: Operation<CounterInput, number>[];
+  /** The counter each operation of `history` used. */
+  names: string[];
   failures: string[];
   audits: number;
   increments: number;
@@ -53,24 +64,27 @@ async function play(impl: Impl, s: fc.Scheduler, ws: Wave[]): Promise<Played> {
   const kv = makeKvWorld(1, POP_CODES);
   const env = (pop: string): CounterEnv => ({ KV: kv.at(pop), COUNTERS: world.ns.forPop(pop) });
   let tick = 0;
-  const played: Played = { history: [], failures: [], audits: 0, increments: 0 };
+  const played: Played = { history: [], names: [], failures: [], audits: 0, increments: 0 };
   for (const [w, wave] of ws.entries()) {
     const calls = wave.ops.map(async (op, i) => {
       const call = tick++;
       if (op.kind === "increment") played.increments++;
       try {
-        const output = await (op.kind === "increment" ? impl.increment(env(op.pop), "views") : impl.read(env(op.pop), "views"));
+        const output = await (op.kind === "increment" ? impl.increment(env(op.pop), op.name) : impl.read(env(op.pop), op.name));
         played.history.push({ clientId: `${op.pop}#${w}.${i}`, input: { kind: op.kind }, output, call, ret: tick++ });
+        played.names.push(op.name);
       } catch (error) {
         played.failures.push(`${op.kind} from ${op.pop} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     });
     await drive(s, Promise.all(calls));
     if (wave.move) {
-      const pop = world.runtime.locate(world.ns.idFromName("views"));
-      if (pop !== undefined) {
-        world.runtime.markRegionUnhealthy(pop);
-        world.runtime.markRegionHealthy(pop);
+      for (const name of new Set(wave.ops.map((op) => op.name))) {
+        const pop = world.runtime.locate(world.ns.idFromName(name));
+        if (pop !== undefined) {
+          world.runtime.markRegionUnhealthy(pop);
+          world.runtime.markRegionHealthy(pop);
+        }
       }
     }
   }
@@ -99,8 +113,12 @@ export const suite = defineLevel<Impl>({
           fc.asyncProperty(fc.scheduler(), waves, async (s, ws) => {
             const played = await play(impl, s, ws);
             if (played.failures.length > 0) throw new Error(`a counter must not drop operations: ${played.failures.join("; ")}`);
-            const verdict = checkLinearizable(counterModel(), played.history);
-            if (verdict.ok !== true) throw new Error(`${verdict.ok === false ? verdict.reason : "undecided"}\nhistory: ${played.history.map((o) => `${o.clientId} ${o.input.kind}->${o.output} [${o.call},${o.ret}]`).join(", ")}`);
+            // One counter per name: each name's sub-history must be linearizable on its own.
+            for (const name of new Set(played.names)) {
+              const history = played.history.filter((_, k) => played.names[k] === name);
+              const verdict = checkLinearizable(counterModel(), history);
+              if (verdict.ok !== true) throw new Error(`counter ${JSON.stringify(name)}: ${verdict.ok === false ? verdict.reason : "undecided"}\nhistory: ${history.map((o) => `${o.clientId} ${o.input.kind}->${JSON.stringify(o.output)} [${o.call},${o.ret}]`).join(", ")}`);
+            }
           }),
           ctx,
           { numRuns: 40 },

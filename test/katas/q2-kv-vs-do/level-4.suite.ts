@@ -53,7 +53,60 @@ const burstThenRoam: fc.Arbitrary<Op[]> = fc
     ]).flat(),
   ]);
 
-const scenario = fc.record({ seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }), sessions: fc.array(fc.oneof(roaming, burstThenRoam), { minLength: 1, maxLength: 3 }) });
+/**
+ * Versions climbing past 9 with a PoP that caches a single-digit version: the user writes 8 or
+ * 9 times at home, then reads at a PoP it never used (which fetches and caches that version),
+ * then writes once more and reads there again while the copy is young — whatever the cacheTtl.
+ */
+const climbPast9: fc.Arbitrary<Op[]> = fc
+  .record({
+    // A single-digit copy against a two-digit cookie: "9" >= "10" as strings.
+    writes: fc.constantFrom(8, 9),
+    pops: fc.shuffledSubarray([...SESSION_POPS], { minLength: 2, maxLength: 2 }),
+    gapMs: fc.integer({ min: 1_000, max: 2_000 }),
+  })
+  .map(({ writes, pops: [home, away], gapMs }): Op[] => [
+    ...Array.from({ length: writes }, (_, k): Op => ({ kind: "write", pop: home as string, gapMs: k === 0 ? 0 : gapMs })),
+    { kind: "read", pop: away as string, gapMs: 0 },
+    { kind: "write", pop: home as string, gapMs },
+    { kind: "read", pop: away as string, gapMs: 0 },
+    { kind: "write", pop: home as string, gapMs },
+    { kind: "read", pop: away as string, gapMs: 0 },
+  ]);
+
+/** Two PoPs and a short gap, for the fixed traps below. */
+const twoPops = fc.record({ pops: fc.shuffledSubarray([...SESSION_POPS], { minLength: 2, maxLength: 2 }), gapMs: fc.integer({ min: 1_000, max: 5_000 }) });
+
+/** A logout while another PoP holds a young copy of the session: the copy must not bring it back. */
+const logoutWhileCached: fc.Arbitrary<Op[]> = twoPops.map(({ pops: [home, away], gapMs }): Op[] => [
+  { kind: "write", pop: home as string, gapMs: 0 },
+  { kind: "read", pop: away as string, gapMs: 0 },
+  { kind: "delete", pop: home as string, gapMs },
+  { kind: "read", pop: away as string, gapMs: 0 },
+]);
+
+/** A PoP that looked before the first write has cached "not found": that is not a logout. */
+const missCachedBeforeWrite: fc.Arbitrary<Op[]> = twoPops.map(({ pops: [home, away], gapMs }): Op[] => [
+  { kind: "read", pop: away as string, gapMs: 0 },
+  { kind: "write", pop: home as string, gapMs },
+  { kind: "read", pop: away as string, gapMs: 0 },
+]);
+
+/** Two writes within a second, from two PoPs: KV refuses the second copy (429), the write must not fail. */
+const writesWithinASecond: fc.Arbitrary<Op[]> = twoPops.map(({ pops: [home, away], gapMs }): Op[] => [
+  { kind: "write", pop: home as string, gapMs: 0 },
+  { kind: "write", pop: away as string, gapMs: gapMs % 900 },
+  { kind: "read", pop: home as string, gapMs: 0 },
+]);
+
+/** Every scenario has each trap (one user each), then up to two random users. */
+const scenario = fc
+  .record({
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    sessions: fc.array(fc.oneof(roaming, burstThenRoam), { minLength: 0, maxLength: 2 }),
+    traps: fc.tuple(climbPast9, logoutWhileCached, missCachedBeforeWrite, writesWithinASecond),
+  })
+  .map(({ seed, sessions, traps }) => ({ seed, sessions: [...traps, ...sessions] }));
 
 function build(impl: Impl, seed: number): { sim: Simulation; env: (pop: string) => SessionEnv; calls: () => number } {
   const sim = new Simulation({ seed, trace: false });
@@ -97,6 +150,81 @@ async function play(impl: Impl, seed: number, sessions: Op[][]): Promise<string[
   return problems;
 }
 
+/**
+ * One session, two clients (a phone and a laptop), each with its own cookie. The writer
+ * writes at home; the reader first reads at PoP A (which caches the first version), then at
+ * PoP B in another regional tier (which fetches the newest), then at A again while A's copy
+ * is still young, then roams. Having seen version n, the reader must never see an older one.
+ */
+const TIER_PAIRS = [["LHR", "IAD"], ["IAD", "NRT"], ["NRT", "CDG"], ["CDG", "IAD"], ["IAD", "LHR"], ["NRT", "LHR"]] as const;
+const sharedSession = fc.record({
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  home: fc.constantFrom(...SESSION_POPS),
+  pair: fc.constantFrom(...TIER_PAIRS),
+  writes: fc.integer({ min: 2, max: 4 }),
+  gapMs: fc.oneof(fc.constant(1_000), fc.integer({ min: 1_000, max: 3_000 })),
+  roam: fc.array(fc.record({ pop: fc.constantFrom(...SESSION_POPS), gapMs: fc.integer({ min: 0, max: 20_000 }), write: fc.boolean() }), { maxLength: 6 }),
+});
+
+async function playShared(impl: Impl, sc: typeof sharedSession extends fc.Arbitrary<infer T> ? T : never): Promise<string | undefined> {
+  const { sim, env } = build(impl, sc.seed);
+  const a: string = sc.pair[0];
+  const b: string = sc.pair[1];
+  const id = "shared";
+  const written: string[] = [];
+  let writerCookie: string | null = null;
+  let readerCookie: string | null = null;
+  let seen = 0;
+  const log: string[] = [];
+  const write = async (pop: string): Promise<void> => {
+    const data = `w${written.length + 1}`;
+    writerCookie = (await impl.writeSession(env(pop), id, data, writerCookie)).cookie;
+    written.push(data);
+    log.push(`t=${Math.round(sim.now())} ms writer writes ${data} at ${pop}`);
+  };
+  const read = async (pop: string): Promise<string | undefined> => {
+    const got = await impl.readSession(env(pop), id, readerCookie);
+    log.push(`t=${Math.round(sim.now())} ms reader reads at ${pop} -> ${JSON.stringify(got.data)}`);
+    const index = got.data === null ? 0 : written.indexOf(got.data) + 1;
+    if (got.data !== null && index === 0) return `the reader read ${JSON.stringify(got.data)}, which nobody wrote`;
+    if (index < seen) return `the reader read ${JSON.stringify(got.data)} after it had read ${JSON.stringify(written[seen - 1])} (monotonic reads: a client never goes back to an older version)`;
+    seen = index;
+    readerCookie = got.cookie;
+    return undefined;
+  };
+  const flow = (async (): Promise<string | undefined> => {
+    await write(sc.home);
+    const first = (await read(a)) ?? undefined;
+    if (first !== undefined) return first;
+    for (let k = 1; k < sc.writes; k++) {
+      await sim.sleep(sc.gapMs);
+      await write(sc.home);
+    }
+    for (const pop of [b, a]) {
+      const problem = await read(pop);
+      if (problem !== undefined) return problem;
+    }
+    for (const step of sc.roam) {
+      await sim.sleep(step.gapMs);
+      if (step.write) await write(sc.home);
+      else {
+        const problem = await read(step.pop);
+        if (problem !== undefined) return problem;
+      }
+    }
+    return undefined;
+  })();
+  flow.catch(() => undefined);
+  await sim.runAsync();
+  let problem: string | undefined;
+  try {
+    problem = await flow;
+  } catch (error) {
+    problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return problem === undefined ? undefined : `${problem}\n  ${log.join("\n  ")}`;
+}
+
 export const suite = defineLevel<Impl>({
   kata: "q2-kv-vs-do",
   level: 4,
@@ -128,6 +256,18 @@ export const suite = defineLevel<Impl>({
           }),
           ctx,
           { numRuns: 25 },
+        ),
+    },
+    {
+      name: "a client sharing a session with another never reads an older version than one it has read (monotonic reads)",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(sharedSession, async (sc) => {
+            const problem = await playShared(impl, sc);
+            if (problem !== undefined) throw new Error(problem);
+          }),
+          ctx,
+          { numRuns: 15 },
         ),
     },
     {

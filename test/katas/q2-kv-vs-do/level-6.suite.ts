@@ -35,9 +35,31 @@ const workload: fc.Arbitrary<Workload> = fc
     stalenessBudgetMs: fc.constantFrom(0, 1_000, 29_999, 30_000, 45_000, 59_999, 60_000, 89_999, 90_000, 300_000, 3_600_000),
     keyCount: fc.constantFrom(1, 1_000, 10_000_000),
     geography: fc.constantFrom<Workload["geography"]>("global", "regional"),
-    valueBytesMax: fc.constantFrom(100, 64 * 1024, DO_VALUE_SIZE_BYTES_MAX + 1, 5 * 1024 * 1024, KV_VALUE_SIZE_BYTES_MAX),
+    // Around the limit: 128 KB in decimal, exactly 128 KiB (fits), one byte over (does not).
+    valueBytesMax: fc.constantFrom(100, 64 * 1024, 128_001, DO_VALUE_SIZE_BYTES_MAX, DO_VALUE_SIZE_BYTES_MAX + 1, 5 * 1024 * 1024, KV_VALUE_SIZE_BYTES_MAX),
   })
   .map((w) => ({ ...w, writesPerSecondPerKeyMax: Math.min(w.writesPerSecondPerKeyMax, w.writesPerSecond) }));
+
+/** Hand-made workloads exactly at each rule's edge, graded before the random ones. */
+const base: Workload = { readsPerSecond: 100_000, writesPerSecond: 1, writesPerSecondPerKeyMax: 0.001, consistency: "eventual", stalenessBudgetMs: 300_000, keyCount: 1_000, geography: "global", valueBytesMax: 100 };
+const EDGES: Workload[] = [
+  { ...base, readsPerSecond: 10, writesPerSecond: 1 }, // exactly 10 reads per write: read-heavy
+  { ...base, readsPerSecond: 10, writesPerSecond: 1, consistency: "read-your-writes" },
+  { ...base, writesPerSecond: 1, writesPerSecondPerKeyMax: 1 }, // exactly KV's 1 write/s per key
+  { ...base, writesPerSecond: 10, writesPerSecondPerKeyMax: 1.01 },
+  { ...base, writesPerSecond: 10, writesPerSecondPerKeyMax: 2, keyCount: 10_000_000 }, // one hot key among many cold ones
+  { ...base, stalenessBudgetMs: KV_STALENESS_MS_MIN }, // exactly the minimum cacheTtl
+  { ...base, stalenessBudgetMs: KV_STALENESS_MS_MIN - 1 },
+  { ...base, stalenessBudgetMs: 1_000 },
+  { ...base, stalenessBudgetMs: 60_000, consistency: "read-your-writes" },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX }, // fits a Durable Object value exactly
+  { ...base, valueBytesMax: 128_001 },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX + 1, geography: "regional", readsPerSecond: 1 },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX + 1, consistency: "linearizable" },
+  { ...base, valueBytesMax: DO_VALUE_SIZE_BYTES_MAX + 1, consistency: "read-your-writes" },
+  { ...base, valueBytesMax: KV_VALUE_SIZE_BYTES_MAX, writesPerSecondPerKeyMax: 2, writesPerSecond: 2 },
+  { ...base, valueBytesMax: KV_VALUE_SIZE_BYTES_MAX, stalenessBudgetMs: 0 },
+];
 
 interface Rule {
   name: string;
@@ -52,6 +74,8 @@ function required(w: Workload): Rule | undefined {
   if (w.writesPerSecondPerKeyMax > KV_WRITES_PER_KEY_PER_SECOND_MAX) return { name: `more than ${KV_WRITES_PER_KEY_PER_SECOND_MAX} write/s per key is refused by KV`, allowed: ["DO"], mentions: /write/i };
   if (w.stalenessBudgetMs < KV_STALENESS_MS_MIN) return { name: `a staleness budget below ${KV_STALENESS_MS_MIN} ms (the minimum cacheTtl) cannot be met by KV`, allowed: ["DO"], mentions: /stale|cacheTtl|cache/i };
   if (w.consistency === "read-your-writes" && w.geography === "global" && w.readsPerSecond >= 10 * w.writesPerSecond) return { name: "global read-heavy with read-your-writes: KV for reads, a DO for writes and fallback", allowed: ["both"], mentions: /own write|read.your.writes|version|cookie/i };
+  // A bigger value still fits an object split over several keys (one transaction), so size
+  // only decides where KV is otherwise correct.
   if (w.consistency === "eventual" && w.valueBytesMax > DO_VALUE_SIZE_BYTES_MAX) return { name: `values over ${DO_VALUE_SIZE_BYTES_MAX} bytes do not fit a Durable Object value`, allowed: ["KV"], mentions: /128|KiB|size|large|bytes/i };
   if (w.consistency === "eventual" && w.geography === "global" && w.readsPerSecond >= 10 * w.writesPerSecond) return { name: "global, read-heavy, loose staleness: KV's local reads win", allowed: ["KV"], mentions: /read/i };
   return undefined;
@@ -75,7 +99,7 @@ export const suite = defineLevel<Choose>({
             if (rule !== undefined && !rule.allowed.includes(got.store)) throw new Error(`${JSON.stringify(w)}\nchose ${got.store} ("${got.reason}"), but ${rule.name}: expected ${rule.allowed.join(" or ")}`);
           }),
           ctx,
-          { numRuns: 300 },
+          { numRuns: 300, examples: EDGES.map((w) => [w]) },
         ),
     },
     {
@@ -89,7 +113,7 @@ export const suite = defineLevel<Choose>({
             if (rule !== undefined && !rule.mentions.test(got.reason)) throw new Error(`${JSON.stringify(w)}\nreason "${got.reason}" should mention why: ${rule.name} (${rule.mentions})`);
           }),
           ctx,
-          { numRuns: 300 },
+          { numRuns: 300, examples: EDGES.map((w) => [w]) },
         ),
     },
   ],
