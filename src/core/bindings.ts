@@ -71,6 +71,16 @@ export interface DurableObjectIdApi {
   readonly name?: string;
 }
 
+/** A key range as Cloudflare's `storage.list()` takes it (the storage engine's too). */
+export interface ListRange {
+  start?: string;
+  startAfter?: string;
+  end?: string;
+  prefix?: string;
+  reverse?: boolean;
+  limit?: number;
+}
+
 export interface DurableObjectStorageApi {
   get<T = unknown>(key: string): Promise<T | undefined>;
   get<T = unknown>(keys: string[]): Promise<Map<string, T>>;
@@ -78,14 +88,7 @@ export interface DurableObjectStorageApi {
   put(entries: Record<string, unknown>): Promise<void>;
   delete(key: string): Promise<boolean>;
   delete(keys: string[]): Promise<number>;
-  list<T = unknown>(options?: {
-    start?: string;
-    startAfter?: string;
-    end?: string;
-    prefix?: string;
-    reverse?: boolean;
-    limit?: number;
-  }): Promise<Map<string, T>>;
+  list<T = unknown>(options?: ListRange): Promise<Map<string, T>>;
   transaction<T>(fn: (txn: DurableObjectStorageApi) => Promise<T>): Promise<T>;
   deleteAll(): Promise<void>;
   getAlarm(): Promise<number | null>;

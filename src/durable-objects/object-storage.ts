@@ -4,7 +4,7 @@ import { compareKeys } from "../storage/key-order.js";
 import type { ListRange, ObjectKey, StorageEngine, WriteBatch, WriteResult } from "../storage/storage-engine.js";
 import type { InputGate, OutputGate } from "./gates.js";
 import { parseAlarmTime, parseListOptions } from "./list-options.js";
-import { checkBatch, checkKey, decodeValue, encodeStoredValue } from "./structured-value.js";
+import { checkBatch, checkKey, decodeValue, encodePuts, encodeStoredValue, getValues } from "./structured-value.js";
 import { TransactionStorage, type CommittedReader } from "./transaction.js";
 
 /** What one instance's storage needs from the runtime around it. */
@@ -44,29 +44,14 @@ export class DurableObjectStorage implements DurableObjectStorageApi, CommittedR
   get<T = unknown>(key: string): Promise<T | undefined>;
   get<T = unknown>(keys: string[]): Promise<Map<string, T>>;
   get<T = unknown>(keyOrKeys: string | string[]): Promise<T | undefined | Map<string, T>> {
-    return quiet(async () => {
-      const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
-      checkBatch(keys.length, "get");
-      const raw = await this.readRaw(keys);
-      if (!Array.isArray(keyOrKeys)) {
-        const bytes = raw.get(keys[0] as string);
-        return bytes === undefined ? undefined : (decodeValue(bytes) as T);
-      }
-      const found = new Map<string, T>();
-      for (const key of [...raw.keys()].sort(compareKeys)) found.set(key, decodeValue(raw.get(key) as Uint8Array) as T);
-      return found;
-    });
+    return quiet(() => getValues<T>(keyOrKeys, (keys) => this.readRaw(keys)));
   }
 
   put(key: string, value: unknown): Promise<void>;
   put(entries: Record<string, unknown>): Promise<void>;
   put(keyOrEntries: string | Record<string, unknown>, value?: unknown): Promise<void> {
     return quiet(async () => {
-      const entries = typeof keyOrEntries === "string" ? [[keyOrEntries, value] as const] : Object.entries(keyOrEntries);
-      checkBatch(entries.length, "put");
-      // Every value is validated and serialised before anything is written: all or nothing.
-      const puts = entries.map(([k, v]) => [checkKey(k), encodeStoredValue(k, v)] as const);
-      await this.#write({ puts });
+      await this.#write({ puts: encodePuts(keyOrEntries, value) });
     });
   }
 

@@ -1,5 +1,6 @@
 import { deserialize, serialize } from "node:v8";
 import { EdgeError } from "../core/errors.js";
+import { compareKeys } from "../storage/key-order.js";
 import { DO_BATCH_KEYS_MAX, DO_KEY_SIZE_BYTES_MAX, DO_SQLITE_KEY_VALUE_BYTES_MAX, DO_VALUE_SIZE_BYTES_MAX } from "./limits.js";
 
 // A lone surrogate has no UTF-8 form, so SQLite would store U+FFFD instead and two different
@@ -81,4 +82,34 @@ export function checkBatch(count: number, operation: string): void {
   if (count > DO_BATCH_KEYS_MAX) {
     throw new EdgeError("DO_TOO_MANY_KEYS", 400, `${operation} got ${count} keys; the limit is ${DO_BATCH_KEYS_MAX}`);
   }
+}
+
+/**
+ * `get(key)` / `get(keys)` of the storage API on top of a raw read: checks the keys and the
+ * batch size, then decodes one value (or undefined) or a Map of the found keys in key order.
+ */
+export async function getValues<T>(
+  keyOrKeys: string | string[],
+  read: (keys: string[]) => Promise<ReadonlyMap<string, Uint8Array>>,
+): Promise<T | undefined | Map<string, T>> {
+  const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
+  checkBatch(keys.length, "get");
+  const raw = await read(keys);
+  if (!Array.isArray(keyOrKeys)) {
+    const bytes = raw.get(keys[0] as string);
+    return bytes === undefined ? undefined : (decodeValue(bytes) as T);
+  }
+  const found = new Map<string, T>();
+  for (const key of [...raw.keys()].sort(compareKeys)) found.set(key, decodeValue(raw.get(key) as Uint8Array) as T);
+  return found;
+}
+
+/**
+ * `put(key, value)` / `put(entries)` of the storage API: every key and value checked and
+ * serialised before anything is written (all or nothing).
+ */
+export function encodePuts(keyOrEntries: string | Record<string, unknown>, value: unknown): Array<readonly [string, Uint8Array]> {
+  const entries = typeof keyOrEntries === "string" ? [[keyOrEntries, value] as const] : Object.entries(keyOrEntries);
+  checkBatch(entries.length, "put");
+  return entries.map(([k, v]) => [checkKey(k), encodeStoredValue(k, v)] as const);
 }

@@ -2,7 +2,7 @@ import type { DurableObjectStorageApi } from "../core/bindings.js";
 import type { ListRange, WriteBatch } from "../storage/storage-engine.js";
 import { compareKeys, inRange, selectRange } from "../storage/key-order.js";
 import { parseAlarmTime, parseListOptions } from "./list-options.js";
-import { checkBatch, checkKey, decodeValue, encodeStoredValue } from "./structured-value.js";
+import { checkBatch, checkKey, decodeValue, encodePuts, getValues } from "./structured-value.js";
 
 /** What a transaction reads through: committed state, bypassing its own buffer. */
 export interface CommittedReader {
@@ -39,25 +39,14 @@ export class TransactionStorage implements DurableObjectStorageApi {
   get<T = unknown>(key: string): Promise<T | undefined>;
   get<T = unknown>(keys: string[]): Promise<Map<string, T>>;
   async get<T = unknown>(keyOrKeys: string | string[]): Promise<T | undefined | Map<string, T>> {
-    const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
-    checkBatch(keys.length, "get");
-    const raw = await this.#read(keys);
-    if (!Array.isArray(keyOrKeys)) {
-      const bytes = raw.get(keys[0] as string);
-      return bytes === undefined ? undefined : (decodeValue(bytes) as T);
-    }
-    const found = new Map<string, T>();
-    for (const key of [...raw.keys()].sort(compareKeys)) found.set(key, decodeValue(raw.get(key) as Uint8Array) as T);
-    return found;
+    return getValues<T>(keyOrKeys, (keys) => this.#read(keys));
   }
+
 
   put(key: string, value: unknown): Promise<void>;
   put(entries: Record<string, unknown>): Promise<void>;
   async put(keyOrEntries: string | Record<string, unknown>, value?: unknown): Promise<void> {
-    const entries = typeof keyOrEntries === "string" ? [[keyOrEntries, value] as const] : Object.entries(keyOrEntries);
-    checkBatch(entries.length, "put");
-    const encoded = entries.map(([k, v]) => [checkKey(k), encodeStoredValue(k, v)] as const);
-    for (const [k, bytes] of encoded) this.#overlay.set(k, bytes);
+    for (const [k, bytes] of encodePuts(keyOrEntries, value)) this.#overlay.set(k, bytes);
   }
 
   delete(key: string): Promise<boolean>;

@@ -14,14 +14,9 @@ export interface ObjectKey {
 }
 
 /** A key range as Cloudflare's `storage.list()` takes it; see `selectRange` for the rules. */
-export interface ListRange {
-  start?: string;
-  startAfter?: string;
-  end?: string;
-  prefix?: string;
-  reverse?: boolean;
-  limit?: number;
-}
+import type { ListRange } from "../core/bindings.js";
+
+export type { ListRange };
 
 /**
  * One atomic write: all of it becomes durable or none of it does. Applied in this order:
