@@ -9,7 +9,7 @@ import { LatencyModel, POPS, Rng, WallClock } from "../sim/index.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../storage/index.js";
 import { spareIsolates } from "../workers/index.js";
 import { demoOrigin } from "./demo-origin.js";
-import { startHttpServer } from "./http-server.js";
+import { startHttpServer, type Handler } from "./http-server.js";
 import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
 import { statusRoutes } from "./status-routes.js";
 import { WorkerDeployment } from "./worker-deployment.js";
@@ -58,6 +58,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
       : demoSiteConfig();
   const log = options.log ?? ((line: string): void => console.error(`edge-kata: ${line}`));
   for (const warning of site.warnings) log(`warning: ${warning}`);
+  // Take the port first, so a busy one is reported at once, before any build or storage opens.
+  // Until the pipeline is ready (a moment; the URL is printed only then) requests get a 503.
+  let serve: Handler | undefined;
+  const http = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    handler: (request, ctx) => (serve ? serve(request, ctx) : Promise.resolve(new Response("starting\n", { status: 503, headers: { "retry-after": "1" } }))),
+  });
   const originUrl = options.originUrl ?? site.originUrl;
   // The first cold start (each PoP's first request builds its worker's isolate) finds a spare.
   spareIsolates.prime();
@@ -65,7 +73,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const rng = new Rng(seed);
   const clock = new WallClock();
   const wall = new WallSim(clock);
-  const storage = openStorage(options.dataDir ?? join(REPO_ROOT, ".edge-data"));
+  let storage: ReturnType<typeof openStorage>;
+  try {
+    storage = openStorage(options.dataDir ?? join(REPO_ROOT, ".edge-data"));
+  } catch (error) {
+    await http.close();
+    wall.close();
+    throw error;
+  }
   const kvScheduler = new WallScheduler();
   const kv = new KvStore({ clock, scheduler: kvScheduler, rng: rng.fork("kv"), pops: POPS.map((p) => p.code), backend: storage.kv });
   const objects = new DurableObjectRuntime({ sim: wall, latency: new LatencyModel({ rng: rng.fork("do-latency") }), pops: POPS, engine: storage.engine, rng: rng.fork("durable-objects") });
@@ -109,6 +124,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
         log,
       });
     } catch (error) {
+      await http.close();
       wall.close();
       kvScheduler.close();
       storage.close();
@@ -118,18 +134,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   }
 
   const routes = statusRoutes({ edge, kv, site, originUrl, deployment });
-  const http = await startHttpServer({
-    host: options.host,
-    port: options.port,
-    handler: async (request, ctx) => {
-      const internal = await routes(request);
-      if (internal) return internal;
-      const url = new URL(request.url);
-      const pop = url.searchParams.get("pop") ?? request.headers.get("cf-pop") ?? undefined;
-      const result = await edge.handle(request, { clientIp: ctx.clientIp, ...(pop ? { pop } : {}) });
-      return result.drop ? null : result.response;
-    },
-  });
+  serve = async (request, ctx) => {
+    const internal = await routes(request);
+    if (internal) return internal;
+    const url = new URL(request.url);
+    const pop = url.searchParams.get("pop") ?? request.headers.get("cf-pop") ?? undefined;
+    const result = await edge.handle(request, { clientIp: ctx.clientIp, ...(pop ? { pop } : {}) });
+    return result.drop ? null : result.response;
+  };
   return {
     url: http.url,
     edge,
