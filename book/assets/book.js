@@ -1,5 +1,5 @@
-// Theme toggle and client-side full-text search. Works from file:// (the index is a script,
-// not a fetched JSON file) and over HTTP.
+// Theme toggle, the phone menu, one-at-a-time hints, print, and client-side full-text search.
+// Works from file:// (the index is a script, not a fetched JSON file) and over HTTP.
 (function () {
   var root = document.documentElement;
   function applyHighlightTheme() {
@@ -15,6 +15,41 @@
     root.setAttribute("data-theme", next);
     try { localStorage.setItem("edge-kata-theme", next); } catch (e) { /* ignore */ }
     applyHighlightTheme();
+  });
+
+  // Phones: the table of contents is a menu the ☰ button opens and Escape or a tap outside closes.
+  var menu = document.getElementById("menu-toggle");
+  var sidebar = document.getElementById("sidebar");
+  function setMenu(open) {
+    document.body.classList.toggle("nav-open", open);
+    menu.setAttribute("aria-expanded", String(open));
+  }
+  menu.addEventListener("click", function () { setMenu(!document.body.classList.contains("nav-open")); });
+  document.addEventListener("click", function (e) {
+    if (document.body.classList.contains("nav-open") && !sidebar.contains(e.target) && !menu.contains(e.target)) setMenu(false);
+  });
+
+  // Hints: each level's hints are collapsed, and the next one appears only once the previous
+  // one has been opened, as `npm run kata -- hint` reveals them one at a time.
+  Array.prototype.forEach.call(document.querySelectorAll(".callout-hint"), function (box) {
+    var steps = box.querySelectorAll("details.hint-step");
+    Array.prototype.forEach.call(steps, function (step, i) {
+      if (i > 0) step.hidden = true;
+      step.addEventListener("toggle", function () {
+        if (step.open && steps[i + 1]) steps[i + 1].hidden = false;
+      });
+    });
+  });
+
+  // Printing shows every spoiler and hint; the reader's open/closed state comes back after.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+    openedForPrint.forEach(function (d) { d.dataset.printHidden = d.hidden ? "1" : ""; d.hidden = false; d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (d) { d.open = false; d.hidden = d.dataset.printHidden === "1"; });
+    openedForPrint = [];
   });
 
   var input = document.getElementById("search");
@@ -55,6 +90,6 @@
   });
   document.addEventListener("keydown", function (e) {
     if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); }
-    if (e.key === "Escape") { results.hidden = true; input.blur(); }
+    if (e.key === "Escape") { results.hidden = true; input.blur(); setMenu(false); }
   });
 })();
