@@ -125,7 +125,7 @@ export class KvStore {
     // Cloudflare answers 429 to more than one write per second to a key. It is checked where
     // the write is accepted; writers in different PoPs still race, and LWW settles the race.
     if (lastMs !== undefined && nowMs - lastMs < KV_WRITES_PER_KEY_INTERVAL_MS) {
-      throw new EdgeError("KV_RATE_LIMITED", 429, `key "${key.length > 64 ? `${key.slice(0, 64)}…` : key}" was written ${nowMs - lastMs} ms ago at ${pop}; the limit is 1 write per ${KV_WRITES_PER_KEY_INTERVAL_MS} ms`);
+      throw new EdgeError("KV_RATE_LIMITED", 429, `key "${key.length > 64 ? `${key.slice(0, 64)}…` : key}" was written ${Math.round(nowMs - lastMs)} ms ago at ${pop}; the limit is 1 write per ${KV_WRITES_PER_KEY_INTERVAL_MS} ms`);
     }
     const version: StoredVersion = { ...fields, stamp: { timestampMs: nowMs, writerPop: pop, seq: ++this.#seq } };
     const previous = this.#backend.get(namespaceId, key) ?? null;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -34,6 +35,8 @@ export interface EdgeServerOptions {
   dataDir?: string;
   /** Seeds the AS graph and modelled jitter. @defaultValue 2026 */
   seed?: number;
+  /** Seeds `cf-ray` ids. @defaultValue fresh random bytes at each start */
+  raySeed?: string;
 }
 
 export interface RunningEdgeServer {
@@ -99,6 +102,9 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const edge = new Edge({
     clock,
     seed,
+    // Drawn once per process start (the wall-clock side, like WallClock), so cf-ray ids never
+    // repeat across restarts; a simulation leaves it out and replays its ids from the seed.
+    raySeed: options.raySeed ?? randomBytes(8).toString("hex"),
     origin,
     waf: {},
     onWorkerResult: (pop, result) => {
