@@ -77,16 +77,45 @@
     hits.sort(function (a, b) { return b.score - a.score; });
     return hits.slice(0, 12);
   }
+  // The query's terms, marked in a result's title and snippet (escaped first, so a term is never HTML).
+  function highlight(text, query) {
+    var terms = query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 1; })
+      .map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    if (terms.length === 0) return escapeHtml(text);
+    // split() with a capturing group puts the matches at the odd indices.
+    return text.split(new RegExp("(" + terms.join("|") + ")", "gi")).map(function (part, i) {
+      return i % 2 === 1 ? "<mark>" + escapeHtml(part) + "</mark>" : escapeHtml(part);
+    }).join("");
+  }
+  var selected = -1;
+  function select(i) {
+    var items = results.querySelectorAll("li");
+    if (items.length === 0) return;
+    selected = (i + items.length) % items.length;
+    Array.prototype.forEach.call(items, function (li, j) { li.classList.toggle("selected", j === selected); li.setAttribute("aria-selected", String(j === selected)); });
+    items[selected].scrollIntoView({ block: "nearest" });
+  }
   input.addEventListener("input", function () {
     var hits = search(input.value);
+    selected = -1;
     if (!input.value.trim()) { results.hidden = true; return; }
     results.hidden = false;
     results.innerHTML = hits.length === 0
       ? '<p class="no-results">No results.</p>'
-      : "<ol>" + hits.map(function (h) {
-          return '<li><a href="' + h.entry.url + '">' + escapeHtml(h.entry.chapter + " › " + h.entry.title) +
-            "</a><p>…" + escapeHtml(h.snippet) + "…</p></li>";
+      : '<ol role="listbox">' + hits.map(function (h) {
+          return '<li role="option" aria-selected="false"><a href="' + h.entry.url + '">' + highlight(h.entry.chapter + " › " + h.entry.title, input.value) +
+            "</a><p>…" + highlight(h.snippet, input.value) + "…</p></li>";
         }).join("") + "</ol>";
+  });
+  // ↓/↑ move through the results, Enter opens the selected one (the first if none is).
+  input.addEventListener("keydown", function (e) {
+    if (results.hidden) return;
+    if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
+    else if (e.key === "Enter") {
+      var link = results.querySelectorAll("li a")[Math.max(selected, 0)];
+      if (link) { e.preventDefault(); window.location.href = link.getAttribute("href"); }
+    }
   });
   document.addEventListener("keydown", function (e) {
     if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); }

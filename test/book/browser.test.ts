@@ -85,9 +85,31 @@ describe.runIf(haveBrowser)("the rendered book in Chromium", { timeout: 180_000 
       expect(hits.length, `search results from ${base}`).toBeGreaterThan(0);
       // Every hit shows the term in its title or snippet: the search finds it and only it.
       for (const hit of hits) expect(hit.toLowerCase(), `search hit from ${base}`).toContain("gao-rexford");
+      // Matches are marked, and only matches.
+      const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent ?? ""));
+      expect(marks.length).toBeGreaterThanOrEqual(hits.length);
+      for (const m of marks) expect(m.toLowerCase()).toBe("gao-rexford");
+      // ↓ ↓ ↑ selects the first result again; Enter opens it.
+      const firstHref = await page.getAttribute("#search-results li:first-child a", "href");
+      for (const key of ["ArrowDown", "ArrowDown", "ArrowUp"]) await page.press("#search", key);
+      expect(await page.$$eval("#search-results li", (lis) => lis.map((li) => li.classList.contains("selected")))).toEqual(hits.map((_, i) => i === 0));
+      await Promise.all([page.waitForURL((u) => u.href.endsWith(firstHref!)), page.press("#search", "Enter")]);
       expect(problems).toEqual([]);
       await page.close();
     }
+  });
+
+  it("search treats the query as text: HTML and regex characters are neither markup nor patterns", async () => {
+    const { page, problems } = await open(`${server.url}/index.html`);
+    for (const query of ["<b>x</b> lt", "(.*", "__proto__ constructor", "a[b"]) {
+      await page.fill("#search", query);
+      expect(await page.locator("#search-results b").count(), query).toBe(0);
+    }
+    await page.fill("#search", "lt amp");
+    const html = await page.$eval("#search-results", (r) => r.innerHTML);
+    expect(html).not.toMatch(/&<mark>|<mark>(lt|amp)<\/mark>;/);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it("keeps spoilers closed by default and toggles the dark theme", async () => {
