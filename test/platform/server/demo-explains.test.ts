@@ -93,13 +93,18 @@ describe("the demo's KV and Durable Object counters", () => {
   });
 
   it("the Durable Object says where it lives, and a call from the other side of the world shows the trip", async () => {
-    const get = async (pop: string): Promise<Record<string, unknown>> => (await (await fetch(`${server.url}/worker/counter?pop=${pop}`)).json()) as Record<string, unknown>;
-    const created = await get("LHR"); // the first call also builds the object: not a round trip to time
-    const near = await get("LHR");
-    const far = await get("SYD");
-    expect(created).toMatchObject({ count: 1, livesIn: "LHR", calledFrom: "LHR" });
-    expect(near).toMatchObject({ count: 2, livesIn: "LHR", calledFrom: "LHR" });
-    expect(far).toMatchObject({ count: 3, livesIn: "LHR", calledFrom: "SYD" });
+    const get = async (pop: string): Promise<Response> => fetch(`${server.url}/worker/counter?pop=${pop}`);
+    // The first call places and builds the object: not a round trip to time. On a loaded
+    // machine its cold compile can exceed the CPU limit (a 500); the object is placed anyway.
+    let created: Response | undefined;
+    for (let attempt = 0; attempt < 3 && created?.status !== 200; attempt++) created = await get("LHR");
+    expect(created!.status).toBe(200);
+    const first = (await created!.json()) as Record<string, unknown>;
+    const near = (await (await get("LHR")).json()) as Record<string, unknown>;
+    const far = (await (await get("SYD")).json()) as Record<string, unknown>;
+    expect(first).toMatchObject({ livesIn: "LHR", calledFrom: "LHR" });
+    expect(near).toMatchObject({ count: (first.count as number) + 1, livesIn: "LHR", calledFrom: "LHR" });
+    expect(far).toMatchObject({ count: (first.count as number) + 2, livesIn: "LHR", calledFrom: "SYD" });
     // Sydney to London is about 17,000 km: no model puts the round trip under 150 ms more than
     // a call from inside London (which the model counts as free).
     expect((far.roundTripMs as number) - (near.roundTripMs as number)).toBeGreaterThan(150);
@@ -114,8 +119,10 @@ describe.runIf(existsSync(CHROMIUM))("the demo page's inspector in Chromium", ()
   });
   afterAll(() => browser?.close());
 
-  it("shows the status, the cf-* headers explained, and each stage measured or modelled", async () => {
+  // A loaded 2-core machine can take tens of seconds to start Chromium and a cold isolate.
+  it("shows the status, the cf-* headers explained, and each stage measured or modelled", { timeout: 180_000 }, async () => {
     const page = await browser.newPage();
+    page.setDefaultTimeout(90_000);
     const problems: string[] = [];
     page.on("console", (m) => void (m.type() === "error" && problems.push(m.text())));
     page.on("pageerror", (e) => void problems.push(e.message));
