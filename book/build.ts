@@ -28,12 +28,30 @@ export interface BuildResult {
 
 type FigureModule = { render(): string | Promise<string> };
 
-async function renderFigure(name: string, outDir: string, from: string): Promise<void> {
+async function renderFigure(name: string, outDir: string, from: string): Promise<string> {
   const script = join(BOOK_DIR, "figures", `${name}.ts`);
   if (!existsSync(script)) throw new BookBuildError(`${from}: figure "${name}" has no script book/figures/${name}.ts`);
   const mod = (await import(pathToFileURL(script).href)) as FigureModule;
   mkdirSync(join(outDir, "figures"), { recursive: true });
-  writeFileSync(join(outDir, "figures", `${name}.svg`), await mod.render());
+  const svg = await mod.render();
+  writeFileSync(join(outDir, "figures", `${name}.svg`), svg);
+  return svg;
+}
+
+/** The smallest rendered text a figure may have: below this a label is unreadable on a phone. */
+export const FIGURE_TEXT_PX_MIN = 10;
+
+/**
+ * The narrowest width at which every label of an SVG figure still renders at least
+ * FIGURE_TEXT_PX_MIN pixels tall: its viewBox width scaled by the smallest font size in it.
+ * Narrower screens scroll the figure sideways instead of shrinking it.
+ */
+export function figureWidthPxMin(svg: string): number {
+  const viewBox = /viewBox="\s*[-\d.]+\s+[-\d.]+\s+([\d.]+)/.exec(svg);
+  if (!viewBox) throw new BookBuildError("a figure's SVG has no viewBox");
+  const sizes = [...svg.matchAll(/font-size(?:="|:\s*)([\d.]+)/g)].map((m) => Number(m[1]));
+  const smallest = Math.min(...sizes, 16); // an SVG without a size uses the browser's 16 px
+  return Math.ceil((Number(viewBox[1]) * FIGURE_TEXT_PX_MIN) / smallest);
 }
 
 function kataBlock(id: string, from: string): string {
@@ -45,7 +63,10 @@ function kataBlock(id: string, from: string): string {
   const hints = kata.levels
     .map((l) => {
       const h = hintsFor(kata.readmePath, l.level);
-      return h.length === 0 ? "" : `\n::: hint Hints for ${l.ref} · ${l.title}\n${h.map((x, i) => `${i + 1}. ${x}`).join("\n")}\n:::\n`;
+      if (h.length === 0) return "";
+      // One collapsed block per hint, in order, as `npm run kata -- hint` reveals them one at a time.
+      const steps = h.map((x, i) => `::: step Hint ${i + 1} of ${h.length}\n${x}\n:::`).join("\n");
+      return `\n:::: hint Hints for ${l.ref} · ${l.title}\n\`npm run kata -- hint ${l.ref}\` gives the same hints, one at a time.\n\n${steps}\n::::\n`;
     })
     .join("");
   return [`> “${kata.question}”`, "", "| Level | Objective | Your file | Grade it |", "|---|---|---|---|", ...rows, "", hints].join("\n");
@@ -162,13 +183,15 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);
           const alt = caption.join(" ") || name;
-          return `<figure><img src="figures/${name}.svg" alt="${alt.replace(/"/g, "&quot;")}"><figcaption>${alt}</figcaption></figure>`;
+          return `<figure><div class="figure-scroll"><img src="figures/${name}.svg" alt="${alt.replace(/"/g, "&quot;")}" style="min-width: @@figure-min-width:${name}@@"></div><figcaption>${alt}</figcaption></figure>`;
         }
         throw new BookBuildError(`${chapter.source}: unknown directive {{#${kind}}}`);
       },
     });
+    let withFigures = expanded;
     for (const name of pending) {
-      await renderFigure(name, outDir, chapter.source);
+      const minWidth = figureWidthPxMin(await renderFigure(name, outDir, chapter.source));
+      withFigures = withFigures.replaceAll(`@@figure-min-width:${name}@@`, `${minWidth}px`);
       figures.push(name);
     }
     const unknown = unknownInlineFacts(expanded);
@@ -177,7 +200,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
     if (badRefs.length > 0) throw new BookBuildError(badRefs.join("\n"));
     const title = /^#\s+(.+)$/m.exec(expanded)?.[1] ?? chapter.title;
     // Kata hints and model answers write facts as `[words][fact.id]`; the definitions make them links.
-    const withDefinitions = `${expanded}\n\n${referenceDefinitions(expanded)}\n`;
+    const withDefinitions = `${withFigures}\n\n${referenceDefinitions(expanded)}\n`;
     writeFileSync(join(outDir, chapter.output), renderPage({ chapter, chapters, title, bodyHtml: md.render(withDefinitions) }));
     search.push(...indexChapter(chapter.title, chapter.output, plainFacts(expanded)));
   }

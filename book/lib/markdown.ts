@@ -22,7 +22,8 @@ function escapeHtml(text: string): string {
 /**
  * markdown-it with heading anchors, syntax highlighting, facts from the registry
  * (`{{fact:id}}`, `{{cite:id}}`, see facts.ts), and three boxes:
- * `::: hint`, `::: warning` (callouts) and `::: spoiler Title` (a <details> closed by default).
+ * `::: hint`, `::: warning` (callouts) and `::: spoiler Title` (a <details> closed by default),
+ * and `::: step Title`, one collapsed hint inside a `:::: hint` box.
  * `chapterLinks` maps a chapter's markdown file name to its HTML page, so authors link
  * chapters as `[text](anycast.md)`.
  */
@@ -57,6 +58,16 @@ export function createMarkdown(chapterLinks: Map<string, string>): MarkdownItIns
       if (token.nesting !== 1) return "</div></details>\n";
       const title = token.info.trim().slice("spoiler".length).trim() || "Show the answer";
       return `<details class="spoiler"><summary>${escapeHtml(title)}</summary><div class="spoiler-body">\n`;
+    },
+  });
+  // One hint, collapsed: `::: step Hint 1 of 3` inside a `:::: hint` box (book.js reveals
+  // the next one only after this one is opened, as `npm run kata -- hint` does).
+  md.use(container, "step", {
+    render: (tokens: Array<{ nesting: number; info: string }>, idx: number) => {
+      const token = tokens[idx]!;
+      if (token.nesting !== 1) return "</div></details>\n";
+      const title = token.info.trim().slice("step".length).trim() || "Hint";
+      return `<details class="hint-step"><summary>${escapeHtml(title)}</summary><div class="hint-body">\n`;
     },
   });
   const defaultLinkOpen = md.renderer.rules.link_open;

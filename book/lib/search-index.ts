@@ -26,6 +26,7 @@ export function indexChapter(chapterTitle: string, output: string, markdown: str
       current = { chapter: chapterTitle, title, url: `${output}#${id}`, text: "" };
       continue;
     }
+    if (!inFence && /^:{3,}/.test(line)) continue; // a box's fence (`::: hint ...`), not text
     current.text += ` ${line.replace(/<[^>]+>/g, " ").replace(/[`*_>#|]/g, " ")}`;
   }
   entries.push(current);

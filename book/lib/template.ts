@@ -28,7 +28,7 @@ function sidebar(chapters: readonly ChapterRef[], current: ChapterRef): string {
   return parts.join("\n");
 }
 
-/** One static page: sidebar, search, theme toggle, the chapter, previous/next links. */
+/** One static page: sidebar (a menu on phones), search, theme toggle, the chapter, previous/next links. */
 export function renderPage(input: PageInput): string {
   const i = input.chapters.indexOf(input.chapter);
   const prev = input.chapters[i - 1];
@@ -52,13 +52,14 @@ export function renderPage(input: PageInput): string {
 <body>
 <a class="skip" href="#content">Skip to content</a>
 <header class="topbar">
+  <button id="menu-toggle" type="button" aria-label="Table of contents" aria-controls="sidebar" aria-expanded="false">☰</button>
   <a class="brand" href="index.html">edge-kata</a>
   <input id="search" type="search" placeholder="Search the book…" aria-label="Search the book" autocomplete="off">
   <button id="theme-toggle" type="button" aria-label="Toggle dark theme">◐</button>
 </header>
 <div id="search-results" hidden></div>
 <div class="layout">
-<nav class="sidebar" aria-label="Table of contents">
+<nav class="sidebar" id="sidebar" aria-label="Table of contents">
 ${sidebar(input.chapters, input.chapter)}
 </nav>
 <main id="content">

@@ -19,6 +19,12 @@ export interface EdgeOptions {
   clock: Clock;
   /** Seeds the AS graph (anycast catchments), TLS secrets and modelled jitter. */
   seed: number;
+  /**
+   * Makes `cf-ray` ids differ between runs with the same `seed`: the server passes a value
+   * drawn once per process start, so ids never repeat across restarts; a simulation leaves it
+   * out and its ids replay with the seed. @defaultValue `seed`
+   */
+  raySeed?: string;
   origin: OriginHandler;
   /** Built with the edge's own `originFor(pop)` as its subrequest target (see `attachWorker`). */
   worker?: WorkerHost;
@@ -126,7 +132,9 @@ export class Edge {
     const timer = new StageTimer(this.#options.clock);
     const choice = this.selector.choose(ctx.clientIp, ctx.pop);
     const pop = choice.pop.code;
-    const ray = `${(hashString(`${this.#options.seed}:${++this.#rays}`) >>> 0).toString(16).padStart(8, "0")}${(this.#rays & 0xffffffff).toString(16).padStart(8, "0")}-${pop}`;
+    // Cloudflare's shape, 16 hex digits and the PoP: a hash of (ray seed, n) then n itself, so
+    // ids are unique within a run and, with a per-start ray seed, across runs.
+    const ray = `${(hashString(`${this.#options.raySeed ?? this.#options.seed}:${++this.#rays}`) >>> 0).toString(16).padStart(8, "0")}${(this.#rays & 0xffffffff).toString(16).padStart(8, "0")}-${pop}`;
     // Responses this method built itself are decorated in place; a Worker's may be immutable.
     const finish = (response: Response, cacheStatus?: string): EdgeResult => ({ response: decorate(response, ray, timer, cacheStatus, true), pop, drop: false });
 
@@ -146,7 +154,7 @@ export class Edge {
       const forwarded = withClientIp(request, ctx.clientIp);
       const cf = requestCf({ choice, rttMs, acceptEncoding: request.headers.get("accept-encoding"), ...(ctx.httpProtocol !== undefined && { httpProtocol: ctx.httpProtocol }), ...(verdict !== undefined && { botScore: verdict.botScore }) });
       const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop, cf));
-      timer.model("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
+      timer.measured("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
       this.#options.onWorkerResult?.(pop, result);
       // The worker's answer copied out of its isolate is a fresh host object: decorated in place.
       const response = result.response;

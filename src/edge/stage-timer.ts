@@ -3,13 +3,21 @@ import type { Clock } from "../sim/clock.js";
 interface Stage {
   name: string;
   durMs: number;
+  /** "modelled: <what the model assumed>" or "measured: <what>"; none for a stage timed here. */
   desc?: string;
 }
+
+/** The `desc` of a stage timed on the clock, so a reader can tell it from a modelled one. */
+export const STAGE_DESC_MEASURED = "measured";
+/** The prefix of a modelled stage's `desc`: a cost the local server cannot feel, from the latency model. */
+export const STAGE_DESC_MODELLED = "modelled: ";
 
 /**
  * Collects the cost of each pipeline stage for the `Server-Timing` response header
  * (W3C Server Timing). Measured stages use the clock; network stages that the local server
- * cannot feel (client RTT, TLS round trips, backbone) are added as modelled costs and say so.
+ * cannot feel (client RTT, TLS round trips, backbone) are added as modelled costs. Each entry's
+ * `desc` says which: `desc="measured"` (or `"measured: <what>"` for a figure measured elsewhere,
+ * like an isolate's CPU time), or `desc="modelled: <what the model assumed>"`.
  */
 export class StageTimer {
   readonly #clock: Clock;
@@ -39,7 +47,12 @@ export class StageTimer {
   }
 
   model(name: string, durMs: number, desc: string): void {
-    this.#stages.push({ name, durMs, desc });
+    this.#stages.push({ name, durMs, desc: `${STAGE_DESC_MODELLED}${desc}` });
+  }
+
+  /** A duration measured elsewhere (an isolate's CPU time), with what it measured. */
+  measured(name: string, durMs: number, desc: string): void {
+    this.#stages.push({ name, durMs, desc: `${STAGE_DESC_MEASURED}: ${desc}` });
   }
 
 
@@ -49,7 +62,8 @@ export class StageTimer {
       const s = this.#stages[i] as Stage;
       // Stages measured on a virtual clock take no time: skip formatting the common zero.
       out += `${i === 0 ? "" : ", "}${s.name};dur=${s.durMs === 0 ? "0.000" : s.durMs.toFixed(3)}`;
-      if (s.desc) out += `;desc="${s.desc.includes('"') || s.desc.includes("\\") ? s.desc.replace(/["\\]/g, "") : s.desc}"`;
+      if (s.desc === undefined) out += `;desc="${STAGE_DESC_MEASURED}"`;
+      else out += `;desc="${s.desc.includes('"') || s.desc.includes("\\") ? s.desc.replace(/["\\]/g, "") : s.desc}"`;
     }
     return out;
   }

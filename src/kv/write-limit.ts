@@ -21,7 +21,7 @@ export class WriteLimit {
     const lastMs = this.#lastWriteMs.get(key);
     if (lastMs !== undefined && nowMs - lastMs < KV_WRITES_PER_KEY_INTERVAL_MS) {
       const shown = key.length > 64 ? `${key.slice(0, 64)}…` : key;
-      throw new EdgeError("KV_RATE_LIMITED", 429, `key "${shown}" was written ${nowMs - lastMs} ms before this write from ${pop}; the limit is 1 write per ${KV_WRITES_PER_KEY_INTERVAL_MS} ms per key`);
+      throw new EdgeError("KV_RATE_LIMITED", 429, `key "${shown}" was written ${Math.round(nowMs - lastMs)} ms before this write from ${pop}; the limit is 1 write per ${KV_WRITES_PER_KEY_INTERVAL_MS} ms per key`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -12,7 +13,7 @@ import { backendOf, planMigrations } from "../durable-objects/migrations.js";
 import { DO_PITR_WINDOW_MS, DO_SQL_COLUMNS_MAX, DO_SQL_VALUE_BYTES_MAX, DO_SQLITE_DATABASE_BYTES_MAX } from "../durable-objects/limits.js";
 import { spareIsolates } from "../workers/index.js";
 import { demoOrigin } from "./demo-origin.js";
-import { startHttpServer } from "./http-server.js";
+import { startHttpServer, type Handler } from "./http-server.js";
 import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
 import { statusRoutes } from "./status-routes.js";
 import { WorkerDeployment } from "./worker-deployment.js";
@@ -37,6 +38,8 @@ export interface EdgeServerOptions {
   dataDir?: string;
   /** Seeds the AS graph and modelled jitter. @defaultValue 2026 */
   seed?: number;
+  /** Seeds `cf-ray` ids. @defaultValue fresh random bytes at each start */
+  raySeed?: string;
 }
 
 export interface RunningEdgeServer {
@@ -61,6 +64,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
       : demoSiteConfig();
   const log = options.log ?? ((line: string): void => console.error(`edge-kata: ${line}`));
   for (const warning of site.warnings) log(`warning: ${warning}`);
+  // Take the port first, so a busy one is reported at once, before any build or storage opens.
+  // Until the pipeline is ready (a moment; the URL is printed only then) requests get a 503.
+  let serve: Handler | undefined;
+  const http = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    handler: (request, ctx) => (serve ? serve(request, ctx) : Promise.resolve(new Response("starting\n", { status: 503, headers: { "retry-after": "1" } }))),
+  });
   const originUrl = options.originUrl ?? site.originUrl;
   // The first cold start (each PoP's first request builds its worker's isolate) finds a spare.
   spareIsolates.prime();
@@ -68,7 +79,14 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const rng = new Rng(seed);
   const clock = new WallClock();
   const wall = new WallSim(clock);
-  const storage = openStorage(options.dataDir ?? join(REPO_ROOT, ".edge-data"));
+  let storage: OpenedStorage;
+  try {
+    storage = openStorage(options.dataDir ?? join(REPO_ROOT, ".edge-data"));
+  } catch (error) {
+    await http.close();
+    wall.close();
+    throw error;
+  }
   const kv = new KvStore({ clock, rng: rng.fork("kv"), pops: POPS.map((p) => p.code), backend: storage.kv });
   const objects = new DurableObjectRuntime({
     sim: wall,
@@ -93,6 +111,9 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   const edge = new Edge({
     clock,
     seed,
+    // Drawn once per process start (the wall-clock side, like WallClock), so cf-ray ids never
+    // repeat across restarts; a simulation leaves it out and replays its ids from the seed.
+    raySeed: options.raySeed ?? randomBytes(8).toString("hex"),
     origin,
     waf: {},
     onWorkerResult: (pop, result) => {
@@ -123,6 +144,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
         log,
       });
     } catch (error) {
+      await http.close();
       wall.close();
       storage.close();
       throw error;
@@ -131,19 +153,15 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
   }
 
   const routes = statusRoutes({ edge, kv, site, originUrl, deployment });
-  const http = await startHttpServer({
-    host: options.host,
-    port: options.port,
-    handler: async (request, ctx) => {
-      const url = new URL(request.url);
-      const internal = await routes(request, url);
-      if (internal) return internal;
-      // No "?" in the URL: no query, so no `?pop=` (skips building searchParams on every request).
-      const pop = (url.search === "" ? null : url.searchParams.get("pop")) ?? request.headers.get("cf-pop") ?? undefined;
-      const result = await edge.handle(request, { clientIp: ctx.clientIp, httpProtocol: ctx.httpProtocol, ...(pop ? { pop } : {}) });
-      return result.drop ? null : result.response;
-    },
-  });
+  serve = async (request, ctx) => {
+    const url = new URL(request.url);
+    const internal = await routes(request, url);
+    if (internal) return internal;
+    // No "?" in the URL: no query, so no `?pop=` (skips building searchParams on every request).
+    const pop = (url.search === "" ? null : url.searchParams.get("pop")) ?? request.headers.get("cf-pop") ?? undefined;
+    const result = await edge.handle(request, { clientIp: ctx.clientIp, httpProtocol: ctx.httpProtocol, ...(pop ? { pop } : {}) });
+    return result.drop ? null : result.response;
+  };
   return {
     url: http.url,
     edge,

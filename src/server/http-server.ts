@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { bufferedBodyOf } from "../core/buffered-body.js";
 import { EdgeError } from "../core/errors.js";
 import { fact } from "../facts/index.js";
+import { SERVER_EXIT_USAGE, SERVER_PORT_DEFAULT } from "./args.js";
 
 // Cloudflare's request limits (facts registry, from the Workers limits page): URLs up to 16 KB
 // (414 beyond), request headers up to 128 KB in total (431 beyond), bodies up to 100 MB on the
@@ -32,6 +33,25 @@ export interface RunningServer {
 }
 
 /**
+ * Why the server could not listen, as one line a person can act on (a busy port is the usual
+ * case: another `npm start` or `wrangler dev` already holds 8787). Other failures pass through.
+ */
+export function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const other = port === 65535 ? port - 1 : port + 1;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new EdgeError("PORT_IN_USE", SERVER_EXIT_USAGE, `port ${port} on ${host} is already in use (another npm start or wrangler dev?); choose another port with: npm start -- --port ${other}  (or --port 0 for any free port)`);
+    case "EACCES":
+      return new EdgeError("PORT_FORBIDDEN", SERVER_EXIT_USAGE, `not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges); choose another port with: npm start -- --port ${SERVER_PORT_DEFAULT}`);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      return new EdgeError("HOST_UNAVAILABLE", SERVER_EXIT_USAGE, `cannot listen on ${host}: it is not an address of this machine; choose another with: npm start -- --host 127.0.0.1`);
+    default:
+      return error;
+  }
+}
+
+/**
  * A node:http server that turns each request into a WHATWG Request, calls the handler and
  * writes its Response back. User input never crashes it: malformed requests get 4xx, a
  * handler failure gets 500, and the process keeps serving.
@@ -47,7 +67,7 @@ export async function startHttpServer(options: { host: string; port: number; han
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: 0\r\n\r\n`);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;

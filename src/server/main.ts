@@ -7,7 +7,7 @@
  */
 import { EdgeError } from "../core/errors.js";
 import { POPS } from "../sim/index.js";
-import { parseServerArgs } from "./args.js";
+import { parseServerArgs, SERVER_EXIT_USAGE, serverUsage } from "./args.js";
 import { startEdgeServer } from "./edge-server.js";
 
 if (!process.execArgv.includes("--no-node-snapshot")) {
@@ -17,6 +17,10 @@ if (!process.execArgv.includes("--no-node-snapshot")) {
 
 try {
   const args = parseServerArgs(process.argv.slice(2));
+  if (args.help === true) {
+    process.stdout.write(serverUsage());
+    process.exit(0);
+  }
   const running = await startEdgeServer(args);
   console.log(`edge-kata: ${POPS.length} PoPs, listening on ${running.url}`);
   const site = args.originUrl ? `proxy to ${args.originUrl}` : args.configPath ? `site from ${args.configPath}${args.env === undefined ? "" : ` [env.${args.env}]`}` : "demo site";
@@ -26,6 +30,7 @@ try {
     process.once(signal, () => void running.close().then(() => process.exit(0)));
   }
 } catch (error) {
+  // A bad option or a busy port is one line the user can act on; anything else is a bug: its stack.
   console.error(error instanceof EdgeError ? `edge-kata: ${error.message}` : error);
-  process.exit(2);
+  process.exit(SERVER_EXIT_USAGE);
 }

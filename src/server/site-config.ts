@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeError } from "../core/errors.js";
+import { fact, SOURCES } from "../facts/index.js";
 import { parseWranglerToml, type WranglerConfig, wranglerDefaults } from "../workers/wrangler-toml.js";
 import { readDevVars } from "./dev-vars.js";
 
@@ -39,7 +40,12 @@ export function proxySiteConfig(originUrl: string): SiteConfig {
 export function demoSiteConfig(): SiteConfig {
   const wrangler: WranglerConfig = {
     ...wranglerDefaults("demo"),
-    vars: { GREETING: "hello from edge-kata" },
+    // The demo explains the limits it meets with the registry's words and sources, not its own.
+    vars: {
+      GREETING: "hello from edge-kata",
+      KV_WRITE_LIMIT: `${fact("kv.writesPerKeyPerSecond").claim} A second visit within the same second is refused with 429, so the count is shown but not stored. (${SOURCES["cf-kv-limits"].url})`,
+      DO_PLACEMENT: `A Durable Object is created near the PoP of the first request for it and stays there; every later request travels to it, wherever it comes from. (${SOURCES["cf-do-data-location"].url})`,
+    },
     kvNamespaces: [{ binding: "DEMO_KV", id: "demo-kv" }],
     durableObjects: [{ name: "COUNTER", className: "Counter" }],
   };

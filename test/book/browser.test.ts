@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBook } from "../../book/build.js";
-import { loadCatalog, REPO_ROOT } from "../../src/kata/index.js";
+import { hintsFor, loadCatalog, REPO_ROOT } from "../../src/kata/index.js";
 import { serveDirectory } from "./static-server.js";
 
 // Debian's chromium, installed by .ci/run; in CI the browser is required. On a learner's
@@ -85,9 +85,31 @@ describe.runIf(haveBrowser)("the rendered book in Chromium", { timeout: 180_000 
       expect(hits.length, `search results from ${base}`).toBeGreaterThan(0);
       // Every hit shows the term in its title or snippet: the search finds it and only it.
       for (const hit of hits) expect(hit.toLowerCase(), `search hit from ${base}`).toContain("gao-rexford");
+      // Matches are marked, and only matches.
+      const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent ?? ""));
+      expect(marks.length).toBeGreaterThanOrEqual(hits.length);
+      for (const m of marks) expect(m.toLowerCase()).toBe("gao-rexford");
+      // ↓ ↓ ↑ selects the first result again; Enter opens it.
+      const firstHref = await page.getAttribute("#search-results li:first-child a", "href");
+      for (const key of ["ArrowDown", "ArrowDown", "ArrowUp"]) await page.press("#search", key);
+      expect(await page.$$eval("#search-results li", (lis) => lis.map((li) => li.classList.contains("selected")))).toEqual(hits.map((_, i) => i === 0));
+      await Promise.all([page.waitForURL((u) => u.href.endsWith(firstHref!)), page.press("#search", "Enter")]);
       expect(problems).toEqual([]);
       await page.close();
     }
+  });
+
+  it("search treats the query as text: HTML and regex characters are neither markup nor patterns", async () => {
+    const { page, problems } = await open(`${server.url}/index.html`);
+    for (const query of ["<b>x</b> lt", "(.*", "__proto__ constructor", "a[b"]) {
+      await page.fill("#search", query);
+      expect(await page.locator("#search-results b").count(), query).toBe(0);
+    }
+    await page.fill("#search", "lt amp");
+    const html = await page.$eval("#search-results", (r) => r.innerHTML);
+    expect(html).not.toMatch(/&<mark>|<mark>(lt|amp)<\/mark>;/);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it("keeps spoilers closed by default and toggles the dark theme", async () => {
@@ -104,6 +126,92 @@ describe.runIf(haveBrowser)("the rendered book in Chromium", { timeout: 180_000 
     const before = await page.getAttribute("html", "data-theme");
     await page.click("#theme-toggle");
     expect(await page.getAttribute("html", "data-theme")).not.toBe(before);
+    await page.close();
+  });
+
+  it("collapses each level's hints and reveals them one at a time, as `kata hint` does", async () => {
+    const { page, problems } = await open(`${server.url}/q1-rate-limiter.html`);
+    const kata = loadCatalog().find((k) => k.id === "q1-rate-limiter")!;
+    const boxes = page.locator(".callout-hint");
+    const withHints = kata.levels.filter((l) => hintsFor(kata.readmePath, l.level).length > 0);
+    expect(await boxes.count()).toBe(withHints.length);
+    for (const [b, level] of withHints.entries()) {
+      const expected = hintsFor(kata.readmePath, level.level);
+      const steps = boxes.nth(b).locator("details.hint-step");
+      expect(await steps.count(), `${level.ref}: one block per hint`).toBe(expected.length);
+      // Nothing is open and only the first hint can be opened.
+      expect(await steps.evaluateAll((ds) => ds.filter((d) => (d as HTMLDetailsElement).open).length)).toBe(0);
+      expect(await steps.evaluateAll((ds) => ds.map((d) => !(d as HTMLElement).hidden))).toEqual(expected.map((_, i) => i === 0));
+      expect(await steps.nth(0).locator(".hint-body").isVisible()).toBe(false);
+      for (let i = 0; i < expected.length; i++) {
+        await steps.nth(i).locator("summary").click();
+        expect(await steps.nth(i).locator(".hint-body").isVisible(), `${level.ref} hint ${i + 1} opens`).toBe(true);
+        // The hint shown is the i-th of `kata hint`, in order.
+        const firstWords = expected[i]!.replace(/[`*_]|\[([^\]]*)\]\[[^\]]*\]/g, "$1").split(/\s+/).slice(0, 3).join(" ");
+        expect(await steps.nth(i).locator(".hint-body").innerText()).toContain(firstWords.replace(/'/g, "’"));
+        const visible = await steps.evaluateAll((ds) => ds.map((d) => !(d as HTMLElement).hidden));
+        expect(visible, `${level.ref}: after opening hint ${i + 1}`).toEqual(expected.map((_, j) => j <= i + 1));
+      }
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("on a 390 px phone: a menu button opens the contents, nothing overflows, figure labels stay >= 10 px", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => void problems.push(e.message));
+    await page.goto(`${server.url}/cache.html`);
+    expect(await page.locator("nav.sidebar").isVisible()).toBe(false);
+    const menu = page.locator("#menu-toggle");
+    expect(await menu.isVisible()).toBe(true);
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    await menu.click();
+    expect(await page.locator("nav.sidebar").isVisible()).toBe(true);
+    expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    await page.keyboard.press("Escape");
+    expect(await page.locator("nav.sidebar").isVisible()).toBe(false);
+    await menu.click();
+    await page.locator("nav.sidebar a[href='anycast.html']").click();
+    await page.waitForURL(/anycast\.html$/);
+    expect(await page.locator("h1").first().innerText()).toMatch(/anycast/i);
+
+    let figures = 0;
+    for (const name of pages) {
+      await page.goto(`${server.url}/${name}`);
+      // The page itself never scrolls sideways; a wide figure scrolls inside its own box.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} overflows`).toBeLessThanOrEqual(390);
+      const imgs = await page.$$eval("figure img", (list) => list.map((i) => ({ src: i.getAttribute("src")!, width: i.getBoundingClientRect().width })));
+      for (const img of imgs) {
+        const svg = readFileSync(join(outDir, img.src), "utf8");
+        const viewBoxWidth = Number(/viewBox="[^"]*?\s([\d.]+)\s+[\d.]+"/.exec(svg)![1]);
+        const fontMin = Math.min(...[...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1])));
+        const renderedPx = (fontMin * img.width) / viewBoxWidth;
+        expect(renderedPx, `${name}: ${img.src} labels render at ${renderedPx.toFixed(1)} px`).toBeGreaterThanOrEqual(10);
+        figures++;
+      }
+    }
+    expect(figures, "the book has figures to check").toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("prints the chapter alone: no bars, spoilers and hints open, links with their address", async () => {
+    const { page } = await open(`${server.url}/q1-rate-limiter.html`);
+    await page.emulateMedia({ media: "print" });
+    for (const chrome of [".topbar", "nav.sidebar", ".pager"]) expect(await page.locator(chrome).isVisible(), chrome).toBe(false);
+    // checkVisibility() is false inside a closed <details> (its content is content-visibility: hidden).
+    const shown = await page.$$eval(".spoiler-body, details.hint-step .hint-body", (els) => els.map((e) => e.checkVisibility()));
+    expect(shown.length).toBeGreaterThan(3);
+    expect(shown.every(Boolean), "every spoiler and hint body is laid out in print").toBe(true);
+    const printedLinks = await page.$$eval("main a[href^='http']", (as) => as.map((a) => getComputedStyle(a, "::after").content));
+    expect(printedLinks.length).toBeGreaterThan(0);
+    for (const content of printedLinks) expect(content).toMatch(/^" \(" attr\(href\) "\)"$|\(http/);
+    await page.emulateMedia({ media: "screen" });
+    expect(await page.locator(".spoiler-body").first().evaluate((e) => e.checkVisibility())).toBe(false);
+    const pdf = await page.pdf({ format: "A4" });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     await page.close();
   });
 
