@@ -8,6 +8,7 @@ import { botScore } from "./bot-score.js";
 import type { WafRequest } from "./request.js";
 import { WafRuleSyntaxError } from "./syntax-error.js";
 import { FIELD_TYPES } from "./expression-ast.js";
+import { BODY_INSPECT_BYTES_DEFAULT } from "./body.js";
 
 /** Phases in the order Cloudflare's Ruleset Engine runs them for a request. */
 export const WAF_PHASES = ["http_request_firewall_custom", "http_ratelimit", "http_request_firewall_managed"] as const;
@@ -38,6 +39,8 @@ export interface WafOptions {
   readonly rateLimitRules?: readonly RateLimitRule[];
   /** `false` turns the managed ruleset off. @defaultValue PL1, threshold 5 */
   readonly managed?: ManagedOptions | false;
+  /** Bytes of a request body read for inspection (see `body.ts`). @defaultValue 128 KiB */
+  readonly bodyInspectBytes?: number;
   /** IP reputation, 0 … 100. @defaultValue every address scores 0 */
   readonly threatScore?: (ip: string) => number;
 }
@@ -71,6 +74,7 @@ function compileRule(id: string, expression: string): CompiledExpression {
 /** The request firewall: custom rules, then rate limiting, then the managed ruleset. */
 export class Waf {
   readonly #clock: Clock;
+  readonly bodyInspectBytes: number;
   readonly #custom: { rule: CustomRule; test: CompiledExpression }[];
   readonly #rateLimits: { rule: RateLimitRule; test: CompiledExpression; limiter: RateLimiter }[];
   readonly #managed: ManagedRuleset | null;
@@ -80,6 +84,9 @@ export class Waf {
 
   constructor(options: WafOptions) {
     this.#clock = options.clock;
+    const bodyBytes = options.bodyInspectBytes ?? BODY_INSPECT_BYTES_DEFAULT;
+    if (!Number.isSafeInteger(bodyBytes) || bodyBytes < 0) throw new EdgeError("WAF_BAD_BODY_LIMIT", 400, `bodyInspectBytes ${bodyBytes} must be a whole number of bytes >= 0`);
+    this.bodyInspectBytes = bodyBytes;
     this.#custom = (options.customRules ?? []).map((rule) => ({ rule, test: compileRule(rule.id, rule.expression) }));
     this.#rateLimits = (options.rateLimitRules ?? []).map((rule) => {
       if (rule.characteristics.length === 0) throw new EdgeError("WAF_BAD_RATE_LIMIT", 400, `rule ${rule.id}: characteristics must name at least one field`);
