@@ -11,11 +11,15 @@ export interface ServerArgs {
   watch?: boolean;
   originUrl?: string;
   dataDir?: string;
+  /** `--crs DIR`: the OWASP CRS to load; `--crs off` runs the built-in managed rules. */
+  crs?: string;
+  /** `--paranoia N`: the CRS paranoia level, 1..4. */
+  paranoiaLevel?: number;
 }
 
 export const SERVER_PORT_DEFAULT = 8787; // wrangler dev's default port
 
-/** Parses `npm start -- [--port n] [--host h] [--config file] [--env name] [--watch] [--origin url] [--data dir]`. */
+/** Parses `npm start -- [--port n] [--host h] [--config file] [--env name] [--watch] [--origin url] [--data dir] [--crs dir|off] [--paranoia n]`. */
 export function parseServerArgs(argv: readonly string[]): ServerArgs {
   const args: ServerArgs = { host: "127.0.0.1", port: SERVER_PORT_DEFAULT };
   for (let i = 0; i < argv.length; i++) {
@@ -51,8 +55,17 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
       case "--data":
         args.dataDir = need();
         break;
+      case "--crs":
+        args.crs = need();
+        break;
+      case "--paranoia": {
+        const pl = Number(need());
+        if (![1, 2, 3, 4].includes(pl)) throw new EdgeError("BAD_ARGUMENT", 2, `--paranoia must be 1, 2, 3 or 4, got ${value}`);
+        args.paranoiaLevel = pl;
+        break;
+      }
       default:
-        throw new EdgeError("BAD_ARGUMENT", 2, `unknown option ${flag}; use --port, --host, --config, --env, --watch, --origin, --data`);
+        throw new EdgeError("BAD_ARGUMENT", 2, `unknown option ${flag}; use --port, --host, --config, --env, --watch, --origin, --data, --crs, --paranoia`);
     }
   }
   if (args.env !== undefined && args.configPath === undefined) throw new EdgeError("BAD_ARGUMENT", 2, "--env selects a section of the --config file; give --config too");

@@ -8,6 +8,7 @@ import { createProxyOrigin } from "../proxy/index.js";
 import { LatencyModel, POPS, Rng, WallClock } from "../sim/index.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../storage/index.js";
 import { spareIsolates } from "../workers/index.js";
+import { CRS_INSTALL_HINT, CrsRuleset, findCrs } from "../waf/index.js";
 import { demoOrigin } from "./demo-origin.js";
 import { startHttpServer } from "./http-server.js";
 import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
@@ -34,6 +35,13 @@ export interface EdgeServerOptions {
   dataDir?: string;
   /** Seeds the AS graph and modelled jitter. @defaultValue 2026 */
   seed?: number;
+  /**
+   * The OWASP CRS directory for the managed rules, or "off" for the built-in rules.
+   * @defaultValue Debian's modsecurity-crs package when installed, else the built-in rules
+   */
+  crs?: string;
+  /** CRS paranoia level. @defaultValue 1 */
+  paranoiaLevel?: number;
 }
 
 export interface RunningEdgeServer {
@@ -49,6 +57,22 @@ export interface RunningEdgeServer {
  * KV and Durable Object storage persist in SQLite, so data survives restarts; the book is
  * served at /book/ through the pipeline (and so through the cache).
  */
+/** The managed ruleset the server runs: the CRS when it is there, said on start-up either way. */
+function managedRules(options: EdgeServerOptions, log: (line: string) => void): { crs?: CrsRuleset } {
+  if (options.crs === "off") {
+    log("WAF managed rules: built-in (--crs off)");
+    return {};
+  }
+  if (options.crs === undefined && findCrs() === undefined) {
+    log(`WAF managed rules: built-in; for the OWASP Core Rule Set, ${CRS_INSTALL_HINT}`);
+    return {};
+  }
+  const crs = new CrsRuleset({ ...(options.crs === undefined ? {} : { dir: options.crs }), ...(options.paranoiaLevel === undefined ? {} : { paranoiaLevel: options.paranoiaLevel }) });
+  log(`WAF managed rules: ${crs.describe()}`);
+  for (const r of crs.summary.refused) log(`  refused rule ${r.id} (${r.file}:${r.line}): ${r.reason}`);
+  return { crs };
+}
+
 export async function startEdgeServer(options: EdgeServerOptions): Promise<RunningEdgeServer> {
   // `--origin` alone is a caching proxy in front of the user's app; a worker comes from --config.
   const site: SiteConfig = options.configPath
@@ -85,7 +109,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     clock,
     seed,
     origin,
-    waf: {},
+    waf: managedRules(options, log),
     onWorkerResult: (pop, result) => {
       // A learner's worker that throws or hits a limit must say why, not only "1101".
       if (result.outcome === "ok") return;

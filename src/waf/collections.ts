@@ -211,6 +211,20 @@ export class RequestCollections {
     return (this.#url ??= splitRawUrl(this.request.url));
   }
 
+  /**
+   * The headers as they were on the wire. A WHATWG `Request` hides two that HTTP/1.1 always
+   * has: `Host` (from the URL) and, for a body of known size, `Content-Length`.
+   */
+  #headers(): Entry[] {
+    const r = this.request;
+    const out = Object.entries(r.headers).map(([n, value]) => ({ name: n, value }));
+    if (r.headers["host"] === undefined && this.url.host !== "") out.push({ name: "host", value: this.url.host });
+    if (r.body !== undefined && r.body !== "" && r.headers["content-length"] === undefined && r.headers["transfer-encoding"] === undefined && r.bodyTruncated !== true) {
+      out.push({ name: "content-length", value: String(Buffer.byteLength(r.body)) });
+    }
+    return out;
+  }
+
   #compute(name: CollectionName): Collection {
     const r = this.request;
     switch (name) {
@@ -233,9 +247,9 @@ export class RequestCollections {
       case "REQUEST_COOKIES_NAMES":
         return names(this.get("REQUEST_COOKIES"));
       case "REQUEST_HEADERS":
-        return Object.entries(r.headers).map(([n, value]) => ({ name: n, value }));
+        return this.#headers();
       case "REQUEST_HEADERS_NAMES":
-        return Object.keys(r.headers).map((n) => ({ name: n, value: n }));
+        return this.#headers().map((e) => ({ name: e.name, value: e.name }));
       case "REQUEST_FILENAME":
         return scalar(name, this.url.path);
       case "REQUEST_BASENAME":
