@@ -120,6 +120,11 @@ function sqlTokens(input: string, quote: "" | "'" | '"'): string {
       i += 2;
       continue;
     }
+    // A URL escape in a value seen before decoding (multiMatch) is a separator, not modulo.
+    if (c === "%" && /^[0-9a-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      i += 3;
+      continue;
+    }
     if ("=<>!+-*/%^|&~:".includes(c)) {
       while (i < s.length && "=<>!".includes(s[i + 1] ?? "") && "=<>!".includes(s[i]!)) i++;
       fp += "o";
@@ -139,7 +144,7 @@ function sqlTokens(input: string, quote: "" | "'" | '"'): string {
 // Shapes that are SQL injection, per context. Quoted contexts begin with the closed string `s`.
 const QUOTED_SQLI = [
   /^s\)*\s*[&;U]/, // ' or …, ') or …, '; drop …, ' union …
-  /^s\)*o/, // '=' … , '+sleep(…)
+  /^s\)*o[s1fgv(]/, // '=' … , '+sleep(…) (not `N'+Roses`: a quote, a plus, a word)
   /^s\)*c/, // admin'-- , admin'#
   /^s\)*k(1|s|v|\()/, // ' like 1, ' having 1
   /^s\)*[fg]\(/, // '||sleep(5)

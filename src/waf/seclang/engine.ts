@@ -9,6 +9,7 @@
  * PCRE construct) refuses the whole rule, by id, with the reason: never a silent drop, never an
  * approximation. `refused` lists them; the server prints the count at start-up.
  */
+import v8 from "node:v8";
 import { EdgeError } from "../../core/errors.js";
 import { cidrContains, parseCidr, parseIp, type Cidr } from "../ip-address.js";
 import { RequestCollections, isCollectionName, type Entry } from "../collections.js";
@@ -18,8 +19,19 @@ import { parseActions, parseVariables, type Action, type Directive, type Variabl
 import { PcreTranslationError, translatePcre } from "./pcre.js";
 import { TRANSFORMS, type Transform } from "./transforms.js";
 
-/** Longest value an operator reads (edge-kata's bound on regex work per value: 32 KiB). */
-export const SECLANG_INPUT_LENGTH_MAX = 32 * 1024;
+/**
+ * The window of a value a pattern operator reads: its first 2 KiB, and for a longer value its
+ * last 2 KiB as well (so padding in front does not hide a payload). Some CRS patterns backtrack
+ * polynomially (941170 takes seconds on 4 KiB of `'-'-…`); ModSecurity bounds the same work
+ * with its PCRE match limit, and fails open past it. edge-kata's bound, measured in the tests.
+ */
+export const SECLANG_INPUT_LENGTH_MAX = 2 * 1024;
+
+// When a regex backtracks more than this, V8 re-runs it on its linear-time engine (patterns
+// without lookaround or backreferences): CRS's exponential patterns (932150 on " ( ( (…")
+// finish in linear time instead of hanging the process. Set once, for the whole process.
+v8.setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
+v8.setFlagsFromString("--regexp-backtracks-before-fallback=10000");
 
 export class SecLangUnsupported extends Error {}
 
@@ -114,7 +126,8 @@ class Transaction {
   matchedVar = "";
   matchedVarName = "";
   matchedVars: Entry[] = [];
-  readonly removedIds = new Set<string>();
+  /** `ctl:ruleRemoveById` values: ids and ranges (`920100 920200-920299`). */
+  readonly removedIds: string[] = [];
   readonly removedTags: string[] = [];
   readonly removedTargets = new Map<string, VariableSpec[]>();
   readonly removedTargetsByTag: { tag: string; spec: VariableSpec }[] = [];
@@ -285,6 +298,7 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
   const dynamic = param.includes("%{");
   const arg = (t: Transaction): string => (dynamic ? expand(param, t) : param);
   const cap = (v: string): string => (v.length > SECLANG_INPUT_LENGTH_MAX ? v.slice(0, SECLANG_INPUT_LENGTH_MAX) : v);
+  const tail = (v: string): string | undefined => (v.length > SECLANG_INPUT_LENGTH_MAX ? v.slice(-SECLANG_INPUT_LENGTH_MAX) : undefined);
   const readData = (): string[] => {
     if (!options.readDataFile) throw new SecLangUnsupported(`@${name} needs data files and none can be read here`);
     return param
@@ -297,10 +311,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
   let op: Operator;
   switch (name) {
     case "rx": {
-      const compile = (pattern: string): { re: RegExp; captures: number } => {
+      const compile = (pattern: string): { re: RegExp; captures: number; endAnchor: boolean } => {
         try {
           const translated = translatePcre(pattern);
-          return { re: new RegExp(translated.source, translated.flags), captures: translated.captures };
+          return { re: new RegExp(translated.source, translated.flags), captures: translated.captures, endAnchor: translated.endAnchor };
         } catch (error) {
           if (error instanceof PcreTranslationError) throw new SecLangUnsupported(`@rx: ${error.message}`);
           throw error;
@@ -308,9 +322,9 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       };
       // A pattern with a macro (`^%{tx.allowed_charsets}$`) compiles per distinct expansion;
       // TX values come from configuration, so the cache stays small (bounded anyway).
-      const cache = new Map<string, { re: RegExp; captures: number }>();
+      const cache = new Map<string, { re: RegExp; captures: number; endAnchor: boolean }>();
       const fixed = dynamic ? undefined : compile(param);
-      const regexFor = (t: Transaction): { re: RegExp; captures: number } | undefined => {
+      const regexFor = (t: Transaction): { re: RegExp; captures: number; endAnchor: boolean } | undefined => {
         if (fixed) return fixed;
         const pattern = arg(t);
         let hit = cache.get(pattern);
@@ -327,8 +341,15 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       op = (v, t) => {
         const rx = regexFor(t);
         if (!rx) return false;
-        if (!capture) return rx.re.test(cap(v));
-        const m = rx.re.exec(cap(v));
+        const input = cap(v);
+        const end = tail(v) ?? input;
+        // PCRE's `$` also matches before a final newline.
+        const alt = rx.endAnchor && end.endsWith("\n") ? end.slice(0, -1) : undefined;
+        const far = end === input ? undefined : end;
+        if (!capture) return rx.re.test(input) || (far !== undefined && rx.re.test(far)) || (alt !== undefined && rx.re.test(alt));
+        let m = rx.re.exec(input);
+        if (!m && far !== undefined) m = rx.re.exec(far);
+        if (!m && alt !== undefined) m = rx.re.exec(alt);
         if (!m) return false;
         t.tx.set("0", m[0]);
         for (let g = 1; g <= Math.min(9, rx.captures); g++) t.tx.set(String(g), m.groups?.[`_c${g}`] ?? "");
@@ -341,7 +362,7 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
     case "pmFromFile": {
       const find = phraseMatcher(name === "pm" ? param.split(/\s+/) : readData());
       op = (v, t) => {
-        const hit = find(cap(v));
+        const hit = find(v);
         if (hit !== undefined && capture) t.tx.set("0", hit);
         return hit !== undefined;
       };
@@ -526,7 +547,7 @@ function applyCtl(expr: string, t: Transaction): void {
   const value = expand(expr.slice(eq + 1), t).trim();
   switch (name) {
     case "ruleRemoveById":
-      for (const id of value.split(/\s+/)) t.removedIds.add(id);
+      t.removedIds.push(value);
       break;
     case "ruleRemoveByTag":
       t.removedTags.push(value);
@@ -676,7 +697,7 @@ export class SecLangRuleset {
         const step = steps[i]!;
         if (step.kind === "marker") continue;
         const rule = step.rule;
-        if (t.removedIds.has(rule.id) || (t.removedTags.length > 0 && rule.tags.some((tg) => t.removedTags.includes(tg)))) continue;
+        if ((t.removedIds.length > 0 && t.removedIds.some((list) => idInList(rule.id, list))) || (t.removedTags.length > 0 && rule.tags.some((tg) => t.removedTags.includes(tg)))) continue;
         t.ruleId = rule.id;
         const matched = this.#runChain(rule, t);
         if (!matched) continue;

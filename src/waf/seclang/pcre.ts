@@ -10,7 +10,8 @@
  *   (`capture` reads `_c1` … `_c9`), and backreferences `\N` become `\k<_cN>`;
  * - a leading `(?i)` / `(?s)` / `(?m)` becomes a flag; a scoped `(?i:…)` expands each letter
  *   inside to both cases (`a` → `[aA]`, `[a-f]` → `[a-fA-F]`);
- * - `\A` → `^`, `\z` → `$`, `\Z` and a bare `$` → end or before a final newline, as in PCRE;
+ * - `\A` → `^`, `\z` → `$`; `\Z` and a bare `$` → `$`, with `endAnchor` set so the caller also
+ *   tries the input without a final newline (PCRE's `$` matches there too);
  * - `\x{HH}` → `\xHH`/`\uHHHH`, `\e` `\a` → their bytes, `\h` → `[ \t]`, `\Q…\E` → escaped literals,
  *   POSIX classes `[[:alpha:]]` → ranges, `(?P<n>` → `(?<n>`, `(?#…)` dropped.
  * Refused: recursion, conditionals, branch reset, `\K`, `\G`, `\R`, `\X`, Unicode properties,
@@ -28,6 +29,11 @@ export interface TranslatedRegex {
   readonly flags: string;
   /** Capturing groups of the original pattern, readable as `groups["_cN"]`. */
   readonly captures: number;
+  /**
+   * The pattern has a PCRE end anchor (`$`, `\Z`), which also matches before a final newline:
+   * an input ending in "\n" must be tried without it too.
+   */
+  readonly endAnchor: boolean;
 }
 
 const POSIX: Readonly<Record<string, string>> = {
@@ -70,7 +76,10 @@ export function translatePcre(pattern: string): TranslatedRegex {
   const groups: { start: number; caseless: boolean; close: string }[] = [];
   let lastAtom = -1; // where the last quantifiable atom starts in `out`
   const caseless = (): boolean => !flags.includes("i") && groups.some((g) => g.caseless);
-  const dollar = flags.includes("m") ? "$" : "(?=\\n?$)";
+  // PCRE's `$` and `\Z` also match before a final newline. Written as a lookahead that would
+  // keep V8 from running the pattern on its linear-time engine (see engine.ts), so they stay
+  // `$` and `endAnchor` tells the caller to try the input without its final newline as well.
+  let endAnchor = false;
 
   let i = 0;
   const readEscape = (inClass: boolean): string => {
@@ -98,7 +107,8 @@ export function translatePcre(pattern: string): TranslatedRegex {
       case "z":
         return "$";
       case "Z":
-        return "(?=\\n?$)";
+        endAnchor = true;
+        return "$";
       case "/":
         return "\\/";
       case "K": case "G": case "R": case "X": case "C": case "N": case "H": case "V": case "p": case "P": case "g": case "L": case "l": case "U": case "u":
@@ -274,7 +284,8 @@ export function translatePcre(pattern: string): TranslatedRegex {
     }
     if (c === "$") {
       lastAtom = -1;
-      out += dollar;
+      if (!flags.includes("m")) endAnchor = true;
+      out += "$";
       i++;
       continue;
     }
@@ -296,5 +307,5 @@ export function translatePcre(pattern: string): TranslatedRegex {
   } catch (error) {
     throw new PcreTranslationError(`translated pattern does not compile: ${(error as Error).message}`);
   }
-  return { source: out, flags, captures };
+  return { source: out, flags, captures, endAnchor };
 }
