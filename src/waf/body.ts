@@ -26,6 +26,7 @@ export interface PeekedBody {
  * most `limit` plus one chunk in memory; a source that fails while being read gives the bytes
  * read so far, and the replacement stream fails with the same error after replaying them.
  */
+// ANCHOR: peek
 export async function peekBody(source: ReadableStream<Uint8Array>, limit: number): Promise<PeekedBody> {
   const reader = source.getReader();
   const chunks: Uint8Array[] = [];
@@ -99,6 +100,7 @@ export async function peekBody(source: ReadableStream<Uint8Array>, limit: number
   });
   return { bytes, truncated, stream };
 }
+// ANCHOR_END: peek
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 

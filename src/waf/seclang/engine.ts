@@ -686,6 +686,7 @@ export class SecLangRuleset {
     this.#initialTx = new Map(Object.entries(options.initialTx ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   }
 
+  // ANCHOR: evaluate
   evaluate(request: WafRequest): SecLangVerdict {
     const t = new Transaction(request);
     for (const [k, v] of this.#initialTx) t.tx.set(k, v);
@@ -722,6 +723,7 @@ export class SecLangRuleset {
       anomalyScore: toInt(t.tx.get("anomaly_score") ?? "0"),
     };
   }
+  // ANCHOR_END: evaluate
 
   #runChain(rule: Rule, t: Transaction): boolean {
     t.matchedVars = [];
