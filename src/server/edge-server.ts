@@ -36,8 +36,8 @@ export interface EdgeServerOptions {
   /** Seeds the AS graph and modelled jitter. @defaultValue 2026 */
   seed?: number;
   /**
-   * The OWASP CRS directory for the managed rules, or "off" for the built-in rules.
-   * @defaultValue Debian's modsecurity-crs package when installed, else the built-in rules
+   * The managed rules: an OWASP CRS directory, "auto" (Debian's modsecurity-crs package when
+   * installed, as `npm start` does), or "off" for the built-in rules. @defaultValue "off"
    */
   crs?: string;
   /** CRS paranoia level. @defaultValue 1 */
@@ -59,15 +59,12 @@ export interface RunningEdgeServer {
  */
 /** The managed ruleset the server runs: the CRS when it is there, said on start-up either way. */
 function managedRules(options: EdgeServerOptions, log: (line: string) => void): { crs?: CrsRuleset } {
-  if (options.crs === "off") {
-    log("WAF managed rules: built-in (--crs off)");
-    return {};
-  }
-  if (options.crs === undefined && findCrs() === undefined) {
+  if (options.crs === undefined || options.crs === "off") return {};
+  if (options.crs === "auto" && findCrs() === undefined) {
     log(`WAF managed rules: built-in; for the OWASP Core Rule Set, ${CRS_INSTALL_HINT}`);
     return {};
   }
-  const crs = new CrsRuleset({ ...(options.crs === undefined ? {} : { dir: options.crs }), ...(options.paranoiaLevel === undefined ? {} : { paranoiaLevel: options.paranoiaLevel }) });
+  const crs = new CrsRuleset({ ...(options.crs === "auto" ? {} : { dir: options.crs }), ...(options.paranoiaLevel === undefined ? {} : { paranoiaLevel: options.paranoiaLevel }) });
   log(`WAF managed rules: ${crs.describe()}`);
   for (const r of crs.summary.refused) log(`  refused rule ${r.id} (${r.file}:${r.line}): ${r.reason}`);
   return { crs };

@@ -82,7 +82,9 @@ export class CrsRuleset {
         return readFileSync(join(location.rulesDir, name), "utf8");
       },
       // What crs-setup.conf's rule 900000 sets when uncommented.
-      initialTx: { paranoia_level: pl, executing_paranoia_level: pl, inbound_anomaly_score_threshold: threshold },
+      // allowed_methods adds PUT, PATCH and DELETE to CRS's default (GET HEAD POST OPTIONS), as
+      // CRS's setup file suggests for REST APIs: an edge in front of any app must pass them.
+      initialTx: { paranoia_level: pl, executing_paranoia_level: pl, inbound_anomaly_score_threshold: threshold, allowed_methods: "GET HEAD POST OPTIONS PUT PATCH DELETE" },
     });
     const version = /ver:'OWASP_CRS\/(\d+\.\d+\.\d+)'/.exec(readFileSync(join(location.rulesDir, "REQUEST-901-INITIALIZATION.conf"), "utf8"))?.[1] ?? "unknown";
     const request = this.engine.rules.filter((r) => r.phase <= 2);
