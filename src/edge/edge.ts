@@ -5,7 +5,7 @@ import { bufferedResponse, isFreshResponse, rewrapResponse } from "../core/buffe
 import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
 import { timeToFirstByte } from "../net/index.js";
 import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
-import { Waf, wafRequestFromRequest, type WafOptions } from "../waf/index.js";
+import { Waf, wafRequestFromRequest, wafRequestWithBody, type WafOptions } from "../waf/index.js";
 import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
 import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, type OriginHandler } from "./origin-bridge.js";
 import { PopSelector } from "./pop-selector.js";
@@ -145,7 +145,20 @@ export class Edge {
     timer.model("client-rtt", rttMs, `client ${choice.client.city} to ${pop} (${choice.by})`);
     this.#handshake(request, pop, rttMs, timer);
 
-    const verdict = timer.timeSync("waf", () => this.#waf?.inspect(wafRequestFromRequest(request, ctx.clientIp)));
+    // With a body, the WAF reads its front and the rest of the journey gets a stream that
+    // replays those bytes and continues with the remainder (see waf/body.ts).
+    if (this.#waf && request.body !== null) {
+      const waf = this.#waf;
+      const { inspected, forward } = await wafRequestWithBody(request, ctx.clientIp, waf.bodyInspectBytes);
+      request = forward;
+      const verdict = timer.timeSync("waf", () => waf.inspect(inspected));
+      if (verdict.action !== "allow") {
+        const headers = { "cf-mitigated": verdict.action, "cf-waf-rule": verdict.ruleId ?? "managed" };
+        await request.body?.cancel().catch(() => undefined);
+        return finish(edgeErrorResponse(403, WAF_BLOCK_CODE, `Access denied (${verdict.action}, rule ${verdict.ruleId ?? "?"})`, headers));
+      }
+    }
+    const verdict = request.body !== null ? undefined : timer.timeSync("waf", () => this.#waf?.inspect(wafRequestFromRequest(request, ctx.clientIp)));
     if (verdict && verdict.action !== "allow") {
       const headers = { "cf-mitigated": verdict.action, "cf-waf-rule": verdict.ruleId ?? "managed" };
       return finish(edgeErrorResponse(403, WAF_BLOCK_CODE, `Access denied (${verdict.action}, rule ${verdict.ruleId ?? "?"})`, headers));

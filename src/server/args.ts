@@ -13,6 +13,10 @@ export interface ServerArgs {
   dataDir?: string;
   /** `--help`: print the usage and exit 0; nothing starts. */
   help?: boolean;
+  /** `--crs DIR`: the OWASP CRS to load; `--crs off` runs the built-in managed rules. */
+  crs?: string;
+  /** `--paranoia N`: the CRS paranoia level, 1..4. */
+  paranoiaLevel?: number;
 }
 
 export const SERVER_PORT_DEFAULT = 8787; // wrangler dev's default port
@@ -47,6 +51,22 @@ const OPTIONS: readonly OptionSpec[] = [
   { flag: "--watch", help: "rebuild the worker when one of its files (or wrangler.toml) changes", apply: (args) => void (args.watch = true) },
   { flag: "--origin", value: "url", help: "put the edge in front of your own app (a caching reverse proxy)", apply: (args, value) => void (args.originUrl = value) },
   { flag: "--data", value: "dir", help: 'where KV and Durable Object storage persist (":memory:" keeps nothing) [default: .edge-data]', apply: (args, value) => void (args.dataDir = value) },
+  {
+    flag: "--crs",
+    value: "dir|auto|off",
+    help: 'managed WAF rules: an OWASP CRS directory, "auto" (Debian\'s modsecurity-crs when installed) or "off" (the built-in rules) [default: off]',
+    apply: (args, value) => void (args.crs = value),
+  },
+  {
+    flag: "--paranoia",
+    value: "n",
+    help: "the CRS paranoia level, 1..4 [default: 1]",
+    apply: (args, value) => {
+      const pl = Number(value);
+      if (![1, 2, 3, 4].includes(pl)) throw usage(`--paranoia must be 1, 2, 3 or 4, got "${value}"`);
+      args.paranoiaLevel = pl;
+    },
+  },
   { flag: "--help", help: "print this help and exit", apply: (args) => void (args.help = true) },
 ];
 

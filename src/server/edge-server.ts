@@ -12,6 +12,7 @@ import { FileObjectDatabases, MemoryObjectDatabases, type DatabaseSettings, type
 import { backendOf, planMigrations } from "../durable-objects/migrations.js";
 import { DO_PITR_WINDOW_MS, DO_SQL_COLUMNS_MAX, DO_SQL_VALUE_BYTES_MAX, DO_SQLITE_DATABASE_BYTES_MAX } from "../durable-objects/limits.js";
 import { spareIsolates } from "../workers/index.js";
+import { CRS_INSTALL_HINT, CrsRuleset, findCrs } from "../waf/index.js";
 import { demoOrigin } from "./demo-origin.js";
 import { startHttpServer, type Handler } from "./http-server.js";
 import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
@@ -40,6 +41,13 @@ export interface EdgeServerOptions {
   seed?: number;
   /** Seeds `cf-ray` ids. @defaultValue fresh random bytes at each start */
   raySeed?: string;
+  /**
+   * The managed rules: an OWASP CRS directory, "auto" (Debian's modsecurity-crs package when
+   * installed, as `npm start` does), or "off" for the built-in rules. @defaultValue "off"
+   */
+  crs?: string;
+  /** CRS paranoia level. @defaultValue 1 */
+  paranoiaLevel?: number;
 }
 
 export interface RunningEdgeServer {
@@ -55,6 +63,19 @@ export interface RunningEdgeServer {
  * KV and Durable Object storage persist in SQLite, so data survives restarts; the book is
  * served at /book/ through the pipeline (and so through the cache).
  */
+/** The managed ruleset the server runs: the CRS when it is there, said on start-up either way. */
+function managedRules(options: EdgeServerOptions, log: (line: string) => void): { crs?: CrsRuleset } {
+  if (options.crs === undefined || options.crs === "off") return {};
+  if (options.crs === "auto" && findCrs() === undefined) {
+    log(`WAF managed rules: built-in; for the OWASP Core Rule Set, ${CRS_INSTALL_HINT}`);
+    return {};
+  }
+  const crs = new CrsRuleset({ ...(options.crs === "auto" ? {} : { dir: options.crs }), ...(options.paranoiaLevel === undefined ? {} : { paranoiaLevel: options.paranoiaLevel }) });
+  log(`WAF managed rules: ${crs.describe()}`);
+  for (const r of crs.summary.refused) log(`  refused rule ${r.id} (${r.file}:${r.line}): ${r.reason}`);
+  return { crs };
+}
+
 export async function startEdgeServer(options: EdgeServerOptions): Promise<RunningEdgeServer> {
   // `--origin` alone is a caching proxy in front of the user's app; a worker comes from --config.
   const site: SiteConfig = options.configPath
@@ -115,7 +136,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     // repeat across restarts; a simulation leaves it out and replays its ids from the seed.
     raySeed: options.raySeed ?? randomBytes(8).toString("hex"),
     origin,
-    waf: {},
+    waf: managedRules(options, log),
     onWorkerResult: (pop, result) => {
       // A learner's worker that throws or hits a limit must say why, not only "1101".
       if (result.outcome === "ok") return;

@@ -13,10 +13,21 @@ export const FIELD_TYPES: Readonly<Record<string, ValueType>> = {
   "http.cookie": "string",
   "http.referer": "string",
   "http.request.body.raw": "string",
+  // The body as inspected (its first `bodyInspectBytes`): truncated says whether there was more.
+  "http.request.body.truncated": "bool",
+  "http.request.body.size": "number",
+  "http.request.body.mime": "string",
   "ip.src": "ip",
   "cf.bot_score": "number",
   "cf.threat_score": "number",
 };
+
+/**
+ * Map fields, read as `field["key"]` (the first value) or `field["key"][N]` (the N-th value, as
+ * Cloudflare writes it). Keys of headers are case-insensitive; the others are exact.
+ */
+export const MAP_FIELDS = ["http.request.headers", "http.request.body.form", "http.request.uri.args", "http.request.cookies"] as const;
+export type MapField = (typeof MAP_FIELDS)[number];
 
 /** Functions: argument types and result type. `url_decode` and `lower` follow Cloudflare's. */
 export const FUNCTION_TYPES: Readonly<Record<string, { args: readonly ValueType[]; result: ValueType }>> = {
@@ -36,6 +47,7 @@ export type Literal =
 export type ValueNode =
   | { readonly kind: "field"; readonly name: string; readonly type: ValueType; readonly pos: number }
   | { readonly kind: "header"; readonly name: string; readonly type: "string"; readonly pos: number }
+  | { readonly kind: "entry"; readonly map: MapField; readonly name: string; readonly index: number; readonly type: "string"; readonly pos: number }
   | { readonly kind: "call"; readonly name: string; readonly args: readonly ValueNode[]; readonly type: ValueType; readonly pos: number }
   | { readonly kind: "literal"; readonly literal: Literal; readonly type: ValueType; readonly pos: number };
 

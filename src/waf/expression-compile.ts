@@ -20,6 +20,8 @@ function compileValue(node: ValueNode): Getter {
     }
     case "header":
       return (ctx) => ctx.header(node.name);
+    case "entry":
+      return (ctx) => ctx.entry(node.map, node.name, node.index);
     case "field":
       return node.name === "ip.src" ? (ctx) => ctx.ip() : (ctx) => ctx.field(node.name);
     case "call": {

@@ -2,7 +2,9 @@ import { tokenize, type Token } from "./expression-lexer.js";
 import {
   FIELD_TYPES,
   FUNCTION_TYPES,
+  MAP_FIELDS,
   OPERATOR_ALIASES,
+  type MapField,
   type CompareOp,
   type Expr,
   type Literal,
@@ -151,12 +153,21 @@ class Parser {
   #value(): ValueNode {
     const t = this.#next();
     if (t.kind !== "ident") throw new WafRuleSyntaxError(t.pos, `expected a field or function but found "${t.text || "end of expression"}"`);
-    if (t.text === "http.request.headers") {
+    if ((MAP_FIELDS as readonly string[]).includes(t.text)) {
+      const map = t.text as MapField;
       this.#expect("[");
       const name = this.#next();
-      if (name.kind !== "string") throw new WafRuleSyntaxError(name.pos, "expected a quoted header name");
+      if (name.kind !== "string") throw new WafRuleSyntaxError(name.pos, `expected a quoted ${map === "http.request.headers" ? "header name" : "key"}`);
       this.#expect("]");
-      return { kind: "header", name: name.value.toLowerCase(), type: "string", pos: t.pos };
+      let index = 0;
+      if (this.#accept("[")) {
+        const n = this.#next();
+        if (n.kind !== "number" || !/^\d{1,4}$/.test(n.text)) throw new WafRuleSyntaxError(n.pos, "expected a value index (0, 1, ...)");
+        index = Number(n.text);
+        this.#expect("]");
+      }
+      if (map === "http.request.headers" && index === 0) return { kind: "header", name: name.value.toLowerCase(), type: "string", pos: t.pos };
+      return { kind: "entry", map, name: map === "http.request.headers" ? name.value.toLowerCase() : name.value, index, type: "string", pos: t.pos };
     }
     const fn = FUNCTION_TYPES[t.text];
     if (fn && this.#accept("(")) {

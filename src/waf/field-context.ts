@@ -1,5 +1,14 @@
 import { splitRawUrl, type RawUrlParts, type WafRequest } from "./request.js";
 import { parseIp, type IpBytes } from "./ip-address.js";
+import { RequestCollections, type CollectionName } from "./collections.js";
+import type { MapField } from "./expression-ast.js";
+
+const MAP_COLLECTION: Readonly<Record<MapField, CollectionName>> = {
+  "http.request.headers": "REQUEST_HEADERS",
+  "http.request.body.form": "ARGS_POST",
+  "http.request.uri.args": "ARGS_GET",
+  "http.request.cookies": "REQUEST_COOKIES",
+};
 
 /** Per-request values the engine computes outside the request itself. */
 export interface WafSignals {
@@ -15,8 +24,9 @@ export class FieldContext {
   readonly signals: WafSignals;
   // Split and allocated on first use: with no custom or rate-limit rule, no field is read.
   #url: RawUrlParts | undefined;
-  #cache: Map<string, string | number> | undefined;
+  #cache: Map<string, string | number | boolean> | undefined;
   #ip: IpBytes | null | undefined;
+  #collections: RequestCollections | undefined;
 
   constructor(request: WafRequest, signals: WafSignals) {
     this.request = request;
@@ -27,12 +37,29 @@ export class FieldContext {
     return this.request.headers[name] ?? "";
   }
 
+  /** The request's parts as the managed rules name them, parsed on first use. */
+  get collections(): RequestCollections {
+    return (this.#collections ??= new RequestCollections(this.request));
+  }
+
+  /**
+   * The `index`-th value of `key` in a map field, or "" when there is none. `http.request.body.form`
+   * holds urlencoded and multipart fields only, as on Cloudflare (JSON leaves are not form fields).
+   */
+  entry(map: MapField, key: string, index: number): string {
+    const c = this.collections;
+    if (map === "http.request.body.form" && c.body.processor !== "URLENCODED" && c.body.processor !== "MULTIPART") return "";
+    let seen = 0;
+    for (const e of c.get(MAP_COLLECTION[map])) if (e.name === key && seen++ === index) return e.value;
+    return "";
+  }
+
   ip(): IpBytes | null {
     if (this.#ip === undefined) this.#ip = parseIp(this.request.clientIp);
     return this.#ip;
   }
 
-  field(name: string): string | number {
+  field(name: string): string | number | boolean {
     const cache = (this.#cache ??= new Map());
     const hit = cache.get(name);
     if (hit !== undefined) return hit;
@@ -41,7 +68,7 @@ export class FieldContext {
     return value;
   }
 
-  #compute(name: string): string | number {
+  #compute(name: string): string | number | boolean {
     const url = (this.#url ??= splitRawUrl(this.request.url));
     switch (name) {
       case "http.request.uri":
@@ -65,6 +92,15 @@ export class FieldContext {
         return this.header("referer");
       case "http.request.body.raw":
         return this.request.body ?? "";
+      case "http.request.body.truncated":
+        return this.request.bodyTruncated === true;
+      case "http.request.body.size": {
+        // The declared length when there is one: the inspected text may be only the front.
+        const declared = Number(this.header("content-length"));
+        return Number.isFinite(declared) && this.header("content-length") !== "" ? declared : Buffer.byteLength(this.request.body ?? "");
+      }
+      case "http.request.body.mime":
+        return (this.header("content-type").split(";")[0] ?? "").trim().toLowerCase();
       case "cf.bot_score":
         return this.signals.botScore;
       case "cf.threat_score":

@@ -9,7 +9,8 @@ import {
   type ParanoiaLevel,
 } from "./managed-rules.js";
 import { isAlreadyNormal, normalizeForInspection } from "./normalize.js";
-import { splitRawUrl, type WafRequest } from "./request.js";
+import type { WafRequest } from "./request.js";
+import { RequestCollections, type Collection } from "./collections.js";
 import { REGEX_INPUT_LENGTH_MAX } from "./regex-guard.js";
 
 export interface ManagedOptions {
@@ -34,52 +35,68 @@ export interface ManagedVerdict {
   readonly matches: readonly ManagedMatch[];
 }
 
-/** Splits `a=1&b=2` into names and values, each inspected on its own as CRS inspects ARGS. */
-function argParts(query: string): string[] {
-  if (query === "") return [];
-  const out: string[] = [];
-  for (const pair of query.split("&")) {
-    const eq = pair.indexOf("=");
-    if (eq < 0) out.push(pair);
-    else out.push(pair.slice(0, eq), pair.slice(eq + 1));
+// Headers whose values are protocol structure, not application data: the built-in rules skip
+// them (`Accept: */*` is not a SQL comment). User-Agent and Referer have targets of their own.
+const STRUCTURAL_HEADERS = new Set([
+  "accept", "accept-encoding", "accept-language", "cache-control", "connection", "content-length", "content-type",
+  "cookie", "host", "if-match", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "pragma",
+  "range", "te", "upgrade-insecure-requests", "user-agent", "referer", "origin", "dnt", "priority", "authorization",
+  "early-data", "cf-connecting-ip", "x-forwarded-for", "x-forwarded-proto", "x-real-ip", "transfer-encoding",
+]);
+
+function isStructural(name: string): boolean {
+  return STRUCTURAL_HEADERS.has(name) || name.startsWith("sec-");
+}
+
+function namesAndValues(entries: Collection, out: string[] = []): string[] {
+  for (const e of entries) {
+    if (e.name !== "") out.push(e.name);
+    if (e.value !== "") out.push(e.value);
   }
   return out;
 }
 
-function cookieParts(cookie: string): string[] {
-  return cookie === "" ? [] : cookie.split(";").flatMap((c) => argParts(c.trim()));
-}
-
 // The inspection targets in the order `inspectionTargets` lists them; rules refer to them by
 // index in this order so that evaluation reads arrays, not a Map, per rule and request.
-const TARGET_ORDER: readonly InspectionTarget[] = ["path", "args", "cookie", "body", "user-agent", "referer"];
+const TARGET_ORDER: readonly InspectionTarget[] = ["path", "args", "cookie", "body", "user-agent", "referer", "headers"];
 const TARGET_INDEX = new Map(TARGET_ORDER.map((t, i) => [t, i]));
 
 /** Every inspected string of a request, normalised once. */
 export function inspectionTargets(request: WafRequest): Map<InspectionTarget, string[]> {
-  const lists = inspectionLists(request);
+  const lists = inspectionLists(new RequestCollections(request));
   const targets = new Map<InspectionTarget, string[]>();
   for (let i = 0; i < TARGET_ORDER.length; i++) targets.set(TARGET_ORDER[i] as InspectionTarget, lists[i] as string[]);
   return targets;
 }
 
-/** `inspectionTargets` as an array in `TARGET_ORDER`. */
-function inspectionLists(request: WafRequest): string[][] {
-  const raw = splitRawUrl(request.url);
+/**
+ * `inspectionTargets` as an array in `TARGET_ORDER`: the path; query arguments (names and
+ * values); cookies; the body's arguments (urlencoded, JSON leaves, multipart fields), file
+ * names and any unparsed text; the user agent; the referer; other headers' values.
+ */
+function inspectionLists(c: RequestCollections): string[][] {
+  const request = c.request;
   const clip = (s: string): string => {
     const bounded = s.length > REGEX_INPUT_LENGTH_MAX ? s.slice(0, REGEX_INPUT_LENGTH_MAX) : s;
     return isAlreadyNormal(bounded) ? bounded : normalizeForInspection(bounded);
   };
-  const body = request.body ?? "";
-  const isForm = (request.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
   const referer = request.headers["referer"];
+  const body: string[] = [];
+  if (request.body !== undefined && request.body !== "") {
+    namesAndValues(c.get("ARGS_POST"), body);
+    for (const f of c.get("FILES")) body.push(f.value);
+    for (const raw of c.get("REQUEST_BODY")) body.push(raw.value);
+  }
+  const headers: string[] = [];
+  for (const name in request.headers) if (!isStructural(name)) headers.push(request.headers[name] as string);
   return [
-    [clip(raw.path)],
-    raw.query === "" ? [] : argParts(raw.query).filter((s) => s !== "").map(clip),
-    cookieParts(request.headers["cookie"] ?? "").map(clip),
-    body === "" ? [] : (isForm ? argParts(body) : [body]).map(clip),
+    [clip(c.url.path)],
+    c.url.query === "" ? [] : namesAndValues(c.get("ARGS_GET")).map(clip),
+    request.headers["cookie"] === undefined ? [] : namesAndValues(c.get("REQUEST_COOKIES")).map(clip),
+    body.map(clip),
     [(request.headers["user-agent"] ?? "").toLowerCase()],
     referer ? [clip(referer)] : [],
+    headers.map(clip),
   ];
 }
 
@@ -128,7 +145,7 @@ export class ManagedRuleset {
 
   // ANCHOR: evaluate
   evaluate(request: WafRequest): ManagedVerdict {
-    const targets = inspectionLists(request);
+    const targets = inspectionLists(new RequestCollections(request));
     const matches: ManagedMatch[] = [];
     let anomalyScore = 0;
     for (const { rule, indices } of this.#plans) {

@@ -5,7 +5,7 @@
  */
 export type AttackClass = "sqli" | "xss" | "traversal" | "cmdi" | "scanner";
 export type Severity = "critical" | "error" | "warning" | "notice";
-export type InspectionTarget = "path" | "args" | "cookie" | "body" | "user-agent" | "referer";
+export type InspectionTarget = "path" | "args" | "cookie" | "body" | "user-agent" | "referer" | "headers";
 export type ParanoiaLevel = 1 | 2 | 3 | 4;
 
 // OWASP CRS anomaly scores per severity (crs-setup.conf: critical 5, error 4, warning 3,
@@ -23,8 +23,9 @@ export interface ManagedRule {
   readonly description: string;
 }
 
-const ARGS: readonly InspectionTarget[] = ["args", "cookie", "body"];
-const ARGS_AND_PATH: readonly InspectionTarget[] = ["path", "args", "cookie", "body"];
+// Application data: arguments, cookies, the body and non-structural headers (see managed-engine.ts).
+const ARGS: readonly InspectionTarget[] = ["args", "cookie", "body", "headers"];
+const ARGS_AND_PATH: readonly InspectionTarget[] = ["path", "args", "cookie", "body", "headers"];
 
 type Row = [id: string, cls: AttackClass, pl: ParanoiaLevel, sev: Severity, targets: readonly InspectionTarget[], pattern: RegExp, description: string];
 

@@ -1,3 +1,5 @@
+import { BODY_INSPECT_BYTES_DEFAULT, bodyText, peekBody } from "./body.js";
+
 /**
  * The WAF inspects a small plain record instead of a WHATWG `Request`: rules read the same
  * fields many times, and a record with lower-cased header names in arrival order is cheaper to
@@ -11,8 +13,12 @@ export interface WafRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** The client's address, IPv4 dotted quad or IPv6. */
   readonly clientIp: string;
-  /** The request body as text when the caller chose to inspect it. */
+  /** The request body (its first `bodyInspectBytes`, see `body.ts`) as text, when inspected. */
   readonly body?: string;
+  /** True when `body` is only the front of a longer body (Cloudflare's `http.request.body.truncated`). */
+  readonly bodyTruncated?: boolean;
+  /** The request line's protocol. @defaultValue "HTTP/1.1" */
+  readonly protocol?: string;
 }
 
 /** Builds a record from a Node 20 `Request` (header order is the sorted order `Headers` keeps). */
@@ -24,10 +30,28 @@ export function wafRequestFromRequest(request: Request, clientIp: string, body?:
   return { method: request.method, url: request.url, headers, clientIp, ...(body === undefined ? {} : { body }) };
 }
 
+/**
+ * Reads the front of `request`'s body for inspection (see `peekBody`) and returns the record
+ * together with a request to forward in place of the original: same method, URL and headers,
+ * and a body stream that yields every byte of the original, unchanged.
+ */
+export async function wafRequestWithBody(
+  request: Request,
+  clientIp: string,
+  limit: number = BODY_INSPECT_BYTES_DEFAULT,
+): Promise<{ inspected: WafRequest; forward: Request }> {
+  if (request.body === null || request.bodyUsed) return { inspected: wafRequestFromRequest(request, clientIp), forward: request };
+  const peeked = await peekBody(request.body, limit);
+  const init: RequestInit & { duplex: "half" } = { method: request.method, headers: request.headers, body: peeked.stream, duplex: "half", redirect: request.redirect, signal: request.signal };
+  const forward = new Request(request.url, init);
+  const inspected = { ...wafRequestFromRequest(request, clientIp, bodyText(peeked.bytes)), bodyTruncated: peeked.truncated };
+  return { inspected, forward };
+}
+
 /** Shorthand for tests and simulations: a browser-like GET unless headers say otherwise. */
 export function wafRequest(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; clientIp?: string; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; clientIp?: string; body?: string; bodyTruncated?: boolean; protocol?: string } = {},
 ): WafRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -37,6 +61,8 @@ export function wafRequest(
     headers,
     clientIp: init.clientIp ?? "192.0.2.1",
     ...(init.body === undefined ? {} : { body: init.body }),
+    ...(init.bodyTruncated === undefined ? {} : { bodyTruncated: init.bodyTruncated }),
+    ...(init.protocol === undefined ? {} : { protocol: init.protocol }),
   };
 }
 

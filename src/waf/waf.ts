@@ -8,6 +8,8 @@ import { botScore } from "./bot-score.js";
 import type { WafRequest } from "./request.js";
 import { WafRuleSyntaxError } from "./syntax-error.js";
 import { FIELD_TYPES } from "./expression-ast.js";
+import { BODY_INSPECT_BYTES_DEFAULT } from "./body.js";
+import type { CrsRuleset } from "./seclang/crs.js";
 
 /** Phases in the order Cloudflare's Ruleset Engine runs them for a request. */
 export const WAF_PHASES = ["http_request_firewall_custom", "http_ratelimit", "http_request_firewall_managed"] as const;
@@ -36,8 +38,12 @@ export interface WafOptions {
   readonly clock: Clock;
   readonly customRules?: readonly CustomRule[];
   readonly rateLimitRules?: readonly RateLimitRule[];
-  /** `false` turns the managed ruleset off. @defaultValue PL1, threshold 5 */
+  /** `false` turns the managed ruleset off. @defaultValue the built-in rules, PL1, threshold 5 */
   readonly managed?: ManagedOptions | false;
+  /** The OWASP Core Rule Set (see `seclang/crs.ts`): when given, it is the managed ruleset. */
+  readonly crs?: CrsRuleset;
+  /** Bytes of a request body read for inspection (see `body.ts`). @defaultValue 128 KiB */
+  readonly bodyInspectBytes?: number;
   /** IP reputation, 0 … 100. @defaultValue every address scores 0 */
   readonly threatScore?: (ip: string) => number;
 }
@@ -71,15 +77,20 @@ function compileRule(id: string, expression: string): CompiledExpression {
 /** The request firewall: custom rules, then rate limiting, then the managed ruleset. */
 export class Waf {
   readonly #clock: Clock;
+  readonly bodyInspectBytes: number;
   readonly #custom: { rule: CustomRule; test: CompiledExpression }[];
   readonly #rateLimits: { rule: RateLimitRule; test: CompiledExpression; limiter: RateLimiter }[];
   readonly #managed: ManagedRuleset | null;
+  readonly #crs: CrsRuleset | undefined;
   readonly #threatScore: (ip: string) => number;
   #rateWindow = -1;
   readonly #rateCounts = new Map<string, number>();
 
   constructor(options: WafOptions) {
     this.#clock = options.clock;
+    const bodyBytes = options.bodyInspectBytes ?? BODY_INSPECT_BYTES_DEFAULT;
+    if (!Number.isSafeInteger(bodyBytes) || bodyBytes < 0) throw new EdgeError("WAF_BAD_BODY_LIMIT", 400, `bodyInspectBytes ${bodyBytes} must be a whole number of bytes >= 0`);
+    this.bodyInspectBytes = bodyBytes;
     this.#custom = (options.customRules ?? []).map((rule) => ({ rule, test: compileRule(rule.id, rule.expression) }));
     this.#rateLimits = (options.rateLimitRules ?? []).map((rule) => {
       if (rule.characteristics.length === 0) throw new EdgeError("WAF_BAD_RATE_LIMIT", 400, `rule ${rule.id}: characteristics must name at least one field`);
@@ -87,7 +98,8 @@ export class Waf {
       if (unknown !== undefined) throw new EdgeError("WAF_BAD_RATE_LIMIT", 400, `rule ${rule.id}: characteristic "${unknown}" is not a known field`);
       return { rule, test: compileRule(rule.id, rule.expression), limiter: new RateLimiter(options.clock, rule) };
     });
-    this.#managed = options.managed === false ? null : new ManagedRuleset(options.managed ?? {});
+    this.#managed = options.managed === false || options.crs ? null : new ManagedRuleset(options.managed ?? {});
+    this.#crs = options.managed === false ? undefined : options.crs;
     this.#threatScore = options.threatScore ?? (() => 0);
   }
 
@@ -122,6 +134,18 @@ export class Waf {
         events.push(event);
         if (rule.action !== "log") return end(rule.action, 0, event);
       }
+    }
+    if (this.#crs && !skipped.has("http_request_firewall_managed")) {
+      const verdict = this.#crs.evaluate(request);
+      for (const m of verdict.matches) events.push({ phase: "http_request_firewall_managed", ruleId: m.id, action: "log" });
+      if (verdict.blocked) {
+        // The rules that scored, then the one that blocked: what `cf-waf-rule` names.
+        const ids = verdict.matches.map((m) => m.id).filter((id) => id !== verdict.disruptiveRuleId);
+        const event: WafEvent = { phase: "http_request_firewall_managed", ruleId: [...ids, verdict.disruptiveRuleId ?? "?"].join(","), action: "block" };
+        events.push(event);
+        return end("block", verdict.anomalyScore, event);
+      }
+      return end("allow", verdict.anomalyScore);
     }
     if (this.#managed && !skipped.has("http_request_firewall_managed")) {
       const verdict = this.#managed.evaluate(request);

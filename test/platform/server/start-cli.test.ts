@@ -100,10 +100,10 @@ describe("parseServerArgs", () => {
 
   it("--help documents every option the parser accepts", () => {
     const text = serverUsage();
-    for (const flag of ["--port", "--host", "--config", "--env", "--watch", "--origin", "--data", "--help", "-h"]) expect(text).toContain(flag);
+    for (const flag of ["--port", "--host", "--config", "--env", "--watch", "--origin", "--data", "--crs", "--paranoia", "--help", "-h"]) expect(text).toContain(flag);
     // Each documented flag parses (no help line for an option that does not exist).
     const documented = [...text.matchAll(/^ {2}(--[a-z]+)/gm)].map((m) => m[1]!);
-    expect(documented).toHaveLength(8);
+    expect(documented).toHaveLength(10);
     for (const flag of documented) {
       const argv = flag === "--watch" || flag === "--help" ? [flag] : flag === "--env" ? [flag, "x", "--config", "c"] : [flag, "1"];
       expect(() => parseServerArgs(argv)).not.toThrow();
