@@ -1,4 +1,4 @@
-// Mutant: reads the isolate's cpuTime as soon as it is created, so creating the context and compiling the script are billed to the tenant (a 2 MB script that runs in under 1 ms is stopped on a 100 ms budget by its own compilation).
+// Mutant: reads the isolate's cpuTime as soon as it is created, so creating the context and compiling the script are billed to the tenant (a 2 MB script that runs in under 1 ms is stopped on a 50 ms budget by its own compilation).
 import ivm from "isolated-vm";
 import { EdgeError } from "../../../src/core/errors.js";
 

@@ -87,7 +87,7 @@ describe("hono (TypeScript, JSX, middleware, cookies)", () => {
   it("renders JSX from a .tsx module, and answers 404 from notFound", async () => {
     const page = await fetch(url("hono-app", "/page"));
     expect(page.headers.get("content-type")).toBe("text/html; charset=UTF-8");
-    expect(await page.text()).toBe("<html><body><h1>Hono JSX</h1><ul><li>a</li><li>b</li></ul></body></html>");
+    expect(await page.text()).toBe("<html lang=\"en\"><body><h1>Hono JSX</h1><ul><li>a</li><li>b</li></ul></body></html>");
     const missing = await fetch(url("hono-app", "/nowhere"));
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ message: "Not Found", path: "/nowhere" });
