@@ -103,10 +103,11 @@ describe("CPU limit", () => {
   });
 
   it("time spent waiting on I/O does not count against the CPU budget", async () => {
-    // Each origin answer takes 150 ms of wall time, five times the 30 ms CPU budget, but uses
-    // no isolate CPU; counting wall time would end both requests with 1102.
-    const slowOrigin = (): Promise<Response> => new Promise((resolve) => setTimeout(() => resolve(new Response("slow")), 150));
-    const w = tenant(`const r = await fetch("https://origin.example/"); return new Response(await r.text());`, { cpuMsMax: 30, origin: slowOrigin });
+    // Each origin answer takes 1 s of wall time, five times the 200 ms CPU budget, but uses no
+    // isolate CPU; counting wall time would end both requests with 1102. (The budget leaves room
+    // for a cold start on a busy machine, which a 30 ms one did not.)
+    const slowOrigin = (): Promise<Response> => new Promise((resolve) => setTimeout(() => resolve(new Response("slow")), 1_000));
+    const w = tenant(`const r = await fetch("https://origin.example/"); return new Response(await r.text());`, { cpuMsMax: 200, origin: slowOrigin });
     for (let i = 0; i < 2; i++) {
       const r = await get(w, "/bad");
       expect(r.outcome).toBe("ok");
