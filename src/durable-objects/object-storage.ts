@@ -1,10 +1,9 @@
 import { EdgeError } from "../core/errors.js";
 import type { DurableObjectStorageApi } from "../core/bindings.js";
-import { compareKeys } from "../storage/key-order.js";
 import type { ListRange, ObjectKey, StorageEngine, WriteBatch, WriteResult } from "../storage/storage-engine.js";
 import type { InputGate, OutputGate } from "./gates.js";
 import { parseAlarmTime, parseListOptions } from "./list-options.js";
-import { checkBatch, checkKey, decodeValue, encodePuts, encodeStoredValue, getValues } from "./structured-value.js";
+import { checkedKeys, decodeValue, encodePuts, getValues } from "./structured-value.js";
 import { TransactionStorage, type CommittedReader } from "./transaction.js";
 
 /** What one instance's storage needs from the runtime around it. */
@@ -59,8 +58,7 @@ export class DurableObjectStorage implements DurableObjectStorageApi, CommittedR
   delete(keys: string[]): Promise<number>;
   delete(keyOrKeys: string | string[]): Promise<boolean | number> {
     return quiet(async () => {
-      const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
-      checkBatch(keys.length, "delete");
+      const keys = checkedKeys(keyOrKeys, "delete");
       const { deletedCount } = await this.#write({ deletes: keys });
       return Array.isArray(keyOrKeys) ? deletedCount : deletedCount > 0;
     });

@@ -84,6 +84,13 @@ export function checkBatch(count: number, operation: string): void {
   }
 }
 
+/** The keys of a one-key or many-key storage call, each checked, and the batch bounded. */
+export function checkedKeys(keyOrKeys: string | string[], operation: string): string[] {
+  const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
+  checkBatch(keys.length, operation);
+  return keys;
+}
+
 /**
  * `get(key)` / `get(keys)` of the storage API on top of a raw read: checks the keys and the
  * batch size, then decodes one value (or undefined) or a Map of the found keys in key order.
@@ -92,8 +99,7 @@ export async function getValues<T>(
   keyOrKeys: string | string[],
   read: (keys: string[]) => Promise<ReadonlyMap<string, Uint8Array>>,
 ): Promise<T | undefined | Map<string, T>> {
-  const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
-  checkBatch(keys.length, "get");
+  const keys = checkedKeys(keyOrKeys, "get");
   const raw = await read(keys);
   if (!Array.isArray(keyOrKeys)) {
     const bytes = raw.get(keys[0] as string);

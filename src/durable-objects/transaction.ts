@@ -1,8 +1,8 @@
 import type { DurableObjectStorageApi } from "../core/bindings.js";
 import type { ListRange, WriteBatch } from "../storage/storage-engine.js";
-import { compareKeys, inRange, selectRange } from "../storage/key-order.js";
+import { inRange, selectRange } from "../storage/key-order.js";
 import { parseAlarmTime, parseListOptions } from "./list-options.js";
-import { checkBatch, checkKey, decodeValue, encodePuts, getValues } from "./structured-value.js";
+import { checkedKeys, decodeValue, encodePuts, getValues } from "./structured-value.js";
 
 /** What a transaction reads through: committed state, bypassing its own buffer. */
 export interface CommittedReader {
@@ -52,8 +52,7 @@ export class TransactionStorage implements DurableObjectStorageApi {
   delete(key: string): Promise<boolean>;
   delete(keys: string[]): Promise<number>;
   async delete(keyOrKeys: string | string[]): Promise<boolean | number> {
-    const keys = Array.isArray(keyOrKeys) ? keyOrKeys.map(checkKey) : [checkKey(keyOrKeys)];
-    checkBatch(keys.length, "delete");
+    const keys = checkedKeys(keyOrKeys, "delete");
     const existing = await this.#read(keys);
     for (const key of keys) this.#overlay.set(key, null);
     return Array.isArray(keyOrKeys) ? existing.size : existing.size > 0;
