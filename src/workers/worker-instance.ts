@@ -82,6 +82,12 @@ export class WorkerInstance {
   readonly #memoryBytesMax: number;
   readonly #cpuBudgetNs: bigint;
   #backgroundWatch = false;
+  /**
+   * Why the isolate was discarded, when this class did it: a CPU overrun or a heap over the
+   * limit, or the owner's `dispose()`. Null while it lives, and when isolated-vm disposed it
+   * itself, which it does only for breaking `memoryLimit`.
+   */
+  #discardedFor: "cpu" | "memory" | "owner" | null = null;
   inFlight = 0;
   /** Heap bytes measured when the isolate was last idle. */
   heapBytes = 0;
@@ -142,7 +148,7 @@ export class WorkerInstance {
    * still pending when that call returns is awaited, under the sampling watchdog.
    */
   async run(entry: EntryPoint, args: unknown[], budgetNs: bigint, logs: LogLine[]): Promise<RunResult> {
-    if (this.disposed) return { outcome: "exceededMemory", value: undefined, error: "isolate already disposed", cpuNs: 0n };
+    if (this.disposed) return { ...this.#lostIsolate(), cpuNs: 0n };
     // Entering synchronously is safe only when no code of this isolate can be running on its
     // own thread: nothing in flight and no background continuation being watched.
     const idle = this.inFlight === 0 && !this.#backgroundWatch;
@@ -152,7 +158,7 @@ export class WorkerInstance {
     const watch = (remainingNs: bigint): void => {
       stop = cpuWatchdog.watch(this.#isolate, remainingNs > 0n ? remainingNs : 1n, () => {
         exceededCpu = true;
-        this.dispose();
+        this.#discard("cpu");
       });
     };
     const charged = (): bigint => syncCpuNs + (stop === null ? 0n : (stop as () => bigint)());
@@ -172,7 +178,7 @@ export class WorkerInstance {
           // The answer was in before the turn ran out of time: it goes out, and the isolate,
           // whose queued work V8 has dropped, is replaced (Cloudflare: waitUntil work is cut off).
           this.bridge.log("error", "Work queued after the response (ctx.waitUntil or an un-awaited promise) exceeded the CPU time limit and was stopped.");
-          this.dispose();
+          this.#discard("cpu");
           return { outcome: "ok", value: started.value, cpuNs: syncCpuNs, stoppedAfterAnswer: true };
         }
         if (started.kind === "timedOut" || started.kind === "settledThenTimedOut" || syncCpuNs > budgetNs + SYNC_GRACE_NS) {
@@ -198,14 +204,12 @@ export class WorkerInstance {
       const cpuNs = charged();
       const message = e instanceof Error ? e.message : String(e);
       if (exceededCpu) {
-        this.dispose();
+        this.#discard("cpu");
         return { outcome: "exceededCpu", value: undefined, error: "Worker exceeded CPU time limit.", cpuNs };
       }
       // isolated-vm disposes an isolate that breaks its memoryLimit ("...due to memory limit").
-      if (this.disposed || /memory limit/i.test(message)) {
-        this.dispose();
-        return { outcome: "exceededMemory", value: undefined, error: "Worker exceeded memory limit.", cpuNs };
-      }
+      if (/memory limit/i.test(message)) this.#discard("memory");
+      if (this.disposed) return { ...this.#lostIsolate(), cpuNs };
       return { outcome: "exception", value: undefined, error: message, cpuNs };
     } finally {
       this.inFlight--;
@@ -332,8 +336,35 @@ export class WorkerInstance {
     this.bridge.log("error", `Uncaught (in promise) ${text}`);
   }
 
+  /**
+   * The outcome of a request whose isolate is gone. Requests sharing an isolate share its fate,
+   * as on Cloudflare, but each is told why: a heap over the limit is every tenant request's
+   * memory, while a CPU overrun is one request's, so the others see an exception (1101) that
+   * names the reset, not a CPU or memory verdict of their own.
+   */
+  #lostIsolate(): { outcome: "exceededMemory" | "exception"; value: undefined; error: string } {
+    switch (this.#discardedFor) {
+      case "cpu":
+        return { outcome: "exception", value: undefined, error: "The isolate was reset: a concurrent request on it exceeded the CPU time limit." };
+      case "owner":
+        return { outcome: "exception", value: undefined, error: "The isolate was shut down while the request was running." };
+      default:
+        return { outcome: "exceededMemory", value: undefined, error: "Worker exceeded memory limit." };
+    }
+  }
+
+  #discard(reason: "cpu" | "memory"): void {
+    this.#discardedFor ??= reason;
+    this.#end();
+  }
+
   /** Ends the isolate and releases every host body stream it could still name. Idempotent. */
   dispose(): void {
+    this.#discardedFor ??= this.#isolate.isDisposed ? null : "owner";
+    this.#end();
+  }
+
+  #end(): void {
     if (!this.#isolate.isDisposed) this.#isolate.dispose();
     // Entries still waiting on a completion report will never get one.
     for (const [token, completion] of [...this.#completions]) {
@@ -356,7 +387,7 @@ export class WorkerInstance {
     cpuWatchdog.watchUntilIdle(
       this.#isolate,
       this.#cpuBudgetNs,
-      () => this.dispose(),
+      () => this.#discard("cpu"),
       () => {
         this.#backgroundWatch = false;
       },
@@ -373,7 +404,7 @@ export class WorkerInstance {
     const check = (stats: ivm.HeapStatistics): void => {
       this.#recordHeap(stats);
       // Over the limit yet alive: discard it once idle, so the next request starts fresh.
-      if (this.heapBytes > this.#memoryBytesMax && this.inFlight <= 1) this.dispose();
+      if (this.heapBytes > this.#memoryBytesMax && this.inFlight <= 1) this.#discard("memory");
     };
     if (idle && !this.#backgroundWatch && !this.disposed) {
       check(this.#heapStatisticsNow());

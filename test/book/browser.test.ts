@@ -141,12 +141,14 @@ describe.runIf(haveBrowser)("the rendered book in Chromium", { timeout: 180_000 
       expect(await steps.nth(0).locator(".hint-body").isVisible()).toBe(false);
       for (let i = 0; i < expected.length; i++) {
         await steps.nth(i).locator("summary").click();
-        expect(await steps.nth(i).locator(".hint-body").isVisible(), `${level.ref} hint ${i + 1} opens`).toBe(true);
+        // The toggle handler reveals the next hint after the click returns: wait for it, never read at once.
+        await expect.poll(() => steps.nth(i).locator(".hint-body").isVisible(), { message: `${level.ref} hint ${i + 1} opens` }).toBe(true);
         // The hint shown is the i-th of `kata hint`, in order.
         const firstWords = expected[i]!.replace(/[`*_]|\[([^\]]*)\]\[[^\]]*\]/g, "$1").split(/\s+/).slice(0, 3).join(" ");
         expect(await steps.nth(i).locator(".hint-body").innerText()).toContain(firstWords.replace(/'/g, "’"));
-        const visible = await steps.evaluateAll((ds) => ds.map((d) => !(d as HTMLElement).hidden));
-        expect(visible, `${level.ref}: after opening hint ${i + 1}`).toEqual(expected.map((_, j) => j <= i + 1));
+        await expect
+          .poll(() => steps.evaluateAll((ds) => ds.map((d) => !(d as HTMLElement).hidden)), { message: `${level.ref}: after opening hint ${i + 1}` })
+          .toEqual(expected.map((_, j) => j <= i + 1));
       }
     }
     expect(problems).toEqual([]);

@@ -53,22 +53,23 @@ describe("CPU limit", () => {
   });
 
   it("charges concurrent requests on one isolate their share, not each other's CPU", async () => {
-    // Each request burns a little CPU; 40 of them queue on one isolate. Charging every
-    // in-flight request the isolate's whole CPU would bill the last one for all 40 and kill it.
+    // Each request burns a few ms of CPU; 40 of them queue on one isolate. Charging every
+    // in-flight request the isolate's whole CPU would bill the last one for all 40 (well over
+    // the 200 ms budget) and kill it. Each one's own share is a few percent of the budget, so
+    // a GC pause, a JIT compile or a busy machine cannot push an honest charge over it.
     const busy = new Worker(
-      `export default { async fetch() { let x = 0; for (let i = 0; i < 300000; i++) x += Math.sqrt(i); return new Response(String(x > 0)); } };`,
-      { name: "busy-share", cpuMsMax: 30 },
+      `export default { async fetch() { let x = 0; for (let i = 0; i < 1500000; i++) x += Math.sqrt(i); return new Response(String(x > 0)); } };`,
+      { name: "busy-share", cpuMsMax: 200 },
       { clock },
     );
     workers.push(busy);
     await get(busy, "/warm");
     const results = await Promise.all(Array.from({ length: 40 }, () => get(busy, "/")));
     expect(results.map((r) => r.outcome)).toEqual(results.map(() => "ok"));
-    // Billing each request the CPU of those queued before it would put the median near half
-    // of 40 requests' work; its own work is a few percent of the budget. (The median, not the
-    // maximum: one request may really pay for a JIT compile or a GC.)
     const charged = results.map((r) => r.cpuMs).sort((a, b) => a - b);
-    expect(charged[20]!).toBeLessThan(30 / 4);
+    const total = charged.reduce((a, b) => a + b, 0);
+    // Cumulative billing would charge the median about half of all 40 requests' work.
+    expect(charged[20]!).toBeLessThan(total / 8);
     expect(charged[0]!).toBeGreaterThan(0);
   });
 
@@ -78,8 +79,15 @@ describe("CPU limit", () => {
     const [bad, ...others] = await Promise.all([get(w, "/bad"), ...Array.from({ length: 8 }, () => get(w, "/ok"))]);
     expect(bad!.outcome).toBe("exceededCpu");
     expect(await bad!.response.text()).toBe("error code: 1102");
-    // Requests stuck behind the loop lose their isolate with it, as on Cloudflare.
-    expect(others.every((r) => r.outcome === "ok" || r.response.status >= 500)).toBe(true);
+    // Requests stuck behind the loop lose their isolate with it, as on Cloudflare; they are told
+    // the isolate was reset (1101), not given a CPU or memory verdict of their own.
+    for (const r of others) {
+      expect(["ok", "exception"]).toContain(r.outcome);
+      if (r.outcome === "exception") {
+        expect(r.response.status).toBe(500);
+        expect(r.logs.some((l) => /isolate was reset/.test(l.message))).toBe(true);
+      }
+    }
     await expectHealthyAfter(w);
   });
 
