@@ -144,7 +144,9 @@ describe("memory limit", () => {
 
   it("a string doubled past V8's maximum length is a contained RangeError (1101)", async () => {
     // Doubling builds cons-strings without copying, so V8's length limit trips before the heap fills.
-    const w = tenant("let s = 'xxxxxxxx'; for (;;) s = s + s;", { memoryMbMax: 16 });
+    // (A wide CPU budget: this case is about the length limit, and a cold start on a busy
+    // machine must not turn it into a CPU verdict.)
+    const w = tenant("let s = 'xxxxxxxx'; for (;;) s = s + s;", { memoryMbMax: 16, cpuMsMax: 1_000 });
     const r = await get(w, "/bad");
     expect(r.outcome).toBe("exception");
     expect(r.logs.some((l) => l.message.includes("Invalid string length"))).toBe(true);
@@ -185,7 +187,7 @@ describe("exceptions", () => {
 
 describe("console output", () => {
   it("is captured per request, bounded in lines and in characters per line", async () => {
-    const w = tenant(`console.info("start", { n: 1 }); console.log("x".repeat(20_000)); for (let i = 0; i < 1_500; i++) console.log(i);`);
+    const w = tenant(`console.info("start", { n: 1 }); console.log("x".repeat(20_000)); for (let i = 0; i < 1_500; i++) console.log(i);`, { cpuMsMax: 1_000 });
     const r = await get(w, "/bad");
     expect(r.outcome).toBe("ok");
     expect(r.logs[0]).toEqual({ level: "info", message: 'start {"n":1}' });
