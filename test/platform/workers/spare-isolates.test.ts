@@ -78,7 +78,7 @@ describe("spare isolates", () => {
   it("a worker with a non-default memory limit gets an isolate built for that limit, not the spare", async () => {
     await spareReady();
     const taken = spareIsolates.taken;
-    const w = new Worker(GLOBALS_AND_CLOCK, { name: "spare-test-64mb", memoryMbMax: 64 }, { clock: new VirtualClock(0) });
+    const w = new Worker(GLOBALS_AND_CLOCK, { name: "spare-test-64mb", memoryMbMax: 64, cpuMsMax: 1_000 }, { clock: new VirtualClock(0) });
     workers.push(w);
     const r = await w.fetch(new Request("https://spare.example/"));
     expect(r.outcome).toBe("ok");
