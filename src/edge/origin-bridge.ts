@@ -46,11 +46,19 @@ interface Pending {
  * the cache's upstream: it sends the original request (body included, streamed) to the origin,
  * and when the response is not storable it parks the live `Response` and hands the cache a
  * body-less stand-in marked `no-store`, which the pipeline swaps back on the way out.
+ *
+ * The cache may answer without the stand-in: a stale copy when the origin failed
+ * (stale-if-error), or the stale copy at once while it revalidates in the background
+ * (stale-while-revalidate). A parked body nobody claims is cancelled when its request is
+ * released, and one that arrives after that is cancelled at once, so every origin body the
+ * bridge opens is either handed on or cancelled: none is held, with its socket, forever.
  */
 export class OriginBridge {
   readonly #origin: OriginHandler;
   readonly #pending = new Map<string, Pending>();
   readonly #streams = new Map<string, Response>();
+  /** The parked streams of each registered request, to cancel those left unclaimed. */
+  readonly #parkedBy = new Map<string, string[]>();
   #next = 0;
   #nextStream = 0;
 
@@ -65,8 +73,23 @@ export class OriginBridge {
     return id;
   }
 
+  /** Ends a request's registration and cancels any body parked for it that was not claimed. */
   release(id: string): void {
     this.#pending.delete(id);
+    const parked = this.#parkedBy.get(id);
+    if (parked === undefined) return;
+    this.#parkedBy.delete(id);
+    for (const streamId of parked) {
+      const response = this.#streams.get(streamId);
+      if (response === undefined) continue;
+      this.#streams.delete(streamId);
+      cancelBody(response);
+    }
+  }
+
+  /** Origin bodies parked and not yet claimed or released (0 when the edge is idle). */
+  get parkedStreams(): number {
+    return this.#streams.size;
   }
 
   /** The parked live response for a stand-in the cache returned, if any (claimable once). */
@@ -107,11 +130,28 @@ export class OriginBridge {
     if (!stream || response.body === null) {
       return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
     }
-    const streamId = `${id}.${++this.#nextStream}`;
-    this.#streams.set(streamId, response);
     const standIn = copyFields(headers);
     standIn["cache-control"] = "no-store";
+    if (!this.#pending.has(id)) {
+      // The request was answered already (a background revalidation outlived it): nobody
+      // can claim this body, so it is not parked.
+      cancelBody(response);
+      return { status: response.status, headers: standIn, body: "" };
+    }
+    const streamId = `${id}.${++this.#nextStream}`;
+    this.#streams.set(streamId, response);
+    const parked = this.#parkedBy.get(id);
+    if (parked === undefined) this.#parkedBy.set(id, [streamId]);
+    else parked.push(streamId);
     standIn[STREAM_ID_HEADER] = streamId;
     return { status: response.status, headers: standIn, body: "" };
   }
+}
+
+/** Cancels a response body nobody will read, releasing what feeds it (an origin socket). */
+function cancelBody(response: Response): void {
+  if (response.body === null || response.bodyUsed) return;
+  response.body.cancel().catch(() => {
+    // A body that errors while being cancelled is gone either way.
+  });
 }
