@@ -1,4 +1,5 @@
-// Theme toggle, the phone menu, one-at-a-time hints, print, and client-side full-text search.
+// Theme toggle, the phone menu, one-at-a-time hints, print, live figures, ←/→ chapter navigation
+// and client-side full-text search.
 // Works from file:// (the index is a script, not a fetched JSON file) and over HTTP.
 (function () {
   var root = document.documentElement;
@@ -51,6 +52,13 @@
     openedForPrint.forEach(function (d) { d.open = false; d.hidden = d.dataset.printHidden === "1"; });
     openedForPrint = [];
   });
+
+  // Live figures: their simulation is a separate script, loaded only where a page has one.
+  if (document.querySelector("figure[data-live]")) {
+    var live = document.createElement("script");
+    live.src = "assets/live-figures.js";
+    document.body.appendChild(live);
+  }
 
   var input = document.getElementById("search");
   var results = document.getElementById("search-results");
