@@ -125,6 +125,17 @@
       if (link) { e.preventDefault(); window.location.href = link.getAttribute("href"); }
     }
   });
+  // ←/→ open the previous/next chapter, as mdBook does; never while typing in a field or moving
+  // a control (a slider takes the arrows), nor with a modifier (Alt+← is the browser's Back).
+  function typing(el) {
+    return !!el && (el.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName));
+  }
+  document.addEventListener("keydown", function (e) {
+    if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && !e.defaultPrevented && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && !typing(e.target)) {
+      var link = document.querySelector(e.key === "ArrowLeft" ? ".pager a[rel=prev]" : ".pager a[rel=next]");
+      if (link) { e.preventDefault(); window.location.href = link.getAttribute("href"); }
+    }
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); }
     if (e.key === "Escape") { results.hidden = true; input.blur(); setMenu(false); }
