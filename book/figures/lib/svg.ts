@@ -2,7 +2,11 @@
  * Minimal SVG charts for the book's generated figures: d3-scale for round ticks and log axes,
  * deterministic output (same data, same bytes), readable on light and dark pages (white background).
  */
+import { geoEquirectangular, geoPath } from "d3-geo";
 import { type ScaleLinear, type ScaleLogarithmic, scaleLinear, scaleLog } from "d3-scale";
+import { feature } from "topojson-client";
+import type { GeometryCollection, Topology } from "topojson-specification";
+import land110m from "world-atlas/land-110m.json" with { type: "json" };
 
 export interface Series {
   name: string;
@@ -58,7 +62,9 @@ export function lineChart(options: {
   yLog?: boolean;
   highlight?: { x: number; label: string };
 }): string {
-  const f: Frame = { width: 720, height: 400, left: 64, right: 160, top: 32, bottom: 48 };
+  // The legend gets room for its longest name (about 6.6 px a character at 12 px).
+  const legendPx = Math.max(160, 40 + Math.max(...options.series.map((s) => s.name.length)) * 6.6);
+  const f: Frame = { width: 720, height: 400, left: 64, right: Math.round(legendPx), top: 32, bottom: 48 };
   const all = options.series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
@@ -130,6 +136,19 @@ export function barChart(options: { title: string; yLabel: string; categories: s
   return frame(options.title, f, parts.join("\n"));
 }
 
+/**
+ * The world's coastlines (Natural Earth 1:110m land, from world-atlas) as one SVG path, in the
+ * same equirectangular projection as `worldMap`'s points: longitude -180..180 across `width`
+ * from `left`, latitude 90..-90 down `width / 2` from `top`.
+ */
+function landPath(left: number, top: number, width: number): string {
+  const topology = land110m as unknown as Topology<{ land: GeometryCollection }>;
+  const projection = geoEquirectangular()
+    .scale(width / (2 * Math.PI))
+    .translate([left + width / 2, top + width / 4]);
+  return geoPath(projection).digits(1)(feature(topology, topology.objects.land)) ?? "";
+}
+
 /** Equirectangular world map of points, coloured by group, with optional lines (catchments). */
 export function worldMap(options: {
   title: string;
@@ -142,7 +161,7 @@ export function worldMap(options: {
   const ph = f.height - f.top - f.bottom;
   const x = (lon: number): number => f.left + ((lon + 180) / 360) * pw;
   const y = (lat: number): number => f.top + ((90 - lat) / 180) * ph;
-  const parts = [`<rect x="${f.left}" y="${f.top}" width="${pw}" height="${ph}" fill="#eef4fb" stroke="#c8d3df"/>`];
+  const parts = [`<rect x="${f.left}" y="${f.top}" width="${pw}" height="${ph}" fill="#eef4fb" stroke="#c8d3df"/>`, `<path d="${landPath(f.left, f.top, pw)}" fill="#dfe5ec" stroke="#b8c4d1" stroke-width="0.5"/>`];
   for (let lon = -150; lon <= 150; lon += 30) parts.push(`<line x1="${x(lon)}" x2="${x(lon)}" y1="${f.top}" y2="${f.top + ph}" stroke="#dde6f0"/>`);
   for (let lat = -60; lat <= 60; lat += 30) parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${y(lat)}" y2="${y(lat)}" stroke="#dde6f0"/>`);
   for (const l of options.lines ?? []) {
