@@ -101,16 +101,57 @@ function answerBlock(id: string, from: string): string {
   return `::: spoiler The model answer (read it after you have tried)\n${body}\n:::`;
 }
 
-/** `{{#bench}}`: every benchmark of the last run; `{{#bench do-sql}}`: one module's rows. */
+/** What each benchmark module measures, as the appendix's section headings. */
+const BENCH_TITLES: Record<string, string> = {
+  workers: "Workers: isolates and cold starts",
+  pipeline: "The local edge over HTTP, end to end",
+  "kv-lin": "Workers KV",
+  "durable-objects": "Durable Objects",
+  "do-sql": "Durable Object storage: key-value and SQL",
+  "network-report": "Anycast and routing (simulated network)",
+  "l7-report": "WAF and bot detection",
+  sim: "Simulation core",
+  "sim-scale": "Simulation at scale",
+};
+
+/**
+ * A measured value as people write it, with its unit: grouped digits for large values, three
+ * significant digits for small ones, never an exponent (26,265 ops/s; 1.64 µs/op; 0.0123 s).
+ */
+export function formatMeasured(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return `${value} ${unit}`;
+  const abs = Math.abs(value);
+  const digits = abs >= 100 || Number.isInteger(value) ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : Math.min(6, 2 - Math.floor(Math.log10(abs || 1)));
+  const text = value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return unit === "%" ? `${text}%` : `${text} ${unit}`;
+}
+
+/** `{{#bench}}`: every benchmark of the last run, one table per module; `{{#bench do-sql}}`: one module's table. */
 function benchBlock(module = ""): string {
   const path = join(ROOT, "bench", "results", "latest.json");
   if (!existsSync(path)) return "*No benchmark results in this checkout yet: run `npm run bench` and rebuild the book.*";
   const data = JSON.parse(readFileSync(path, "utf8")) as {
     node: string;
+    cpus?: number;
     sections: Array<{ module: string; rows: Array<{ name: string; value: number; unit: string; note?: string }> }>;
   };
-  const rows = data.sections.filter((s) => module === "" || s.module === `${module}.ts`).flatMap((s) => s.rows.map((r) => `| ${s.module.replace(/\.ts$/, "")} | ${r.name} | ${r.value.toPrecision(4)} | ${r.unit} | ${r.note ?? ""} |`));
-  return [`Measured with Node ${data.node}:`, "", "| benchmark | figure | value | unit | note |", "|---|---|---:|---|---|", ...rows].join("\n");
+  const cell = (text: string): string => text.replace(/\|/g, "\\|");
+  const table = (rows: (typeof data.sections)[number]["rows"]): string[] => [
+    "| measured | value | how |",
+    "|---|---:|---|",
+    ...rows.map((r) => `| ${cell(r.name)} | ${formatMeasured(r.value, r.unit)} | ${cell(r.note ?? "")} |`),
+  ];
+  const sections = data.sections.map((s) => ({ ...s, id: s.module.replace(/\.ts$/, "") })).filter((s) => s.rows.length > 0);
+  if (module !== "") {
+    const one = sections.find((s) => s.id === module);
+    if (!one) return `*The last benchmark run in this checkout has no \`${module}\` rows: run \`npm run bench\` and rebuild the book.*`;
+    return [`Measured with Node ${data.node}:`, "", ...table(one.rows)].join("\n");
+  }
+  const machine = data.cpus ? `, ${data.cpus} cores` : "";
+  return [
+    `Measured with Node ${data.node}${machine}, grouped by benchmark module (\`bench/<module>.ts\`):`,
+    ...sections.flatMap((s) => ["", `### ${BENCH_TITLES[s.id] ?? s.id} (\`${s.id}\`)`, "", ...table(s.rows)]),
+  ].join("\n");
 }
 
 /** `npm run wpt`'s last run (test/wpt/results.json): web-platform-tests passed in an isolate and in Node. */

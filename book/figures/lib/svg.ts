@@ -71,17 +71,18 @@ export function lineChart(options: {
   const pw = f.width - f.left - f.right;
   const ph = f.height - f.top - f.bottom;
   const xDomain = [Math.min(...xs), Math.max(...xs)];
-  const yDomain = [options.yMin ?? Math.min(0, ...ys), Math.max(...ys) || 1];
+  // A log axis starts at the smallest value (it has no 0); a linear one includes 0.
+  const yDomain = [options.yMin ?? (options.yLog ? Math.min(...ys) : Math.min(0, ...ys)), Math.max(...ys) || 1];
   const xScale = (options.xLog ? scaleLog() : scaleLinear()).domain(xDomain).range([f.left, f.left + pw]).nice();
   const yScale = (options.yLog ? scaleLog() : scaleLinear()).domain(yDomain).range([f.top + ph, f.top]).nice();
   const x = (v: number): number => xScale(v);
   const y = (v: number): number => yScale(v);
   const parts: string[] = [];
-  for (const [vy, label] of tickLabels(yScale, 6)) {
+  for (const [vy, label] of tickLabels(yScale, options.yLog ? 4 : 6)) {
     parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${y(vy).toFixed(1)}" y2="${y(vy).toFixed(1)}" stroke="#e5e7eb"/>`);
     parts.push(`<text x="${f.left - 6}" y="${(y(vy) + 4).toFixed(1)}" text-anchor="end">${label}</text>`);
   }
-  for (const [vx, label] of tickLabels(xScale, 8)) {
+  for (const [vx, label] of tickLabels(xScale, options.xLog ? 4 : 8)) {
     parts.push(`<line x1="${x(vx).toFixed(1)}" x2="${x(vx).toFixed(1)}" y1="${f.top + ph}" y2="${f.top + ph + 4}" stroke="#59636e"/>`);
     parts.push(`<text x="${x(vx).toFixed(1)}" y="${f.top + ph + 16}" text-anchor="middle">${label}</text>`);
   }
