@@ -108,16 +108,17 @@ export function lineChart(options: {
 }
 
 /** Grouped bar chart: one group per category, one bar per series. */
-export function barChart(options: { title: string; yLabel: string; categories: string[]; series: Array<{ name: string; values: number[] }> }): string {
+export function barChart(options: { title: string; yLabel: string; categories: string[]; series: Array<{ name: string; values: number[] }>; yLog?: boolean }): string {
   const f: Frame = { width: 720, height: 400, left: 64, right: 160, top: 32, bottom: 56 };
   const pw = f.width - f.left - f.right;
   const ph = f.height - f.top - f.bottom;
-  const yScale = scaleLinear().domain([0, Math.max(...options.series.flatMap((s) => s.values)) || 1]).range([f.top + ph, f.top]).nice();
-  const yMax = yScale.domain()[1]!;
+  const values = options.series.flatMap((s) => s.values);
+  // A log axis (values that span orders of magnitude) has no 0: bars rise from its rounded-down smallest value.
+  const yScale = (options.yLog ? scaleLog().domain([Math.min(...values.filter((v) => v > 0)), Math.max(...values)]) : scaleLinear().domain([0, Math.max(...values) || 1])).range([f.top + ph, f.top]).nice();
   const group = pw / options.categories.length;
   const bar = (group * 0.8) / options.series.length;
   const parts: string[] = [];
-  for (const [v, label] of tickLabels(yScale, 6)) {
+  for (const [v, label] of tickLabels(yScale, options.yLog ? 4 : 6)) {
     const yy = yScale(v).toFixed(1);
     parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${yy}" y2="${yy}" stroke="#e5e7eb"/><text x="${f.left - 6}" y="${Number(yy) + 4}" text-anchor="end">${label}</text>`);
   }
@@ -125,7 +126,7 @@ export function barChart(options: { title: string; yLabel: string; categories: s
     parts.push(`<text x="${f.left + group * (ci + 0.5)}" y="${f.top + ph + 16}" text-anchor="middle">${esc(c)}</text>`);
     options.series.forEach((s, si) => {
       const v = s.values[ci] ?? 0;
-      const h = (v / yMax) * ph;
+      const h = v > 0 ? f.top + ph - yScale(v) : 0;
       const xx = f.left + group * ci + group * 0.1 + bar * si;
       parts.push(`<rect x="${xx.toFixed(1)}" y="${(f.top + ph - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(`${s.name}: ${num(v)}`)}</title></rect>`);
     });
@@ -133,7 +134,7 @@ export function barChart(options: { title: string; yLabel: string; categories: s
   options.series.forEach((s, i) => {
     parts.push(`<rect x="${f.left + pw + 12}" y="${f.top + 6 + i * 18}" width="12" height="10" fill="${PALETTE[i % PALETTE.length]}"/><text x="${f.left + pw + 30}" y="${f.top + 15 + i * 18}">${esc(s.name)}</text>`);
   });
-  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}</text>`);
+  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}${options.yLog ? " (log scale)" : ""}</text>`);
   return frame(options.title, f, parts.join("\n"));
 }
 
