@@ -247,7 +247,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
           const [name = "", ...caption] = arg.split(/\s+/);
           pending.push(name);
           const alt = caption.join(" ") || name;
-          return `<figure@@figure-live-attr:${name}@@><div class="figure-scroll"><img src="figures/${name}.svg" alt="${alt.replace(/"/g, "&quot;")}" style="min-width: @@figure-min-width:${name}@@"></div>@@figure-live-control:${name}@@<figcaption>${alt}</figcaption></figure>`;
+          return `<figure@@figure-live-attr:${name}@@><div class="figure-scroll"><img src="figures/${name}.svg" alt="${alt.replace(/"/g, "&quot;")}" style="min-width: @@figure-min-width:${name}@@"></div>@@figure-live-control:${name}@@<figcaption>${alt}@@figure-live-caption:${name}@@</figcaption></figure>`;
         }
         throw new BookBuildError(`${chapter.source}: unknown directive {{#${kind}}}`);
       },
@@ -258,7 +258,8 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
       withFigures = withFigures
         .replaceAll(`@@figure-min-width:${name}@@`, `${figureWidthPxMin(svg)}px`)
         .replaceAll(`@@figure-live-attr:${name}@@`, live ? ` data-live="${name}"` : "")
-        .replaceAll(`@@figure-live-control:${name}@@`, live ? liveControlHtml(name, live) : "");
+        .replaceAll(`@@figure-live-control:${name}@@`, live ? liveControlHtml(name, live) : "")
+        .replaceAll(`@@figure-live-caption:${name}@@`, live ? ". <em>Live: move the control and this page re-runs the simulation (the same code and seed that drew the figure).</em>" : "");
       figures.push(name);
       if (live) liveFigures.push(name);
     }
