@@ -1,4 +1,5 @@
-// Theme toggle, the phone menu, one-at-a-time hints, print, and client-side full-text search.
+// Theme toggle, the phone menu, one-at-a-time hints, print, live figures, ←/→ chapter navigation
+// and client-side full-text search.
 // Works from file:// (the index is a script, not a fetched JSON file) and over HTTP.
 (function () {
   var root = document.documentElement;
@@ -51,6 +52,13 @@
     openedForPrint.forEach(function (d) { d.open = false; d.hidden = d.dataset.printHidden === "1"; });
     openedForPrint = [];
   });
+
+  // Live figures: their simulation is a separate script, loaded only where a page has one.
+  if (document.querySelector("figure[data-live]")) {
+    var live = document.createElement("script");
+    live.src = "assets/live-figures.js";
+    document.body.appendChild(live);
+  }
 
   var input = document.getElementById("search");
   var results = document.getElementById("search-results");
@@ -114,6 +122,17 @@
     else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
     else if (e.key === "Enter") {
       var link = results.querySelectorAll("li a")[Math.max(selected, 0)];
+      if (link) { e.preventDefault(); window.location.href = link.getAttribute("href"); }
+    }
+  });
+  // ←/→ open the previous/next chapter, as mdBook does; never while typing in a field or moving
+  // a control (a slider takes the arrows), nor with a modifier (Alt+← is the browser's Back).
+  function typing(el) {
+    return !!el && (el.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName));
+  }
+  document.addEventListener("keydown", function (e) {
+    if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && !e.defaultPrevented && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && !typing(e.target)) {
+      var link = document.querySelector(e.key === "ArrowLeft" ? ".pager a[rel=prev]" : ".pager a[rel=next]");
       if (link) { e.preventDefault(); window.location.href = link.getAttribute("href"); }
     }
   });

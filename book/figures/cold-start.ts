@@ -118,6 +118,8 @@ async function draw(): Promise<string> {
       `fresh process: ${m.processMs.toFixed(1)} ms`,
     ],
     series: [{ name: m.statistic, values: [...(m.spareMs === undefined ? [] : [m.spareMs]), m.isolateMs, m.processMs] }],
+    // Milliseconds against a few hundred: on a linear axis the spare isolate's bar is invisible.
+    yLog: true,
   });
 }
 

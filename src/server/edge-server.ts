@@ -17,6 +17,7 @@ import { demoOrigin } from "./demo-origin.js";
 import { startHttpServer, type Handler } from "./http-server.js";
 import { demoSiteConfig, loadSiteConfig, proxySiteConfig, type SiteConfig } from "./site-config.js";
 import { statusRoutes } from "./status-routes.js";
+import { TrafficLog } from "./traffic-log.js";
 import { WorkerDeployment } from "./worker-deployment.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -173,7 +174,8 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     edge.attachWorker(deployment);
   }
 
-  const routes = statusRoutes({ edge, kv, site, originUrl, deployment });
+  const traffic = new TrafficLog();
+  const routes = statusRoutes({ edge, kv, site, originUrl, deployment, traffic });
   serve = async (request, ctx) => {
     const url = new URL(request.url);
     const internal = await routes(request, url);
@@ -181,6 +183,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     // No "?" in the URL: no query, so no `?pop=` (skips building searchParams on every request).
     const pop = (url.search === "" ? null : url.searchParams.get("pop")) ?? request.headers.get("cf-pop") ?? undefined;
     const result = await edge.handle(request, { clientIp: ctx.clientIp, httpProtocol: ctx.httpProtocol, ...(pop ? { pop } : {}) });
+    traffic.record({ atMs: clock.nowMs(), method: request.method, path: url.pathname, pop: result.pop, status: result.response.status, cacheStatus: result.response.headers.get("cf-cache-status") ?? "", dropped: result.drop });
     return result.drop ? null : result.response;
   };
   return {

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBook } from "../../book/build.js";
+import type { LiveFigure } from "../../book/figures/lib/live.js";
 import { hintsFor, loadCatalog, REPO_ROOT } from "../../src/kata/index.js";
 import { serveDirectory } from "./static-server.js";
 
@@ -17,12 +18,13 @@ if (!haveBrowser && process.env.CI) throw new Error(`CI requires a browser at ${
 const SHOTS = join(REPO_ROOT, "test-results", "book");
 let outDir: string;
 let pages: string[];
+let liveFigures: string[];
 let server: { url: string; close(): Promise<void> };
 let browser: Browser;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "edge-kata-book-"));
-  pages = (await buildBook(outDir)).pages;
+  ({ pages, liveFigures } = await buildBook(outDir));
   server = await serveDirectory(outDir);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -211,6 +213,71 @@ describe.runIf(haveBrowser)("the rendered book in Chromium", { timeout: 180_000 
     const pdf = await page.pdf({ format: "A4" });
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     await page.close();
+  });
+
+  it("←/→ open the previous and next chapter, except while typing in the search box", async () => {
+    const { page, problems } = await open(`${server.url}/cache.html`);
+    const next = await page.getAttribute(".pager a[rel=next]", "href");
+    const prev = await page.getAttribute(".pager a[rel=prev]", "href");
+    expect(next && prev, "cache.html has both neighbours").toBeTruthy();
+    await page.keyboard.press("ArrowRight");
+    await page.waitForURL((u) => u.pathname.endsWith(`/${next}`));
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForURL((u) => u.pathname.endsWith("/cache.html"));
+    // In the search box the arrows move the caret. Had ArrowLeft navigated, the ArrowRight
+    // after it would lead back to cache.html instead of to the next chapter.
+    await page.fill("#search", "cache");
+    await page.press("#search", "ArrowLeft");
+    await page.press("#search", "Escape");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForURL((u) => u.pathname.endsWith(`/${next}`));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  // What each live figure's control is moved to, and words the new picture must contain.
+  const LIVE_CHANGES: Record<string, { file: string; value: string; shows: string }> = {
+    "rate-limiter-overshoot": { file: "q1-rate-limiter.html", value: "40", shows: "k = 40: overshoot" },
+    "kv-staleness": { file: "kv.html", value: "120", shows: "cacheTtl 120 s (simulated)" },
+    "anycast-catchments": { file: "anycast.html", value: "LHR", shows: "LHR withdraws" },
+  };
+
+  it("live figures: the page's simulation at the default value draws the static figure byte for byte; moving the control redraws it", async () => {
+    expect(new Set(liveFigures)).toEqual(new Set(Object.keys(LIVE_CHANGES)));
+    for (const name of liveFigures) {
+      const change = LIVE_CHANGES[name]!;
+      const { page, problems } = await open(`${server.url}/${change.file}`);
+      const figure = page.locator(`figure[data-live="${name}"]`);
+      const control = figure.locator(".live-control input, .live-control select");
+      await expect.poll(() => control.isEnabled(), { timeout: 30_000 }).toBe(true);
+      // Same code and seed in the browser, from nothing memoised: the same bytes as the build's SVG.
+      const fresh = await page.evaluate(async (n) => {
+        const live = (window as unknown as { EDGE_KATA_LIVE: Record<string, LiveFigure> }).EDGE_KATA_LIVE[n]!;
+        live.reset();
+        return live.render(String(live.control.value));
+      }, name);
+      expect(fresh, `${name}: in-page render at the default value`).toBe(readFileSync(join(outDir, "figures", `${name}.svg`), "utf8"));
+
+      const staticSrc = await figure.locator("img").getAttribute("src");
+      if ((await control.evaluate((e) => e.tagName)) === "SELECT") await control.selectOption(change.value);
+      else await control.fill(change.value);
+      await expect.poll(() => figure.getAttribute("data-rendered-value"), { timeout: 60_000 }).toBe(change.value);
+      const src = (await figure.locator("img").getAttribute("src")) ?? "";
+      expect(src).not.toBe(staticSrc);
+      expect(decodeURIComponent(src.replace(/^data:image\/svg\+xml;charset=utf-8,/, ""))).toContain(change.shows);
+      await expect.poll(() => figure.getAttribute("aria-busy")).toBe(null);
+      expect(await figure.locator("img").evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+
+      if (name === "kv-staleness") {
+        // The slider takes the arrow keys (they move it, they do not turn the page).
+        await control.focus();
+        await page.keyboard.press("ArrowRight");
+        await expect.poll(() => figure.getAttribute("data-rendered-value"), { timeout: 60_000 }).toBe("150");
+        expect(new URL(page.url()).pathname).toBe(`/${change.file}`);
+      }
+      expect(problems, name).toEqual([]);
+      await page.close();
+    }
   });
 
   it("writes screenshots of the home page and a chapter for review", async () => {

@@ -1,7 +1,13 @@
 /**
- * Minimal SVG charts for the book's generated figures: no dependency, deterministic output
- * (same data, same bytes), readable on light and dark pages (white background).
+ * Minimal SVG charts for the book's generated figures: d3-scale for round ticks and log axes,
+ * deterministic output (same data, same bytes), readable on light and dark pages (white background).
  */
+import { geoEquirectangular, geoPath } from "d3-geo";
+import { type ScaleLinear, type ScaleLogarithmic, scaleLinear, scaleLog } from "d3-scale";
+import { feature } from "topojson-client";
+import type { GeometryCollection, Topology } from "topojson-specification";
+import land110m from "world-atlas/land-110m.json" with { type: "json" };
+
 export interface Series {
   name: string;
   points: ReadonlyArray<readonly [number, number]>;
@@ -30,33 +36,71 @@ ${body}
 `;
 }
 
-/** Line chart with axes, ticks and a legend. */
-export function lineChart(options: { title: string; xLabel: string; yLabel: string; series: Series[]; yMin?: number }): string {
-  const f: Frame = { width: 720, height: 400, left: 64, right: 160, top: 32, bottom: 48 };
+/** Points are marked with dots when a series has at most this many (denser series are curves). */
+const MARKED_POINTS_MAX = 30;
+
+/** A tick label: d3's format for the scale, so 0.5, 1, 2, 5, 10, 1k read as people write them. */
+function tickLabels(scale: ScaleLinear<number, number> | ScaleLogarithmic<number, number>, count: number): Array<[number, string]> {
+  const ticks = scale.ticks(count);
+  // A log scale labels 1, 2, 5 of each decade ("" for the rest); "~s" writes 1k, not 1,000.
+  const format = "base" in scale ? scale.tickFormat(count, "~s") : scale.tickFormat(count);
+  return ticks.map((t) => [t, format(t)] as [number, string]).filter(([, label]) => label !== "");
+}
+
+/**
+ * Line chart with round ticks (d3-scale's `nice()`), a dot on each point of a short series, a
+ * log axis when asked (`xLog`/`yLog`, for values that span orders of magnitude), and an
+ * optional highlighted x (a live figure's control value) with its label.
+ */
+export function lineChart(options: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  yMin?: number;
+  xLog?: boolean;
+  yLog?: boolean;
+  highlight?: { x: number; label: string };
+}): string {
+  // The legend gets room for its longest name (about 6.6 px a character at 12 px).
+  const legendPx = Math.max(160, 40 + Math.max(...options.series.map((s) => s.name.length)) * 6.6);
+  const f: Frame = { width: 720, height: 400, left: 64, right: Math.round(legendPx), top: 32, bottom: 48 };
   const all = options.series.flatMap((s) => s.points);
-  const xMin = Math.min(...all.map((p) => p[0]));
-  const xMax = Math.max(...all.map((p) => p[0]));
-  const yMin = options.yMin ?? Math.min(0, ...all.map((p) => p[1]));
-  const yMax = Math.max(...all.map((p) => p[1])) || 1;
+  const xs = all.map((p) => p[0]);
+  const ys = all.map((p) => p[1]);
   const pw = f.width - f.left - f.right;
   const ph = f.height - f.top - f.bottom;
-  const x = (v: number): number => f.left + ((v - xMin) / (xMax - xMin || 1)) * pw;
-  const y = (v: number): number => f.top + ph - ((v - yMin) / (yMax - yMin || 1)) * ph;
+  const xDomain = [Math.min(...xs), Math.max(...xs)];
+  // A log axis starts at the smallest value (it has no 0); a linear one includes 0.
+  const yDomain = [options.yMin ?? (options.yLog ? Math.min(...ys) : Math.min(0, ...ys)), Math.max(...ys) || 1];
+  const xScale = (options.xLog ? scaleLog() : scaleLinear()).domain(xDomain).range([f.left, f.left + pw]).nice();
+  const yScale = (options.yLog ? scaleLog() : scaleLinear()).domain(yDomain).range([f.top + ph, f.top]).nice();
+  const x = (v: number): number => xScale(v);
+  const y = (v: number): number => yScale(v);
   const parts: string[] = [];
-  for (let i = 0; i <= 5; i++) {
-    const vy = yMin + ((yMax - yMin) * i) / 5;
-    const vx = xMin + ((xMax - xMin) * i) / 5;
-    parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${y(vy)}" y2="${y(vy)}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${f.left - 6}" y="${y(vy) + 4}" text-anchor="end">${num(vy)}</text>`);
-    parts.push(`<text x="${x(vx)}" y="${f.top + ph + 16}" text-anchor="middle">${num(vx)}</text>`);
+  for (const [vy, label] of tickLabels(yScale, options.yLog ? 4 : 6)) {
+    parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${y(vy).toFixed(1)}" y2="${y(vy).toFixed(1)}" stroke="#e5e7eb"/>`);
+    parts.push(`<text x="${f.left - 6}" y="${(y(vy) + 4).toFixed(1)}" text-anchor="end">${label}</text>`);
+  }
+  for (const [vx, label] of tickLabels(xScale, options.xLog ? 4 : 8)) {
+    parts.push(`<line x1="${x(vx).toFixed(1)}" x2="${x(vx).toFixed(1)}" y1="${f.top + ph}" y2="${f.top + ph + 4}" stroke="#59636e"/>`);
+    parts.push(`<text x="${x(vx).toFixed(1)}" y="${f.top + ph + 16}" text-anchor="middle">${label}</text>`);
   }
   parts.push(`<rect x="${f.left}" y="${f.top}" width="${pw}" height="${ph}" fill="none" stroke="#59636e"/>`);
-  parts.push(`<text x="${f.left + pw / 2}" y="${f.height - 8}" text-anchor="middle">${esc(options.xLabel)}</text>`);
-  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}</text>`);
+  parts.push(`<text x="${f.left + pw / 2}" y="${f.height - 8}" text-anchor="middle">${esc(options.xLabel)}${options.xLog ? " (log scale)" : ""}</text>`);
+  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}${options.yLog ? " (log scale)" : ""}</text>`);
+  if (options.highlight) {
+    const hx = x(options.highlight.x).toFixed(1);
+    parts.push(`<line x1="${hx}" x2="${hx}" y1="${f.top}" y2="${f.top + ph}" stroke="#1f2328" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${f.left + pw - 6}" y="${f.top + 16}" text-anchor="end" font-weight="bold">${esc(options.highlight.label)}</text>`);
+  }
   options.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const d = s.points.map((p, j) => `${j === 0 ? "M" : "L"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ");
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    if (s.points.length <= MARKED_POINTS_MAX) {
+      for (const p of s.points) parts.push(`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="3" fill="${color}"><title>${esc(`${s.name}: ${num(p[0])}, ${num(p[1])}`)}</title></circle>`);
+    }
     parts.push(`<rect x="${f.left + pw + 12}" y="${f.top + 8 + i * 18}" width="12" height="3" fill="${color}"/>`);
     parts.push(`<text x="${f.left + pw + 30}" y="${f.top + 13 + i * 18}">${esc(s.name)}</text>`);
   });
@@ -64,24 +108,25 @@ export function lineChart(options: { title: string; xLabel: string; yLabel: stri
 }
 
 /** Grouped bar chart: one group per category, one bar per series. */
-export function barChart(options: { title: string; yLabel: string; categories: string[]; series: Array<{ name: string; values: number[] }> }): string {
+export function barChart(options: { title: string; yLabel: string; categories: string[]; series: Array<{ name: string; values: number[] }>; yLog?: boolean }): string {
   const f: Frame = { width: 720, height: 400, left: 64, right: 160, top: 32, bottom: 56 };
-  const yMax = Math.max(...options.series.flatMap((s) => s.values)) || 1;
   const pw = f.width - f.left - f.right;
   const ph = f.height - f.top - f.bottom;
+  const values = options.series.flatMap((s) => s.values);
+  // A log axis (values that span orders of magnitude) has no 0: bars rise from its rounded-down smallest value.
+  const yScale = (options.yLog ? scaleLog().domain([Math.min(...values.filter((v) => v > 0)), Math.max(...values)]) : scaleLinear().domain([0, Math.max(...values) || 1])).range([f.top + ph, f.top]).nice();
   const group = pw / options.categories.length;
   const bar = (group * 0.8) / options.series.length;
   const parts: string[] = [];
-  for (let i = 0; i <= 5; i++) {
-    const v = (yMax * i) / 5;
-    const yy = f.top + ph - (v / yMax) * ph;
-    parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${yy}" y2="${yy}" stroke="#e5e7eb"/><text x="${f.left - 6}" y="${yy + 4}" text-anchor="end">${num(v)}</text>`);
+  for (const [v, label] of tickLabels(yScale, options.yLog ? 4 : 6)) {
+    const yy = yScale(v).toFixed(1);
+    parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${yy}" y2="${yy}" stroke="#e5e7eb"/><text x="${f.left - 6}" y="${Number(yy) + 4}" text-anchor="end">${label}</text>`);
   }
   options.categories.forEach((c, ci) => {
     parts.push(`<text x="${f.left + group * (ci + 0.5)}" y="${f.top + ph + 16}" text-anchor="middle">${esc(c)}</text>`);
     options.series.forEach((s, si) => {
       const v = s.values[ci] ?? 0;
-      const h = (v / yMax) * ph;
+      const h = v > 0 ? f.top + ph - yScale(v) : 0;
       const xx = f.left + group * ci + group * 0.1 + bar * si;
       parts.push(`<rect x="${xx.toFixed(1)}" y="${(f.top + ph - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(`${s.name}: ${num(v)}`)}</title></rect>`);
     });
@@ -89,8 +134,21 @@ export function barChart(options: { title: string; yLabel: string; categories: s
   options.series.forEach((s, i) => {
     parts.push(`<rect x="${f.left + pw + 12}" y="${f.top + 6 + i * 18}" width="12" height="10" fill="${PALETTE[i % PALETTE.length]}"/><text x="${f.left + pw + 30}" y="${f.top + 15 + i * 18}">${esc(s.name)}</text>`);
   });
-  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}</text>`);
+  parts.push(`<text transform="translate(16 ${f.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}${options.yLog ? " (log scale)" : ""}</text>`);
   return frame(options.title, f, parts.join("\n"));
+}
+
+/**
+ * The world's coastlines (Natural Earth 1:110m land, from world-atlas) as one SVG path, in the
+ * same equirectangular projection as `worldMap`'s points: longitude -180..180 across `width`
+ * from `left`, latitude 90..-90 down `width / 2` from `top`.
+ */
+function landPath(left: number, top: number, width: number): string {
+  const topology = land110m as unknown as Topology<{ land: GeometryCollection }>;
+  const projection = geoEquirectangular()
+    .scale(width / (2 * Math.PI))
+    .translate([left + width / 2, top + width / 4]);
+  return geoPath(projection).digits(1)(feature(topology, topology.objects.land)) ?? "";
 }
 
 /** Equirectangular world map of points, coloured by group, with optional lines (catchments). */
@@ -105,7 +163,7 @@ export function worldMap(options: {
   const ph = f.height - f.top - f.bottom;
   const x = (lon: number): number => f.left + ((lon + 180) / 360) * pw;
   const y = (lat: number): number => f.top + ((90 - lat) / 180) * ph;
-  const parts = [`<rect x="${f.left}" y="${f.top}" width="${pw}" height="${ph}" fill="#eef4fb" stroke="#c8d3df"/>`];
+  const parts = [`<rect x="${f.left}" y="${f.top}" width="${pw}" height="${ph}" fill="#eef4fb" stroke="#c8d3df"/>`, `<path d="${landPath(f.left, f.top, pw)}" fill="#dfe5ec" stroke="#b8c4d1" stroke-width="0.5"/>`];
   for (let lon = -150; lon <= 150; lon += 30) parts.push(`<line x1="${x(lon)}" x2="${x(lon)}" y1="${f.top}" y2="${f.top + ph}" stroke="#dde6f0"/>`);
   for (let lat = -60; lat <= 60; lat += 30) parts.push(`<line x1="${f.left}" x2="${f.left + pw}" y1="${y(lat)}" y2="${y(lat)}" stroke="#dde6f0"/>`);
   for (const l of options.lines ?? []) {

@@ -42,6 +42,19 @@ describe("server-timing", () => {
   });
 });
 
+describe("/__edge/status", () => {
+  it("lists the requests the server has just served, with their PoP and cache status", async () => {
+    const path = `/worker/hello?pop=SYD&status-probe=${Date.now()}`;
+    const response = await fetch(`${server.url}${path}`);
+    const cache = response.headers.get("cf-cache-status") ?? "";
+    const html = await (await fetch(`${server.url}/__edge/status`)).text();
+    expect(html).toMatch(/\d+ requests through the edge since it started/);
+    expect(html).toContain(`<td><code>/worker/hello</code></td><td>SYD</td><td>${response.status}</td><td>${cache}</td></tr>`);
+    // Its own visits are not traffic through the edge.
+    expect(html).not.toContain("<code>/__edge/status</code>");
+  });
+});
+
 describe("cf-ray", () => {
   it("is unique within a run and across restarts with the same seed, in Cloudflare's shape", async () => {
     const rays = new Set<string>();
