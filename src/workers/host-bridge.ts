@@ -241,6 +241,8 @@ export class HostBridge {
         return this.sockets.open();
       case "ws.send":
         return this.sockets.send(args[0], args[1]);
+      case "ws.claim":
+        return this.sockets.claim(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }

@@ -127,7 +127,12 @@ export class HostWebSocket {
   }
 }
 
-type Entry = { socket: HostWebSocket; side: "inner" | "outer" };
+/**
+ * A handle's socket and the side this isolate holds. An adopted socket's events wait in `early`
+ * until the isolate has made its WebSocket for the handle (`claim`), which happens when the
+ * reply carrying it is read, possibly after the first events have arrived.
+ */
+type Entry = { socket: HostWebSocket; side: "inner" | "outer"; claimed: boolean; early: SocketEvent[] };
 
 /** Delivers one event into the isolate (a `webSocketEvent` run); set by the WorkerInstance. */
 export type SocketEventRunner = (handle: number, event: SocketEvent) => Promise<void>;
@@ -150,7 +155,7 @@ export class WebSockets {
     this.#checkRoom();
     const handle = this.#nextHandle++;
     const socket = new HostWebSocket(this.#sinkFor(handle));
-    this.#add(handle, { socket, side: "inner" });
+    this.#add(handle, { socket, side: "inner", claimed: true, early: [] });
     return handle;
   }
 
@@ -158,9 +163,19 @@ export class WebSockets {
   adopt(socket: HostWebSocket): number {
     this.#checkRoom();
     const handle = this.#nextHandle++;
-    this.#add(handle, { socket, side: "outer" });
+    this.#add(handle, { socket, side: "outer", claimed: false, early: [] });
     socket.attach(this.#sinkFor(handle));
     return handle;
+  }
+
+  /** `ws.claim`: the isolate has a WebSocket for `handle` now; what arrived before is delivered. */
+  claim(handle: unknown): void {
+    const entry = this.#entry(handle);
+    if (entry.claimed) return;
+    entry.claimed = true;
+    const early = entry.early;
+    entry.early = [];
+    for (const event of early) this.#deliver(handle as number, event);
   }
 
   /** The socket a Response's `webSocket` wire names, ready to be attached elsewhere. */
@@ -215,23 +230,32 @@ export class WebSockets {
 
   /** Events for the end behind `handle`, delivered in order, one run at a time. */
   #sinkFor(handle: number): SocketSink {
-    return {
-      deliver: (event) => {
-        if (event.type === "message" && messageBytes(event.data) > WEB_SOCKET_MESSAGE_BYTES_MAX) {
-          // Cloudflare closes a WebSocket that receives a message over 1 MiB with 1009.
-          this.#entries.get(handle)?.socket.closeBoth(1009, "Message is too large");
-          return;
-        }
-        if (this.#queued >= WEB_SOCKET_EVENTS_QUEUED_MAX) {
-          this.#entries.get(handle)?.socket.closeBoth(1011, `more than ${WEB_SOCKET_EVENTS_QUEUED_MAX} events waiting for the worker`);
-          return;
-        }
-        this.#queued++;
-        this.#chain = this.#chain.then(() => this.run(handle, event)).catch(() => undefined).finally(() => {
-          this.#queued--;
-        });
-      },
-    };
+    return { deliver: (event) => this.#deliver(handle, event) };
+  }
+
+  #deliver(handle: number, event: SocketEvent): void {
+    const entry = this.#entries.get(handle);
+    if (event.type === "message" && messageBytes(event.data) > WEB_SOCKET_MESSAGE_BYTES_MAX) {
+      // Cloudflare closes a WebSocket that receives a message over 1 MiB with 1009.
+      entry?.socket.closeBoth(1009, "Message is too large");
+      return;
+    }
+    if (entry !== undefined && !entry.claimed) {
+      if (entry.early.length < WEB_SOCKET_EVENTS_QUEUED_MAX) entry.early.push(event);
+      else entry.socket.closeBoth(1011, `more than ${WEB_SOCKET_EVENTS_QUEUED_MAX} events waiting for the worker`);
+      return;
+    }
+    if (this.#queued >= WEB_SOCKET_EVENTS_QUEUED_MAX) {
+      entry?.socket.closeBoth(1011, `more than ${WEB_SOCKET_EVENTS_QUEUED_MAX} events waiting for the worker`);
+      return;
+    }
+    this.#queued++;
+    this.#chain = this.#chain
+      .then(() => this.run(handle, event))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#queued--;
+      });
   }
 }
 

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as WsClient } from "ws";
 import { type RunningServer, startHttpServer } from "../../../src/server/http-server.js";
+import { VirtualClock } from "../../../src/sim/clock.js";
 import { WEB_SOCKET_MESSAGE_BYTES_MAX, Worker } from "../../../src/workers/index.js";
+import { FakeDurableObjectNamespace } from "./fakes.js";
 
 const MIB = 1024 * 1024;
 
@@ -168,6 +170,7 @@ export default {
     server.send("hello");
     server.addEventListener("message", (event) => {
       if (event.data === "close please") server.close(4000, "as asked");
+      else if (event.data === "spin") for (;;) {}
       else if (typeof event.data === "string") server.send("echo:" + event.data);
       else server.send(new Uint8Array(event.data).reverse());
     });
@@ -259,6 +262,20 @@ describe("WebSockets over a real HTTP/1.1 Upgrade (127.0.0.1, ws client)", () =>
     ws.close();
   });
 
+  it("a message handler that runs out of CPU loses its isolate: its clients get 1011, the host keeps serving", async () => {
+    const first = await connect("/echo");
+    const second = await connect("/echo");
+    first.ws.send("spin");
+    expect((await first.closed)[0]).toBe(1011);
+    expect((await second.closed)[0]).toBe(1011);
+    expect(worker.openWebSockets).toBe(0);
+    const again = await connect("/echo");
+    again.ws.send("after");
+    await until(() => again.messages.length === 2);
+    expect(again.messages).toEqual(["hello", "echo:after"]);
+    again.ws.close(1000);
+  });
+
   it("a worker that answers an upgrade without a WebSocket is an ordinary response; a 101 to a plain request is a 500", async () => {
     const ws = new WsClient(`${base}/wrong`);
     const status = await new Promise<number>((resolve) => ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)));
@@ -269,5 +286,57 @@ describe("WebSockets over a real HTTP/1.1 Upgrade (127.0.0.1, ws client)", () =>
     expect(plain.status).toBe(500);
     expect(await plain.text()).toContain("without Upgrade: websocket");
     await until(() => worker.openWebSockets === 0);
+  });
+});
+
+/** A worker that takes a Durable Object's WebSocket and talks to it itself (no client at all). */
+const PROXY = `
+import { DurableObject } from "cloudflare:workers";
+export class Echo extends DurableObject {
+  fetch() {
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server, ["t"]);
+    server.send("greeting from the object");
+    return new Response(null, { status: 101, webSocket: client });
+  }
+  webSocketMessage(ws, message) {
+    ws.send("object got " + (typeof message === "string" ? message : message.byteLength + " bytes"));
+    if (message === "bye") ws.close(4321, "object says bye");
+  }
+}
+export default {
+  async fetch(request, env) {
+    const upstream = await env.ECHO.get(env.ECHO.idFromName("x")).fetch("https://do.example/");
+    const ws = upstream.webSocket;
+    const seen = [upstream.status, ws === null ? "no socket" : typeof ws.accept];
+    const closed = new Promise((resolve) => ws.addEventListener("close", (e) => resolve([e.code, e.reason])));
+    const twoMessages = new Promise((resolve) => {
+      const got = [];
+      ws.addEventListener("message", (e) => { got.push(e.data); if (got.length === 3) resolve([...got]); });
+    });
+    ws.accept();
+    ws.send("one");
+    ws.send(new Uint8Array(3));
+    seen.push(await twoMessages);
+    ws.send("bye");
+    seen.push(await closed, ws.readyState);
+    return Response.json(seen);
+  },
+};`;
+
+describe("WebSockets between a worker and a Durable Object", () => {
+  it("the worker accepts the object's socket itself: frames flow both ways through the host, close included", async () => {
+    const ns = new FakeDurableObjectNamespace();
+    const worker = new Worker(PROXY, { name: "ws-proxy", cpuMsMax: 1_000, durableObjects: { ECHO: ns } }, { clock: new VirtualClock(0) });
+    ns.factory = worker.durableObjectFactory("Echo");
+    try {
+      const r = await worker.fetch(new Request("https://ws.example/"));
+      expect(r.outcome, JSON.stringify(r.logs)).toBe("ok");
+      expect(await r.response.json()).toEqual([101, "function", ["greeting from the object", "object got one", "object got 3 bytes"], [4321, "object says bye"], 3]);
+      for (let i = 0; i < 100 && worker.openWebSockets > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(worker.openWebSockets).toBe(0);
+    } finally {
+      worker.dispose();
+    }
   });
 });

@@ -288,6 +288,8 @@ function webSocketFromWire(handle) {
   const ws = new WebSocket(INTERNAL);
   socketState(ws).handle = handle;
   byHandle.set(handle, ws);
+  // Events that reached the host before this WebSocket existed come now, in order.
+  callHostSync("ws.claim", [handle]);
   return ws;
 }
 
