@@ -2,10 +2,14 @@
 // over 127.0.0.1 completes the HTTP/1.1 Upgrade with a worker, frames flow both ways, close
 // codes pass through, a message over Cloudflare's 1 MiB limit closes with 1009, and a client
 // that vanishes mid-stream costs the host nothing (no crash, no handle left behind).
+import { fc } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as WsClient } from "ws";
 import { type RunningServer, startHttpServer } from "../../../src/server/http-server.js";
 import { VirtualClock } from "../../../src/sim/clock.js";
+import { resolveWorkerConfig } from "../../../src/workers/config.js";
+import { HostBridge } from "../../../src/workers/host-bridge.js";
+import { type SocketEvent, attachClient } from "../../../src/workers/web-sockets.js";
 import { WEB_SOCKET_MESSAGE_BYTES_MAX, Worker } from "../../../src/workers/index.js";
 import { FakeDurableObjectNamespace } from "./fakes.js";
 
@@ -338,5 +342,65 @@ describe("WebSockets between a worker and a Durable Object", () => {
     } finally {
       worker.dispose();
     }
+  });
+});
+
+describe("WebSocket handles from the isolate", () => {
+  it("forged, foreign, closed or malformed: refused with a TypeError, and nothing reaches the other side", () => {
+    const clock = new VirtualClock(0);
+    const make = (name: string): HostBridge => new HostBridge(resolveWorkerConfig({ name }), clock, async () => new Response(null), async () => {});
+    const bridge = make("ws-forged");
+    const other = make("ws-other");
+    const live = [1, 2, 3].map(() => bridge.syncCall("ws.open", []).v as number);
+    const foreign = [1, 2, 3, 4, 5].map(() => other.syncCall("ws.open", []).v as number).at(-1)!;
+    // The client side of each live handle records what reaches it.
+    const reached: SocketEvent[] = [];
+    const sockets = live.map((h) => bridge.sockets.take({ handle: h, queued: [] }));
+    for (const socket of sockets) socket.attach({ deliver: (event) => reached.push(event) });
+    const message = { type: "message", data: "x" };
+    const refused = (reply: { e?: { name: string; message: string } }): void => {
+      expect(reply.e?.name).toBe("TypeError");
+      expect(reply.e?.message).toMatch(/WebSocket/);
+    };
+    const forged = fc.oneof(
+      fc.integer({ min: Math.max(...live, foreign) + 1 }),
+      fc.integer({ max: 0 }),
+      fc.double().filter((d) => !Number.isInteger(d)),
+      fc.string(),
+      fc.constantFrom("__proto__", "constructor", "1", ""),
+      fc.anything().filter((v) => typeof v !== "number"),
+    );
+    fc.assert(
+      fc.property(forged, (handle) => {
+        refused(bridge.syncCall("ws.send", [handle, message]));
+        refused(bridge.syncCall("ws.claim", [handle]));
+      }),
+      { numRuns: 200 },
+    );
+    // Another isolate's live handle names nothing here.
+    expect(foreign).toBeGreaterThan(Math.max(...live));
+    refused(bridge.syncCall("ws.send", [foreign, message]));
+    // Malformed events on a live handle: not a string or ArrayBuffer, a close code no endpoint may send, a long reason.
+    for (const event of [{ type: "message", data: 7 }, { type: "message", data: new Uint8Array(1) }, { type: "close", code: 1006, reason: "" }, { type: "close", code: 1000, reason: "x".repeat(124) }, { type: "nope" }, null, "message"]) {
+      refused(bridge.syncCall("ws.send", [live[0], event]));
+    }
+    expect(reached).toEqual([]);
+    // A live handle works; once closed both ways it is gone.
+    expect(bridge.syncCall("ws.send", [live[1], message]).e).toBeUndefined();
+    expect(reached).toEqual([{ type: "message", data: "x" }]);
+    expect(bridge.syncCall("ws.send", [live[1], { type: "close", code: 1000, reason: "done" }]).e).toBeUndefined();
+    sockets[1]!.fromOuter({ type: "close", code: 1000, reason: "done", wasClean: true });
+    refused(bridge.syncCall("ws.send", [live[1], message]));
+    // A socket is attached once: a second client for the same socket is refused.
+    expect(() => bridge.sockets.take({ handle: live[2], queued: [] })).toThrow(TypeError);
+    expect(() => attachClient(sockets[2]!, { send() {}, close() {}, terminate() {}, on: () => undefined })).toThrow(TypeError);
+    // The isolate goes: the sockets it still holds are closed with 1011 on the other side.
+    bridge.sockets.releaseAll();
+    expect(reached.slice(-2)).toEqual([
+      { type: "close", code: 1011, reason: "the worker's isolate was discarded", wasClean: false },
+      { type: "close", code: 1011, reason: "the worker's isolate was discarded", wasClean: false },
+    ]);
+    expect(bridge.sockets.size).toBe(0);
+    other.sockets.releaseAll();
   });
 });
