@@ -114,14 +114,14 @@ async function join_(name: string): Promise<Member> {
 }
 
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(check()).toBe(true);
 }
 
 /** The room's sockets still open reach `n` (a close is processed after the client saw it). */
 async function openBecomes(n: number): Promise<void> {
   let open: unknown;
-  for (let i = 0; i < 100 && (open = (await stats()).open) !== n; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 500 && (open = (await stats()).open) !== n; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(open).toBe(n);
 }
 

@@ -214,7 +214,7 @@ describe("WebSockets over a real HTTP/1.1 Upgrade (127.0.0.1, ws client)", () =>
     return { ws, messages, closed, headers };
   };
   const until = async (check: () => boolean): Promise<void> => {
-    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(check()).toBe(true);
   };
   const closes = async (): Promise<unknown[]> => (await fetch(`${server.url}/closes`)).json() as Promise<unknown[]>;
@@ -337,7 +337,7 @@ describe("WebSockets between a worker and a Durable Object", () => {
       const r = await worker.fetch(new Request("https://ws.example/"));
       expect(r.outcome, JSON.stringify(r.logs)).toBe("ok");
       expect(await r.response.json()).toEqual([101, "function", ["greeting from the object", "object got one", "object got 3 bytes"], [4321, "object says bye"], 3]);
-      for (let i = 0; i < 100 && worker.openWebSockets > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 500 && worker.openWebSockets > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(worker.openWebSockets).toBe(0);
     } finally {
       worker.dispose();
