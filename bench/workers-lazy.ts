@@ -33,6 +33,7 @@ const TOUCH: Record<string, string> = {
   platform: "navigator.userAgent",
   cache: "caches.default",
   "html-rewriter": "new HTMLRewriter().on('p', {})",
+  websocket: "new WebSocketPair()[1].accept()",
 };
 
 /** Request time for touching `module` the first time on a warm isolate, minus a second touch. */

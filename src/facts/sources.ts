@@ -59,6 +59,15 @@ export const SOURCES = {
     status: "verified",
     topics: ["q1"],
   },
+  "cf-workers-websockets": {
+    title: "Workers › Runtime APIs › WebSockets",
+    publisher: "Cloudflare docs",
+    url: "https://developers.cloudflare.com/workers/runtime-apis/websockets/",
+    checked: CHECKED,
+    status: "unverified",
+    note: "The message size limit was read in the page's note as quoted in a public issue (tinyplex/tinybase#261) and in workerd's `maxMessageSize = 1u << 20`; the page itself was not opened in this pass.",
+    topics: ["platform"],
+  },
   "cf-workers-cache-api": {
     title: "Workers › Runtime APIs › Cache",
     publisher: "Cloudflare docs",

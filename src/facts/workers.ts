@@ -118,6 +118,16 @@ export const WORKERS_FACTS = {
     status: "verified",
     note: "Cloudflare's figure for its own runtime, not a measurement of this platform.",
   },
+  "workers.webSocketMessageBytesMax": {
+    value: 1_048_576,
+    unit: "bytes",
+    display: "1 MiB",
+    claim: "A WebSocket message received by a Worker is at most 1 MiB; a larger one closes the socket with 1009 \"Message is too large\".",
+    source: "cf-workers-websockets",
+    checked: CHECKED,
+    status: "unverified",
+    note: "See the source's note: quoted from the page by a public issue, and the same figure as workerd's default.",
+  },
   "workers.warmRateBeforeSharding": {
     value: 99.9,
     unit: "percent",

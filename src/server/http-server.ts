@@ -5,6 +5,7 @@ import { bufferedBodyOf } from "../core/buffered-body.js";
 import { EdgeError } from "../core/errors.js";
 import { fact } from "../facts/index.js";
 import { SERVER_EXIT_USAGE, SERVER_PORT_DEFAULT } from "./args.js";
+import { webSocketUpgrader, withoutWebSocket } from "./web-socket-upgrade.js";
 
 // Cloudflare's request limits (facts registry, from the Workers limits page): URLs up to 16 KB
 // (414 beyond), request headers up to 128 KB in total (431 beyond), bodies up to 100 MB on the
@@ -60,6 +61,9 @@ export async function startHttpServer(options: { host: string; port: number; han
   const server = createServer({ maxHeaderSize: REQUEST_HEADERS_SIZE_BYTES_MAX }, (req, res) => {
     void serve(req, res, options.handler);
   });
+  // `Upgrade: websocket` requests take the same path through the handler (web-socket-upgrade.ts).
+  const webSockets = webSocketUpgrader((req) => answer(req, options.handler));
+  server.on("upgrade", webSockets.upgrade);
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Node's parser rejected the bytes (bad header, oversized header block, bad method token).
     if (!socket.writable) return socket.destroy();
@@ -77,19 +81,25 @@ export async function startHttpServer(options: { host: string; port: number; han
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        webSockets.closeAll();
         server.close(() => resolve());
       }),
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, handler: Handler): Promise<void> {
-  let response: Response | null;
+/** The handler's answer to `req`; a failure becomes its error page, never an exception. */
+async function answer(req: IncomingMessage, handler: Handler): Promise<Response | null> {
   try {
     const request = toRequest(req);
-    response = await handler(request, { clientIp: req.socket.remoteAddress ?? "0.0.0.0", httpProtocol: `HTTP/${req.httpVersion}` });
+    return await handler(request, { clientIp: req.socket.remoteAddress ?? "0.0.0.0", httpProtocol: `HTTP/${req.httpVersion}` });
   } catch (error) {
-    response = errorResponse(error);
+    return errorResponse(error);
   }
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, handler: Handler): Promise<void> {
+  const answered = await answer(req, handler);
+  const response = answered === null ? null : withoutWebSocket(answered);
   if (response === null) {
     req.socket.destroy();
     return;

@@ -127,7 +127,8 @@ export class WorkerDeployment implements WorkerHost {
   #version(build: WorkerBuild): Version {
     const { clock, edge, kv, objects } = this.#options;
     const w = this.#wrangler;
-    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars, cache: edge.cacheApiFor("IAD") }, { clock, origin: edge.originFor("IAD"), developmentErrors: true });
+    // `[limits] cpu_ms` applies to the Durable Objects of the script too, as on Cloudflare.
+    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars, cache: edge.cacheApiFor("IAD"), ...(w.cpuMsMax !== undefined ? { cpuMsMax: w.cpuMsMax } : {}) }, { clock, origin: edge.originFor("IAD"), developmentErrors: true });
     const namespaces: Record<string, { forPop(pop: string): DurableObjectNamespaceApi }> = {};
     for (const binding of w.durableObjects) {
       // A namespace is registered once; its factory asks the version current when an instance

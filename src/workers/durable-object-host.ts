@@ -71,7 +71,7 @@ export async function createDurableObject(host: DurableObjectHost, className: st
   };
   const api: DurableObjectInstanceApi = {
     fetch: (request: Request): Promise<Response> =>
-      call("durableObjectFetch", async (scope) => [await requestToWire(request, bodies, scope), host.nowMs()], (reply) => responseFromWire(reply.response, bodies)),
+      call("durableObjectFetch", async (scope) => [await requestToWire(request, bodies, scope), host.nowMs()], (reply) => responseFromWire(reply.response, bodies, instance.bridge.sockets)),
   };
   for (const method of created.value as string[]) {
     if (method === "fetch") continue;

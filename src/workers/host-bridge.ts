@@ -9,7 +9,8 @@ import { SubtleBridge } from "./crypto-bridge.js";
 import { ZlibStreams } from "./zlib-streams.js";
 import { requestFromWire, responseToWire } from "./http-wire.js";
 import { sqliteCall } from "./sqlite-bridge.js";
-import { DO_IDS_REMEMBERED_MAX, LOG_LINE_CHARS_MAX, LOG_LINES_PER_REQUEST_MAX, TIMERS_PENDING_MAX } from "./limits.js";
+import { WebSockets } from "./web-sockets.js";
+import { DO_IDS_REMEMBERED_MAX, LOG_LINE_CHARS_MAX, LOG_LINES_PER_REQUEST_MAX, TIMERS_PENDING_MAX, WEB_SOCKET_MESSAGE_BYTES_MAX } from "./limits.js";
 
 /** Where a worker's `fetch()` goes: the origin (or the next stage). Never the real network. */
 export type OriginFetcher = (request: Request) => Promise<Response>;
@@ -49,6 +50,8 @@ export class HostBridge {
   readonly zlib = new ZlibStreams();
   /** The host lol-html engines behind this isolate's HTMLRewriter transforms. */
   readonly html = new HtmlRewriters();
+  /** The WebSockets this isolate's ends talk to (see web-sockets.ts). */
+  readonly sockets = new WebSockets();
   readonly #config: ResolvedWorkerConfig;
   readonly #clock: Clock;
   readonly #origin: OriginFetcher;
@@ -107,6 +110,14 @@ export class HostBridge {
     }
   };
 
+  /** The host clock's time, as the isolate's next reply will carry it. */
+  nowMs(): number {
+    return this.#clock.nowMs();
+  }
+
+  /** Console output of WebSocket event handlers (no request to attach it to); the last lines only. */
+  readonly socketLogs: LogLine[] = [];
+
   registerDurableObjectState(state: DurableObjectStateApi): number {
     const id = this.#nextDoInstance++;
     this.#doStates.set(id, state);
@@ -144,7 +155,7 @@ export class HostBridge {
       case "do.fetch": {
         const owners = this.bodies.live();
         const stub = this.#namespace(args[0]).get(this.#id(args[0], args[1]));
-        return await responseToWire(await stub.fetch(requestFromWire(args[2], this.bodies)), this.bodies, owners);
+        return await responseToWire(await stub.fetch(requestFromWire(args[2], this.bodies)), this.bodies, owners, this.sockets);
       }
       case "body.read":
         return this.bodies.read(args[0]);
@@ -224,6 +235,14 @@ export class HostBridge {
         return checkSelector(args[0]);
       case "html.release":
         return this.html.release(args[0]);
+      case "ws.limits":
+        return { messageBytesMax: WEB_SOCKET_MESSAGE_BYTES_MAX };
+      case "ws.open":
+        return this.sockets.open();
+      case "ws.send":
+        return this.sockets.send(args[0], args[1]);
+      case "ws.claim":
+        return this.sockets.claim(args[0]);
       default:
         throw new TypeError(`unknown host operation "${op}"`);
     }

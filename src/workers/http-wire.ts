@@ -9,6 +9,7 @@
 import type { RequestCf } from "../core/request-cf.js";
 import { bufferedResponse } from "../core/buffered-body.js";
 import { BodyStreamError, type BodyStreams, inlineIfComplete } from "./body-streams.js";
+import { type WebSockets, upgradeResponse, webSocketOf } from "./web-sockets.js";
 
 export type HeaderPairs = Array<[string, string]>;
 
@@ -28,6 +29,8 @@ export interface WireResponse {
   statusText: string;
   headers: HeaderPairs;
   body: WireBody;
+  /** A 101's WebSocket: into the isolate, its handle there; out of it, the handle and the events it had not read. */
+  webSocket?: number | { handle: number; queued: unknown[] };
 }
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -87,14 +90,18 @@ export function requestFromWire(wire: unknown, bodies: BodyStreams, signal?: Abo
 }
 
 /** A subrequest's response on its way into the isolate: its body becomes a handle owned by `owners`. */
-export async function responseToWire(response: Response, bodies: BodyStreams, owners: readonly number[]): Promise<WireResponse> {
+export async function responseToWire(response: Response, bodies: BodyStreams, owners: readonly number[], sockets?: WebSockets): Promise<WireResponse> {
   const hasBody = response.body !== null && !NULL_BODY_STATUSES.has(response.status);
-  return {
+  const wire: WireResponse = {
     status: response.status,
     statusText: response.statusText,
     headers: headerPairs(response.headers),
     body: hasBody ? await toWireBody(response.body, bodies, owners, false) : null,
   };
+  // A Durable Object's 101: its WebSocket is handed to the calling isolate.
+  const socket = webSocketOf(response);
+  if (socket !== undefined && sockets !== undefined) wire.webSocket = sockets.adopt(socket);
+  return wire;
 }
 
 /** Small and complete: the bytes. Otherwise a handle to the stream, kept in `bodies`. */
@@ -104,10 +111,15 @@ async function toWireBody(stream: ReadableStream<Uint8Array>, bodies: BodyStream
 }
 
 /** The isolate's answer. A body handle is taken out of `bodies`: from here on the host owns the stream. */
-export function responseFromWire(wire: unknown, bodies: BodyStreams): Response {
+export function responseFromWire(wire: unknown, bodies: BodyStreams, sockets?: WebSockets): Response {
   const w = wire as Partial<WireResponse> | null;
-  if (w === null || typeof w !== "object" || typeof w.status !== "number" || !Number.isInteger(w.status) || w.status < 200 || w.status > 599) {
+  const upgrade = w !== null && typeof w === "object" && w.status === 101 && w.webSocket !== undefined && sockets !== undefined;
+  if (w === null || typeof w !== "object" || typeof w.status !== "number" || !Number.isInteger(w.status) || ((w.status < 200 || w.status > 599) && !upgrade)) {
     throw new TypeError("malformed response from the isolate");
+  }
+  if (upgrade) {
+    const headers = new Headers(checkPairs(w.headers));
+    return upgradeResponse(sockets.take(w.webSocket), headers);
   }
   // Everything that can fail is checked before a body handle is taken out of the table.
   const headers = new Headers();

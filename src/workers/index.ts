@@ -23,6 +23,7 @@ export {
   MEMORY_MB_MAX_DEFAULT,
   STARTUP_MS_MAX,
   WAIT_UNTIL_MS_MAX,
+  WEB_SOCKET_MESSAGE_BYTES_MAX,
   ERROR_1101_BODY,
   ERROR_1102_BODY,
 } from "./limits.js";
@@ -40,3 +41,4 @@ export {
 export { runInChildProcess, type ChildRunResult, CHILD_PROCESS_TIMEOUT_MS } from "./process-baseline.js";
 export { loadWorker, workerConfigFromWrangler } from "./load-worker.js";
 export { spareIsolates } from "./spare-isolates.js";
+export { type HostWebSocket, type ClientSocket, webSocketOf, attachClient } from "./web-sockets.js";

@@ -94,3 +94,22 @@ export const ERROR_1101_BODY = "error code: 1101";
  */
 export const HTML_REWRITERS_PER_ISOLATE_MAX = 16;
 export const HTML_ENGINES_MAX = 64;
+
+/**
+ * The largest WebSocket message a worker receives (Cloudflare: 1 MiB); a larger one closes the
+ * socket with 1009 "Message is too large", as on Cloudflare.
+ */
+export const WEB_SOCKET_MESSAGE_BYTES_MAX = fact("workers.webSocketMessageBytesMax").value;
+
+/**
+ * WebSockets one isolate may hold host handles for (each end passed to or received from the
+ * host). This platform's choice, to bound the table; Cloudflare documents 32,768 per Durable Object.
+ */
+export const WEB_SOCKETS_PER_ISOLATE_MAX = 32_768;
+
+/**
+ * Events a host WebSocket keeps for a peer that is not attached yet (the worker sent before the
+ * client's upgrade completed) or for an isolate still busy with earlier events; beyond, the
+ * socket is closed with 1011. This platform's choice.
+ */
+export const WEB_SOCKET_EVENTS_QUEUED_MAX = 1_024;

@@ -16,7 +16,7 @@ const FRAGMENTS = ["bridge.js", "encoding.js", "timers.js", "url.js", "headers.j
  * the body of a function of `rt`, the runtime's internals, that returns the module's exports.
  * A later part of the platform adds a module by adding its file here and its globals there.
  */
-export const LAZY_MODULES = ["events", "forms", "web-streams", "crypto", "platform", "cache", "html-rewriter"] as const;
+export const LAZY_MODULES = ["events", "forms", "web-streams", "crypto", "platform", "cache", "html-rewriter", "websocket"] as const;
 export type LazyModule = (typeof LAZY_MODULES)[number];
 
 let cached: string | null = null;

@@ -7,6 +7,7 @@ import { CPU_WATCHDOG_INTERVAL_MS, STARTUP_MS_MAX } from "./limits.js";
 import { ModuleLinker } from "./module-linker.js";
 import { scriptError } from "./script-error.js";
 import { type Completion, entryReference, prepareIsolate, spareIsolates } from "./spare-isolates.js";
+import type { SocketEvent } from "./web-sockets.js";
 import type { WorkerScript } from "./worker-script.js";
 
 export type Outcome = "ok" | "exception" | "exceededCpu" | "exceededMemory";
@@ -18,7 +19,8 @@ export type EntryPoint =
   | "createDurableObject"
   | "durableObjectFetch"
   | "durableObjectCall"
-  | "releaseDurableObject";
+  | "releaseDurableObject"
+  | "webSocketEvent";
 
 export interface RunResult {
   outcome: Outcome;
@@ -63,6 +65,9 @@ const SYNC_WALL_FACTOR = 2;
 
 const MIB = 1024 * 1024;
 
+/** Lines of WebSocket handlers' console output kept per isolate (this platform's choice). */
+const SOCKET_LOG_LINES_KEPT = 200;
+
 /**
  * One live isolate running one worker script: its own V8 heap, one context, the thin runtime
  * and the script's module. It is disposable: after a limit is exceeded the owner throws it
@@ -106,6 +111,24 @@ export class WorkerInstance {
     this.#memoryBytesMax = memoryMbMax * MIB;
     this.#cpuBudgetNs = BigInt(Math.round(cpuMsMax * 1e6));
     bridge.onReply = () => this.#watchBackground();
+    bridge.sockets.run = (handle, event) => this.#socketEvent(handle, event);
+  }
+
+  /**
+   * A WebSocket event (a client's message, a close) runs the end's listeners or its Durable
+   * Object's handler under the same CPU budget as a request. What they log is kept in
+   * `bridge.socketLogs`; an exception there is logged, and a limit discards the isolate, which
+   * closes its WebSockets with 1011.
+   */
+  async #socketEvent(handle: number, event: SocketEvent): Promise<void> {
+    if (this.disposed) return;
+    const logs: LogLine[] = [];
+    const run = await this.run("webSocketEvent", [handle, event, this.bridge.nowMs()], this.#cpuBudgetNs, logs);
+    if (run.outcome !== "ok") logs.push({ level: "error", message: run.error ?? run.outcome });
+    else if ((run.value as { kind?: string; message?: string }).kind === "exception") logs.push({ level: "error", message: String((run.value as { message?: string }).message) });
+    const kept = this.bridge.socketLogs;
+    kept.push(...logs);
+    if (kept.length > SOCKET_LOG_LINES_KEPT) kept.splice(0, kept.length - SOCKET_LOG_LINES_KEPT);
   }
 
   /**
@@ -374,6 +397,7 @@ export class WorkerInstance {
     this.bridge.bodies.releaseAll();
     this.bridge.zlib.releaseAll();
     this.bridge.html.releaseAll();
+    this.bridge.sockets.releaseAll();
   }
 
   /**

@@ -101,6 +101,16 @@ export class Worker {
     return this.#instance === null ? 0 : this.#instance.bridge.html.size;
   }
 
+  /** WebSocket handles the live isolate holds (connections not closed both ways); 0 when cold. For tests. */
+  get openWebSockets(): number {
+    return this.#instance === null ? 0 : this.#instance.bridge.sockets.size;
+  }
+
+  /** Console output and errors of the live isolate's WebSocket handlers (the last lines). */
+  get webSocketLogs(): readonly LogLine[] {
+    return this.#instance === null ? [] : this.#instance.bridge.socketLogs;
+  }
+
   /** Heap bytes of the live isolate, measured when it was last idle; 0 when cold. */
   get heapBytes(): number {
     return this.warm ? this.#instance!.heapBytes : 0;
@@ -179,7 +189,7 @@ export class Worker {
         return finish(this.#errorPage("exception", logs), "exception", cold, run.cpuNs, waitUntil);
       }
       try {
-        return finish(responseFromWire(reply.response, bodies), "ok", cold, run.cpuNs, waitUntil);
+        return finish(responseFromWire(reply.response, bodies, instance.bridge.sockets), "ok", cold, run.cpuNs, waitUntil);
       } catch (e) {
         logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
         return finish(errorResponse("exception"), "exception", cold, run.cpuNs, waitUntil);

@@ -191,7 +191,18 @@ function makeSqliteStorage(instance) {
 }
 
 function makeState(instance, idWire) {
+  // The hibernation API loads the WebSocket module on first use only.
+  let room = null;
+  const sockets = () => (room ??= lazyModule("websocket").webSocketRoom(() => durableObjects.get(instance)));
   return Object.freeze({
+    acceptWebSocket: (ws, tags) => sockets().acceptWebSocket(ws, tags),
+    getWebSockets: (tag) => sockets().getWebSockets(tag),
+    getTags: (ws) => sockets().getTags(ws),
+    setWebSocketAutoResponse: (pair) => sockets().setWebSocketAutoResponse(pair),
+    getWebSocketAutoResponse: () => sockets().getWebSocketAutoResponse(),
+    getWebSocketAutoResponseTimestamp: (ws) => sockets().getWebSocketAutoResponseTimestamp(ws),
+    setHibernatableWebSocketEventTimeout: (ms) => sockets().setHibernatableWebSocketEventTimeout(ms),
+    getHibernatableWebSocketEventTimeout: () => sockets().getHibernatableWebSocketEventTimeout(),
     id: new DurableObjectId(idWire),
     storage: idWire.sqlite ? makeSqliteStorage(instance) : makeStorage(instance),
     blockConcurrencyWhile: async (fn) => fn(),

@@ -271,7 +271,12 @@ class Response extends Body {
       return;
     }
     const status = options.status === undefined ? 200 : Number(options.status);
-    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive. Got ${options.status}.`);
+    // A WebSocket handshake's answer: status 101 with the end of a WebSocketPair the client gets.
+    const webSocket = options.webSocket ?? null;
+    if (webSocket !== null && !lazyModule("websocket").isWebSocket(webSocket)) throw new TypeError("Failed to construct 'Response': member webSocket is not of type WebSocket.");
+    if (webSocket !== null && status !== 101) throw new RangeError(`A Response with a webSocket must have status 101 (Switching Protocols). Got ${options.status}.`);
+    if (webSocket === null && (!Number.isInteger(status) || status < 200 || status > 599)) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive. Got ${options.status}.`);
+    this.#webSocket = webSocket;
     const statusText = options.statusText === undefined ? "" : String(options.statusText);
     if (!REASON_PHRASE.test(statusText)) throw new TypeError(`Invalid statusText: ${statusText}`);
     this.#status = status;
@@ -348,7 +353,10 @@ function checkReturnedResponse(response) {
   if (response.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error()).");
 }
 function responseWireOf(response, body) {
-  return { status: response.status, statusText: response.statusText, headers: headerPairs(response.headers), body };
+  const wire = { status: response.status, statusText: response.statusText, headers: headerPairs(response.headers), body };
+  // The end of a WebSocketPair the response hands over leaves the isolate (see lazy/websocket.js).
+  if (response.webSocket !== null) wire.webSocket = lazyModule("websocket").webSocketToWire(response.webSocket);
+  return wire;
 }
 async function responseToWire(response) {
   checkReturnedResponse(response);
@@ -368,7 +376,9 @@ function responseToWireNow(response) {
   return { wire: responseWireOf(response, body) };
 }
 function responseFromWire(wire) {
-  return new Response(bodyFromWire(wire.body), { status: wire.status, statusText: wire.statusText, headers: headersFromWire(wire.headers) });
+  const init = { status: wire.status, statusText: wire.statusText, headers: headersFromWire(wire.headers) };
+  if (typeof wire.webSocket === "number") init.webSocket = lazyModule("websocket").webSocketFromWire(wire.webSocket);
+  return new Response(bodyFromWire(wire.body), init);
 }
 
 let nextFetchId = 1;

@@ -123,6 +123,17 @@ const entryPoints = {
       return { kind: "exception", message: describeError(e) };
     }
   },
+  // A WebSocket event from the host (a client's message, a close) for the end behind `handle`;
+  // settles when its listener or Durable Object handler has finished.
+  async webSocketEvent(handle, event, nowMs) {
+    frozenNowMs = nowMs;
+    try {
+      await lazyModule("websocket").hostEvent(handle, event);
+      return { kind: "ok" };
+    } catch (e) {
+      return { kind: "exception", message: describeError(e) };
+    }
+  },
   releaseDurableObject(instanceId) {
     durableObjects.delete(instanceId);
   },

@@ -15,4 +15,5 @@ lazyGlobals("web-streams", [
 lazyGlobals("crypto", ["crypto", "Crypto", "SubtleCrypto", "CryptoKey"]);
 lazyGlobals("cache", ["caches", "Cache", "CacheStorage"]);
 lazyGlobals("html-rewriter", ["HTMLRewriter"]);
+lazyGlobals("websocket", ["WebSocket", "WebSocketPair", "WebSocketRequestResponsePair", "MessageEvent", "CloseEvent"]);
 lazyGlobals("platform", ["navigator", "Navigator", "scheduler", "addEventListener", "removeEventListener", "dispatchEvent", "reportError"]);

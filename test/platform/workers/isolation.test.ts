@@ -63,7 +63,7 @@ describe("tenant isolation", () => {
       "clearInterval", "fetch", "crypto", "self", "navigator", "scheduler", "addEventListener", "removeEventListener", "dispatchEvent", "reportError", "caches", "origin"];
     // Classes (capitalised) are ECMAScript's or the Workers API's; the checklist test covers which.
     const ecmascript = new Set(Object.getOwnPropertyNames(globalThis).filter((n) => /^[A-Z]|^(parse|is|decode|encode|escape|unescape|eval|globalThis|undefined|Infinity|NaN)/.test(n)));
-    const workersClasses = new Set<string>([...WEB_PLATFORM_CLASSES, ...PLATFORM_EXTRA_CLASSES, "ErrorEvent"]);
+    const workersClasses = new Set<string>([...WEB_PLATFORM_CLASSES, ...PLATFORM_EXTRA_CLASSES, "ErrorEvent", "MessageEvent", "CloseEvent", "WebSocketRequestResponsePair"]);
     const unexpected = names.filter((n) => !webApis.includes(n) && !ecmascript.has(n) && !workersClasses.has(n));
     expect(unexpected).toEqual([]);
     for (const absent of ["SharedArrayBuffer", "Atomics", "process", "require", "Buffer"]) expect(names).not.toContain(absent);
