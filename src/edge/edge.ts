@@ -1,4 +1,4 @@
-import { PopCacheApi, TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheApiBackend, type CacheRequest, type CacheResponse } from "../cache/index.js";
+import { EDGE_ONLY_HEADERS, PopCacheApi, TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheApiBackend, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { EdgeError } from "../core/errors.js";
 import { copyFields } from "../cache/http-message.js";
 import { bufferedResponse, isFreshResponse, rewrapResponse } from "../core/buffered-body.js";
@@ -64,8 +64,6 @@ const CLIENT_IP_HEADER = "cf-connecting-ip";
 const PLAIN_ADDRESS = /^[0-9a-fA-F.:]+$/;
 // Bounds the memo of scheme-and-authority prefixes to host names.
 const HOST_MEMO_ENTRIES_MAX = 1024;
-// Edge-only directives the cache strips from what it serves (RFC 9213 targeted fields).
-const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
 
 /**
  * The request journey at one PoP: anycast picked it, then L3/L4 scrubbing, the TLS handshake
