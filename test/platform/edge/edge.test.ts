@@ -78,6 +78,20 @@ describe("Edge pipeline (virtual time)", () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("drops IPv6 clients by ipv6.src rules and IPv4 clients, mapped or not, by ip.src rules", async () => {
+    const { edge, seen } = makeEdge(11, { ddosRules: ["ipv6.src in 2001:db8:bad::/48", "ip.src == 203.0.113.66"] });
+    const outcome = async (clientIp: string): Promise<boolean> => (await edge.handle(get("/static/a"), { clientIp, pop: "LHR" })).drop;
+    expect(await outcome("2001:db8:bad:1::9")).toBe(true);
+    expect(await outcome("2001:DB8:BAD::")).toBe(true);
+    expect(await outcome("2001:db8:bae::9")).toBe(false);
+    expect(await outcome("::ffff:203.0.113.66")).toBe(true);
+    expect(await outcome("203.0.113.66")).toBe(true);
+    expect(await outcome("203.0.113.67")).toBe(false);
+    // Not an address at all: the pipeline still answers, folded into TEST-NET-1.
+    expect(await outcome("unknown")).toBe(false);
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   it("sends request bodies to the origin and invalidates the cached URL on POST (RFC 9111 §4.4)", async () => {
     const { edge, seen } = makeEdge();
     await edge.handle(get("/static/cart"), { clientIp: "203.0.113.3", pop: "LHR" });
