@@ -5,7 +5,7 @@ import { bufferedResponse, isFreshResponse, rewrapResponse } from "../core/buffe
 import { DdosDetector, compileFilter, makePacket, parseRule, type Packet, type PacketPredicate } from "../ddos/index.js";
 import { ipv4Of, parseIp, parseIpv4, readIpv4, type IpBytes } from "../core/ip-address.js";
 import { timeToFirstByte } from "../net/index.js";
-import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
+import { LatencyModel, ORIGIN_POP_DEFAULT, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
 import { Waf, wafRequestFromRequest, wafRequestWithBody, type WafOptions } from "../waf/index.js";
 import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
 import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, type OriginHandler } from "./origin-bridge.js";
@@ -37,7 +37,7 @@ export interface EdgeOptions {
   ddosPacketsPerSecondMax?: number;
   /** Regional upper tier before the origin. @defaultValue true */
   tieredCache?: boolean;
-  /** PoP nearest the origin, for the modelled backbone leg. @defaultValue "IAD" */
+  /** PoP nearest the origin, for the modelled backbone leg. @defaultValue `ORIGIN_POP_DEFAULT` ("IAD") */
   originPop?: string;
   /** Sees every worker run (outcome, logs): the server prints exceptions and limit kills. */
   onWorkerResult?: (pop: string, result: WorkerResult) => void;
@@ -79,6 +79,8 @@ const HOST_MEMO_ENTRIES_MAX = 1024;
 export class Edge {
   readonly cache: TieredCache;
   readonly selector: PopSelector;
+  /** The PoP nearest the origin (`EdgeOptions.originPop`, resolved once). */
+  readonly originPop: string;
   readonly #options: EdgeOptions;
   readonly #bridge: OriginBridge;
   readonly #waf: Waf | undefined;
@@ -94,6 +96,7 @@ export class Edge {
 
   constructor(options: EdgeOptions) {
     this.#options = options;
+    this.originPop = options.originPop ?? ORIGIN_POP_DEFAULT;
     this.#rng = new Rng(options.seed);
     this.selector = new PopSelector({ seed: options.seed });
     this.#bridge = new OriginBridge(options.origin);
@@ -183,7 +186,7 @@ export class Edge {
     const { response, status, decorated } = await timer.time("cache", () => this.#throughCache(request, creq, { pop, clientIp: ctx.clientIp }, ray));
     if (status === "MISS" || status === "EXPIRED" || status === "DYNAMIC" || status === "BYPASS" || status === "REVALIDATED") {
       const route = this.#backboneMs(pop);
-      timer.model("origin-route", route, `${pop} to origin near ${this.#options.originPop ?? "IAD"}`);
+      timer.model("origin-route", route, `${pop} to origin near ${this.originPop}`);
     }
     if (!decorated) return finish(response, status);
     // Built with cf-ray, cf-cache-status and server already: only the timing is left to add.
@@ -260,7 +263,7 @@ export class Edge {
     let ms = this.#backbone.get(pop);
     if (ms === undefined) {
       const from = popByCode(pop);
-      const to = popByCode(this.#options.originPop ?? "IAD");
+      const to = popByCode(this.originPop);
       ms = from && to ? 2 * this.#latency.propagationMs(from, to) : 0;
       this.#backbone.set(pop, ms);
     }
