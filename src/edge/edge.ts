@@ -5,7 +5,8 @@ import { bufferedResponse, isFreshResponse, rewrapResponse } from "../core/buffe
 import { DdosDetector, compileFilter, makePacket, parseRule, type Packet, type PacketPredicate } from "../ddos/index.js";
 import { ipv4Of, parseIp, parseIpv4, readIpv4, type IpBytes } from "../core/ip-address.js";
 import { timeToFirstByte } from "../net/index.js";
-import { LatencyModel, ORIGIN_POP_DEFAULT, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
+import { OriginRouter } from "../routing/index.js";
+import { LatencyModel, ORIGIN_POP_DEFAULT, POPS, Rng, hashString, type Clock } from "../sim/index.js";
 import { Waf, wafRequestFromRequest, wafRequestWithBody, type WafOptions } from "../waf/index.js";
 import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
 import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, type OriginHandler } from "./origin-bridge.js";
@@ -39,6 +40,11 @@ export interface EdgeOptions {
   tieredCache?: boolean;
   /** PoP nearest the origin, for the modelled backbone leg. @defaultValue `ORIGIN_POP_DEFAULT` ("IAD") */
   originPop?: string;
+  /**
+   * Argo-style smart routing for the origin leg: the fastest measured path over the congested
+   * PoP mesh when it beats BGP's (a zone's `[routing] smart = true`). @defaultValue false
+   */
+  smartRouting?: boolean;
   /** Sees every worker run (outcome, logs): the server prints exceptions and limit kills. */
   onWorkerResult?: (pop: string, result: WorkerResult) => void;
 }
@@ -92,7 +98,7 @@ export class Edge {
   readonly #cacheApis = new Map<string, CacheApiBackend>();
   #rays = 0;
   readonly #hosts = new Map<string, string>();
-  readonly #backbone = new Map<string, number>();
+  readonly #routing: OriginRouter;
 
   constructor(options: EdgeOptions) {
     this.#options = options;
@@ -109,6 +115,7 @@ export class Edge {
     this.#waf = options.waf === false ? undefined : new Waf({ clock: options.clock, ...(options.waf ?? {}) });
     this.#ddosRules = (options.ddosRules ?? []).map((rule) => compileFilter(parseRule(rule)));
     this.#latency = new LatencyModel({ rng: this.#rng.fork("latency") });
+    this.#routing = new OriginRouter({ pops: POPS, rng: this.#rng.fork("routing"), smart: options.smartRouting ?? false });
     this.#worker = options.worker;
   }
 
@@ -185,8 +192,7 @@ export class Edge {
     const creq = cacheRequestWithClientIp(request, ctx.clientIp);
     const { response, status, decorated } = await timer.time("cache", () => this.#throughCache(request, creq, { pop, clientIp: ctx.clientIp }, ray));
     if (status === "MISS" || status === "EXPIRED" || status === "DYNAMIC" || status === "BYPASS" || status === "REVALIDATED") {
-      const route = this.#backboneMs(pop);
-      timer.model("origin-route", route, `${pop} to origin near ${this.originPop}`);
+      this.#originLeg(pop, timer);
     }
     if (!decorated) return finish(response, status);
     // Built with cf-ray, cf-cache-status and server already: only the timing is left to add.
@@ -258,17 +264,18 @@ export class Edge {
     return host;
   }
 
-  #backboneMs(pop: string): number {
-    // Deterministic per PoP (no jitter): computed once per PoP.
-    let ms = this.#backbone.get(pop);
-    if (ms === undefined) {
-      const from = popByCode(pop);
-      const to = popByCode(this.originPop);
-      ms = from && to ? 2 * this.#latency.propagationMs(from, to) : 0;
-      this.#backbone.set(pop, ms);
+  /** The routing stage: the origin leg's path and delay, as `OriginRouter` decides them. */
+  #originLeg(pop: string, timer: StageTimer): void {
+    const route = this.#routing.route(pop, this.originPop, this.#options.clock.nowMs());
+    if (!route.smart) {
+      timer.model("origin-route", route.rttMs, `${pop} to origin near ${this.originPop}`);
+      return;
     }
-    return ms;
+    const savedMs = route.bgpRttMs - route.rttMs;
+    const how = route.viaBackbone ? `smart routing via ${route.path.join(">")}` : `smart routing: BGP path ${route.path.join(">")} is fastest`;
+    timer.model("origin-route", route.rttMs, `${how}, ${savedMs.toFixed(1)} ms saved vs BGP (${route.bgpRttMs.toFixed(1)} ms)`);
   }
+
 }
 
 /**
