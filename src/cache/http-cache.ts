@@ -13,8 +13,11 @@ export const CACHE_STATUSES: readonly CacheStatus[] = ["HIT", "MISS", "EXPIRED",
 
 // RFC 5861 §4: stale-if-error applies to these errors (and to an unreachable upstream).
 const ERROR_STATUSES = new Set([500, 502, 503, 504]);
-// Headers only the edge reads: never shown to clients (Cloudflare strips both).
-const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
+/**
+ * Headers only the edge reads, never shown to clients: the RFC 9213 targeted field for
+ * Cloudflare and the purge tags (Cloudflare strips both).
+ */
+export const EDGE_ONLY_HEADERS: readonly string[] = Object.freeze(["cloudflare-cdn-cache-control", "cache-tag"]);
 const NO_VARY_VALUES: Readonly<Record<string, string | undefined>> = Object.freeze({});
 const NO_TAGS: readonly string[] = Object.freeze([]);
 /** Named Cache API caches kept per tier (edge-kata's bound; Cloudflare documents none). */

@@ -34,7 +34,7 @@ export {
 export { invalidatedUrls, UNSAFE_METHODS } from "./invalidation.js";
 export { cacheKey, type CacheKeyOptions } from "./cache-key.js";
 export { CacheStore, CACHEABLE_OBJECT_BYTES_MAX, type StoredEntry, type CacheStoreOptions } from "./cache-store.js";
-export { HttpCache, CACHE_STATUSES, type CacheStatus, type HttpCacheOptions, type CacheTierStats } from "./http-cache.js";
+export { HttpCache, CACHE_STATUSES, EDGE_ONLY_HEADERS, type CacheStatus, type HttpCacheOptions, type CacheTierStats } from "./http-cache.js";
 export { TieredCache, regionalUpperTiers, type TieredCacheOptions } from "./tiered-cache.js";
 export { zipfSampler, runZipfWorkload, type ZipfWorkloadOptions, type ZipfWorkloadResult } from "./zipf-workload.js";
 export { PopCacheApi, standaloneCacheApi, CACHE_PUT_ERRORS, EDGE_TTL_DEFAULT_S, type CacheApiBackend, type CacheQueryOptions } from "./cache-api.js";

@@ -1,7 +1,8 @@
 import type { Clock } from "../sim/clock.js";
 import type { Rng } from "../sim/rng.js";
 import { compileFilter, type PacketPredicate } from "./filter-language/compile.js";
-import { parseFilter } from "./filter-language/parser.js";
+import { parseRule } from "./filter-language/parser.js";
+import { formatIpv6 } from "../core/ip-address.js";
 import { CountMinSketch, SpaceSaving, type HeavyHitter } from "./heavy-hitters.js";
 import { formatIpv4, TCP_FLAG_NAMES, type Packet } from "./packet.js";
 
@@ -51,18 +52,31 @@ export function sizeBucket(sizeBytes: number): { low: number; high: number } {
 export function shapeSignature(p: Packet): string {
   const flags = p.protocol === "tcp" ? TCP_FLAG_NAMES.filter((f) => p.flags[f]).join("+") : "";
   const port = p.protocol === "icmp" ? "" : String(p.dstPort);
-  return `shape|${formatIpv4(p.dstIp)}|${p.protocol}|${port}|${flags}|${sizeBucket(p.sizeBytes).low}`;
+  const victim = p.ipv6 === undefined ? formatIpv4(p.dstIp) : formatIpv6(p.ipv6.dst);
+  return `shape|${victim}|${p.protocol}|${port}|${flags}|${sizeBucket(p.sizeBytes).low}`;
 }
 
-/** Attack source: the /24 the packet comes from. */
+/**
+ * Attack source: the /24 an IPv4 packet comes from, or the /48 of an IPv6 one (the longest
+ * prefix routed between networks, so the smallest a source can be pinned to from outside).
+ */
 export function sourceSignature(p: Packet): string {
+  if (p.ipv6 !== undefined) return `source6|${formatIpv6(ipv6Network48(p.ipv6.src))}/48`;
   return `source|${formatIpv4((p.srcIp & 0xffffff00) >>> 0)}/24`;
+}
+
+function ipv6Network48(ip: Uint8Array): Uint8Array {
+  const net = new Uint8Array(16);
+  net.set(ip.subarray(0, 6));
+  return net;
 }
 
 function ruleExpression(p: Packet, signature: string): string {
   if (signature.startsWith("source|")) return `ip.src in ${signature.slice("source|".length)}`;
+  if (signature.startsWith("source6|")) return `ipv6.src in ${signature.slice("source6|".length)}`;
   const { low, high } = sizeBucket(p.sizeBytes);
-  const parts = [`ip.dst == ${formatIpv4(p.dstIp)}`, `ip.proto == ${p.protocol}`];
+  const victim = p.ipv6 === undefined ? `ip.dst == ${formatIpv4(p.dstIp)}` : `ipv6.dst == ${formatIpv6(p.ipv6.dst)}`;
+  const parts = [victim, `ip.proto == ${p.protocol}`];
   if (p.protocol !== "icmp") parts.push(`${p.protocol}.dstport == ${p.dstPort}`);
   if (p.protocol === "tcp") for (const f of TCP_FLAG_NAMES) parts.push(p.flags[f] ? `tcp.flags.${f}` : `not tcp.flags.${f}`);
   parts.push(`ip.len >= ${low}`, `ip.len < ${high}`);
@@ -134,6 +148,7 @@ export class DdosDetector {
     if (p.protocol === "tcp") for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (p.flags[TCP_FLAG_NAMES[i] as TcpFlagName]) flags |= 1 << i;
     const low = p.sizeBytes < 1 ? 0 : 2 ** Math.floor(Math.log2(p.sizeBytes)); // sizeBucket(p.sizeBytes).low
     // The signature is a function of these five values: compare them, not a key built from them.
+    if (p.ipv6 !== undefined) return shapeSignature(p); // the memo compares IPv4 victims only
     const last = this.#shapeKey;
     if (p.dstIp !== last.dstIp || p.protocol !== last.protocol || p.dstPort !== last.dstPort || flags !== last.flags || low !== last.low) {
       this.#shapeKey = { dstIp: p.dstIp, protocol: p.protocol, dstPort: p.dstPort, flags, low };
@@ -143,6 +158,7 @@ export class DdosDetector {
   }
 
   #sourceOf(p: Packet): string {
+    if (p.ipv6 !== undefined) return sourceSignature(p);
     const net = (p.srcIp & 0xffffff00) >>> 0;
     let signature = sourceSignatures.get(net);
     if (signature === undefined) {
@@ -155,7 +171,7 @@ export class DdosDetector {
 
   #makeRule(packet: Packet, signature: string, now: number): MitigationRule {
     const expression = ruleExpression(packet, signature);
-    const predicate = compileFilter(parseFilter(expression));
+    const predicate = compileFilter(parseRule(expression));
     return { signature, expression, predicate, createdAtMs: now, lastAttackMs: now, droppedPackets: 0 };
   }
 

@@ -1,4 +1,4 @@
-import { EdgeError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 
 /** One `[[migrations]]` entry of wrangler.toml. */
 export interface MigrationStep {
@@ -17,8 +17,8 @@ export interface MigrationPlan {
   readonly tags: readonly string[];
 }
 
-function bad(message: string): EdgeError {
-  return new EdgeError("DO_MIGRATION_INVALID", 2, `[[migrations]]: ${message}`);
+function bad(message: string): ConfigError {
+  return new ConfigError("DO_MIGRATION_INVALID", `[[migrations]]: ${message}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { DurableObjectFactory } from "../core/bindings.js";
 import type { LatencyModel } from "../sim/latency.js";
 import { popByCode, type Pop, type Region } from "../sim/pops.js";
 import type { Rng } from "../sim/rng.js";
-import type { Simulation } from "../sim/simulation.js";
+import type { Scheduler } from "../sim/wall-sim.js";
 import type { ObjectDatabases } from "../storage/object-databases.js";
 import type { StorageEngine } from "../storage/storage-engine.js";
 import { DO_OVERLOADED_MESSAGE, DO_OVERLOAD_WINDOW_MS, DO_REQUESTS_PER_SECOND_SOFT_MAX } from "./limits.js";
@@ -14,7 +14,7 @@ import { DurableObjectNamespace, type CallMetrics, type SendResult } from "./nam
 import { Placement } from "./placement.js";
 
 /** The parts of a `Simulation` the runtime uses; a wall-time server can supply its own. */
-export type DoScheduler = Pick<Simulation, "now" | "schedule" | "sleep" | "track">;
+export type DoScheduler = Scheduler;
 
 export interface DurableObjectRuntimeOptions {
   sim: DoScheduler;

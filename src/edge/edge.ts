@@ -1,10 +1,12 @@
-import { PopCacheApi, TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheApiBackend, type CacheRequest, type CacheResponse } from "../cache/index.js";
+import { EDGE_ONLY_HEADERS, PopCacheApi, TieredCache, cacheRequestFromRequest, regionalUpperTiers, type CacheApiBackend, type CacheRequest, type CacheResponse } from "../cache/index.js";
 import { EdgeError } from "../core/errors.js";
 import { copyFields } from "../cache/http-message.js";
 import { bufferedResponse, isFreshResponse, rewrapResponse } from "../core/buffered-body.js";
-import { DdosDetector, compileFilter, makePacket, parseFilter, parseIpv4, type PacketPredicate } from "../ddos/index.js";
+import { DdosDetector, compileFilter, makePacket, parseRule, type Packet, type PacketPredicate } from "../ddos/index.js";
+import { ipv4Of, parseIp, parseIpv4, readIpv4, type IpBytes } from "../core/ip-address.js";
 import { timeToFirstByte } from "../net/index.js";
-import { LatencyModel, POPS, Rng, hashString, popByCode, type Clock } from "../sim/index.js";
+import { OriginRouter } from "../routing/index.js";
+import { LatencyModel, ORIGIN_POP_DEFAULT, POPS, Rng, hashString, type Clock } from "../sim/index.js";
 import { Waf, wafRequestFromRequest, wafRequestWithBody, type WafOptions } from "../waf/index.js";
 import { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";
 import { OriginBridge, REQUEST_ID_HEADER, STREAM_ID_HEADER, type OriginContext, type OriginHandler } from "./origin-bridge.js";
@@ -36,8 +38,13 @@ export interface EdgeOptions {
   ddosPacketsPerSecondMax?: number;
   /** Regional upper tier before the origin. @defaultValue true */
   tieredCache?: boolean;
-  /** PoP nearest the origin, for the modelled backbone leg. @defaultValue "IAD" */
+  /** PoP nearest the origin, for the modelled backbone leg. @defaultValue `ORIGIN_POP_DEFAULT` ("IAD") */
   originPop?: string;
+  /**
+   * Argo-style smart routing for the origin leg: the fastest measured path over the congested
+   * PoP mesh when it beats BGP's (a zone's `[routing] smart = true`). @defaultValue false
+   */
+  smartRouting?: boolean;
   /** Sees every worker run (outcome, logs): the server prints exceptions and limit kills. */
   onWorkerResult?: (pop: string, result: WorkerResult) => void;
 }
@@ -58,14 +65,17 @@ export interface EdgeResult {
 }
 
 const FORWARDED_INTERNAL = [REQUEST_ID_HEADER, STREAM_ID_HEADER];
-// The anycast address every simulated packet is sent to (TEST-NET-2, RFC 5737).
+// The anycast addresses every simulated packet is sent to (TEST-NET-2, RFC 5737, and the
+// IPv6 documentation prefix, RFC 3849).
 const EDGE_ADDRESS = parseIpv4("198.51.100.1");
+const EDGE_ADDRESS6 = parseIp("2001:db8::1") as IpBytes;
+// Client strings that are no address at all are folded into TEST-NET-1 (RFC 5737).
+const UNKNOWN_CLIENT_NET = parseIpv4("192.0.2.0");
+const ESTABLISHED_FLAGS = { syn: false, ack: true, fin: false, rst: false, psh: true };
 const CLIENT_IP_HEADER = "cf-connecting-ip";
 const PLAIN_ADDRESS = /^[0-9a-fA-F.:]+$/;
 // Bounds the memo of scheme-and-authority prefixes to host names.
 const HOST_MEMO_ENTRIES_MAX = 1024;
-// Edge-only directives the cache strips from what it serves (RFC 9213 targeted fields).
-const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
 
 /**
  * The request journey at one PoP: anycast picked it, then L3/L4 scrubbing, the TLS handshake
@@ -75,6 +85,8 @@ const EDGE_ONLY_HEADERS = ["cloudflare-cdn-cache-control", "cache-tag"];
 export class Edge {
   readonly cache: TieredCache;
   readonly selector: PopSelector;
+  /** The PoP nearest the origin (`EdgeOptions.originPop`, resolved once). */
+  readonly originPop: string;
   readonly #options: EdgeOptions;
   readonly #bridge: OriginBridge;
   readonly #waf: Waf | undefined;
@@ -86,10 +98,11 @@ export class Edge {
   readonly #cacheApis = new Map<string, CacheApiBackend>();
   #rays = 0;
   readonly #hosts = new Map<string, string>();
-  readonly #backbone = new Map<string, number>();
+  readonly #routing: OriginRouter;
 
   constructor(options: EdgeOptions) {
     this.#options = options;
+    this.originPop = options.originPop ?? ORIGIN_POP_DEFAULT;
     this.#rng = new Rng(options.seed);
     this.selector = new PopSelector({ seed: options.seed });
     this.#bridge = new OriginBridge(options.origin);
@@ -100,8 +113,9 @@ export class Edge {
       ...(options.tieredCache === false ? {} : { upperTierOf: regionalUpperTiers(POPS) }),
     });
     this.#waf = options.waf === false ? undefined : new Waf({ clock: options.clock, ...(options.waf ?? {}) });
-    this.#ddosRules = (options.ddosRules ?? []).map((rule) => compileFilter(parseFilter(rule)));
+    this.#ddosRules = (options.ddosRules ?? []).map((rule) => compileFilter(parseRule(rule)));
     this.#latency = new LatencyModel({ rng: this.#rng.fork("latency") });
+    this.#routing = new OriginRouter({ pops: POPS, rng: this.#rng.fork("routing"), smart: options.smartRouting ?? false });
     this.#worker = options.worker;
   }
 
@@ -178,8 +192,7 @@ export class Edge {
     const creq = cacheRequestWithClientIp(request, ctx.clientIp);
     const { response, status, decorated } = await timer.time("cache", () => this.#throughCache(request, creq, { pop, clientIp: ctx.clientIp }, ray));
     if (status === "MISS" || status === "EXPIRED" || status === "DYNAMIC" || status === "BYPASS" || status === "REVALIDATED") {
-      const route = this.#backboneMs(pop);
-      timer.model("origin-route", route, `${pop} to origin near ${this.#options.originPop ?? "IAD"}`);
+      this.#originLeg(pop, timer);
     }
     if (!decorated) return finish(response, status);
     // Built with cf-ray, cf-cache-status and server already: only the timing is left to add.
@@ -214,8 +227,7 @@ export class Edge {
   }
 
   #dropped(request: Request, clientIp: string, pop: string): boolean {
-    const src = safeIpv4(clientIp);
-    const packet = makePacket({ srcIp: src, dstIp: EDGE_ADDRESS, protocol: "tcp", srcPort: 40000 + (src & 0x3fff), dstPort: 443, flags: { syn: false, ack: true, fin: false, rst: false, psh: true }, sizeBytes: 64 + request.url.length });
+    const packet = clientPacket(clientIp, 64 + request.url.length);
     if (this.#ddosRules.some((matches) => matches(packet))) return true;
     let detector = this.#detectors.get(pop);
     if (!detector) {
@@ -252,56 +264,37 @@ export class Edge {
     return host;
   }
 
-  #backboneMs(pop: string): number {
-    // Deterministic per PoP (no jitter): computed once per PoP.
-    let ms = this.#backbone.get(pop);
-    if (ms === undefined) {
-      const from = popByCode(pop);
-      const to = popByCode(this.#options.originPop ?? "IAD");
-      ms = from && to ? 2 * this.#latency.propagationMs(from, to) : 0;
-      this.#backbone.set(pop, ms);
+  /** The routing stage: the origin leg's path and delay, as `OriginRouter` decides them. */
+  #originLeg(pop: string, timer: StageTimer): void {
+    const route = this.#routing.route(pop, this.originPop, this.#options.clock.nowMs());
+    if (!route.smart) {
+      timer.model("origin-route", route.rttMs, `${pop} to origin near ${this.originPop}`);
+      return;
     }
-    return ms;
+    const savedMs = route.bgpRttMs - route.rttMs;
+    const how = route.viaBackbone ? `smart routing via ${route.path.join(">")}` : `smart routing: BGP path ${route.path.join(">")} is fastest`;
+    timer.model("origin-route", route.rttMs, `${how}, ${savedMs.toFixed(1)} ms saved vs BGP (${route.bgpRttMs.toFixed(1)} ms)`);
   }
-}
 
-function safeIpv4(ip: string): number {
-  const fast = plainIpv4(ip);
-  if (fast >= 0) return fast;
-  try {
-    return parseIpv4(ip.replace(/^::ffff:/, ""));
-  } catch {
-    // IPv6 clients: the L3/L4 model is IPv4-only, so fold the address into the documentation range.
-    return (parseIpv4("192.0.2.0") | (hashString(ip) & 0xff)) >>> 0;
-  }
 }
 
 /**
- * A plain dotted quad ("10.1.2.3") parsed without allocating, accepting exactly what
- * `parseIpv4` accepts (no leading zeros, octets 0-255); -1 sends anything else down the slow path.
+ * The packet of an established connection from the client to the edge's anycast address, over
+ * IPv4 or IPv6 as the client's address says (`::ffff:a.b.c.d` is the IPv4 client a.b.c.d).
  */
-function plainIpv4(ip: string): number {
-  let acc = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      acc = acc * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      if (digits === 3 || (digits === 1 && octet === 0)) return -1;
-      octet = octet * 10 + (c - 48);
-      digits++;
-      if (octet > 255) return -1;
-    } else return -1;
+function clientPacket(clientIp: string, sizeBytes: number): Packet {
+  const common = { protocol: "tcp", dstPort: 443, flags: ESTABLISHED_FLAGS, sizeBytes } as const;
+  // A plain dotted quad, the common case, is read without allocating.
+  let src = readIpv4(clientIp);
+  if (src < 0) {
+    const bytes = parseIp(clientIp);
+    src = bytes === null ? (UNKNOWN_CLIENT_NET | (hashString(clientIp) & 0xff)) >>> 0 : ipv4Of(bytes);
+    if (bytes !== null && src < 0) {
+      const port = 40000 + ((((bytes[14] as number) << 8) | (bytes[15] as number)) & 0x3fff);
+      return makePacket({ ...common, srcPort: port, ipv6: { src: bytes, dst: EDGE_ADDRESS6 } });
+    }
   }
-  if (dots !== 3 || digits === 0) return -1;
-  return acc * 256 + octet;
+  return makePacket({ ...common, srcIp: src, dstIp: EDGE_ADDRESS, srcPort: 40000 + (src & 0x3fff) });
 }
 
 /** `cacheRequestFromRequest(withClientIp(request, clientIp))`, with the same header order. */

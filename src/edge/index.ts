@@ -10,5 +10,5 @@ export { OriginBridge, type OriginHandler, type OriginContext, REQUEST_ID_HEADER
 export { PopSelector, type PopChoice } from "./pop-selector.js";
 export { PerPopWorkers, type WorkerHost, type PerPopWorkersOptions, type PerPopBindings } from "./worker-host.js";
 export { StageTimer } from "./stage-timer.js";
-export { WallSim } from "./wall-sim.js";
+export { WallSim } from "../sim/wall-sim.js";
 export { edgeErrorResponse, WAF_BLOCK_CODE } from "./error-pages.js";

@@ -1,5 +1,6 @@
 import { CACHEABLE_OBJECT_BYTES_MAX, notStorableReason, type CacheRequest, type CacheResponse, type Upstream } from "../cache/index.js";
 import { copyFields } from "../cache/http-message.js";
+import { assert } from "../core/errors.js";
 
 /** Who asked: the origin side adds X-Forwarded-For, picks the route from this PoP, etc. */
 export interface OriginContext {
@@ -103,7 +104,7 @@ export class OriginBridge {
   readonly upstream: Upstream = async (creq) => {
     const id = creq.headers[REQUEST_ID_HEADER] ?? "";
     const pending = this.#pending.get(id);
-    if (!pending) throw new Error(`origin bridge: no pending request ${id}`);
+    assert(pending !== undefined, `the edge registers request ${id} before the cache can call the origin for it`);
     const response = await this.#origin(this.#outgoing(creq, pending.request), pending.ctx);
     return this.#toCacheResponse(creq, response, id);
   };

@@ -2,6 +2,7 @@ import { EdgeError } from "../core/errors.js";
 import type { KvValue, KvValueType } from "../core/bindings.js";
 import { KV_VALUE_SIZE_BYTES_MAX, validateValueSize } from "./limits.js";
 import { utf8Encode } from "./utf8-order.js";
+import { concatBytes } from "../core/bytes.js";
 
 const VALUE_TYPES: ReadonlySet<string> = new Set(["text", "json", "arrayBuffer", "stream"]);
 const decoder = new TextDecoder();
@@ -44,13 +45,7 @@ async function readStream(stream: ReadableStream<Uint8Array>): Promise<Uint8Arra
     }
     chunks.push(value.slice());
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, total);
 }
 
 export function resolveValueType(type: unknown): KvValueType {

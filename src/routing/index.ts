@@ -10,4 +10,5 @@ export { dijkstra, type WeightedGraph, type ShortestPath } from "./dijkstra.js";
 export { drawCongestion, congestionFactor, type CongestionOptions, type LinkCongestion } from "./congestion.js";
 export { PopMesh, BACKBONE_ROUTE_FACTOR, TRANSIT_ROUTE_FACTOR, MESH_NEIGHBOURS_DEFAULT, HUBS_PER_REGION_DEFAULT, type PopMeshOptions } from "./pop-mesh.js";
 export { SmartRouter, type RouteDecision } from "./smart-router.js";
+export { OriginRouter, type OriginRoute, type OriginRouterOptions } from "./origin-router.js";
 export { runImprovementStudy, type ImprovementStudy, type ImprovementStudyOptions } from "./improvement-study.js";

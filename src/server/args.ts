@@ -1,4 +1,4 @@
-import { EdgeError } from "../core/errors.js";
+import { ConfigError, EXIT_USAGE } from "../core/errors.js";
 
 export interface ServerArgs {
   host: string;
@@ -23,7 +23,7 @@ export const SERVER_PORT_DEFAULT = 8787; // wrangler dev's default port
 export const SERVER_HOST_DEFAULT = "127.0.0.1";
 
 /** Exit code of `npm start` for a bad command line or a port it cannot listen on. */
-export const SERVER_EXIT_USAGE = 2;
+export const SERVER_EXIT_USAGE = EXIT_USAGE;
 
 interface OptionSpec {
   readonly flag: string;
@@ -73,8 +73,8 @@ const OPTIONS: readonly OptionSpec[] = [
 const BY_FLAG = new Map(OPTIONS.map((o) => [o.flag, o]));
 BY_FLAG.set("-h", BY_FLAG.get("--help")!);
 
-function usage(message: string): EdgeError {
-  return new EdgeError("BAD_ARGUMENT", SERVER_EXIT_USAGE, `${message} (npm start -- --help lists the options)`);
+function usage(message: string): ConfigError {
+  return new ConfigError("BAD_ARGUMENT", `${message} (npm start -- --help lists the options)`);
 }
 
 /** The text `npm start -- --help` prints: one line per option, from the same table the parser reads. */

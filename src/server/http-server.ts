@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { bufferedBodyOf } from "../core/buffered-body.js";
-import { EdgeError } from "../core/errors.js";
+import { ConfigError, EdgeError } from "../core/errors.js";
 import { fact } from "../facts/index.js";
 import { SERVER_EXIT_USAGE, SERVER_PORT_DEFAULT } from "./args.js";
 import { webSocketUpgrader, withoutWebSocket } from "./web-socket-upgrade.js";
@@ -41,12 +41,12 @@ export function listenError(error: NodeJS.ErrnoException, host: string, port: nu
   const other = port === 65535 ? port - 1 : port + 1;
   switch (error.code) {
     case "EADDRINUSE":
-      return new EdgeError("PORT_IN_USE", SERVER_EXIT_USAGE, `port ${port} on ${host} is already in use (another npm start or wrangler dev?); choose another port with: npm start -- --port ${other}  (or --port 0 for any free port)`);
+      return new ConfigError("PORT_IN_USE", `port ${port} on ${host} is already in use (another npm start or wrangler dev?); choose another port with: npm start -- --port ${other}  (or --port 0 for any free port)`);
     case "EACCES":
-      return new EdgeError("PORT_FORBIDDEN", SERVER_EXIT_USAGE, `not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges); choose another port with: npm start -- --port ${SERVER_PORT_DEFAULT}`);
+      return new ConfigError("PORT_FORBIDDEN", `not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges); choose another port with: npm start -- --port ${SERVER_PORT_DEFAULT}`);
     case "EADDRNOTAVAIL":
     case "ENOTFOUND":
-      return new EdgeError("HOST_UNAVAILABLE", SERVER_EXIT_USAGE, `cannot listen on ${host}: it is not an address of this machine; choose another with: npm start -- --host 127.0.0.1`);
+      return new ConfigError("HOST_UNAVAILABLE", `cannot listen on ${host}: it is not an address of this machine; choose another with: npm start -- --host 127.0.0.1`);
     default:
       return error;
   }

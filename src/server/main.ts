@@ -5,7 +5,7 @@
  *   npm start -- --config wrangler.toml --port 8788
  *   npm start -- --config wrangler.toml --env staging --watch
  */
-import { EdgeError } from "../core/errors.js";
+import { ConfigError, EdgeError } from "../core/errors.js";
 import { POPS } from "../sim/index.js";
 import { parseServerArgs, SERVER_EXIT_USAGE, serverUsage } from "./args.js";
 import { startEdgeServer } from "./edge-server.js";
@@ -32,7 +32,8 @@ try {
     process.once(signal, () => void running.close().then(() => process.exit(0)));
   }
 } catch (error) {
-  // A bad option or a busy port is one line the user can act on; anything else is a bug: its stack.
-  console.error(error instanceof EdgeError ? `edge-kata: ${error.message}` : error);
-  process.exit(SERVER_EXIT_USAGE);
+  // A bad option, config or busy port is one line the user can act on, with its exit code;
+  // anything else is a bug: its stack.
+  console.error(error instanceof ConfigError || error instanceof EdgeError ? `edge-kata: ${error.message}` : error);
+  process.exit(error instanceof ConfigError ? error.exitCode : SERVER_EXIT_USAGE);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EdgeError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 import { fact, SOURCES } from "../facts/index.js";
 import { parseWranglerToml, type WranglerConfig, wranglerDefaults } from "../workers/wrangler-toml.js";
 import { readDevVars } from "./dev-vars.js";
@@ -62,7 +62,7 @@ export function loadSiteConfig(path: string, options: { env?: string } = {}): Si
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new EdgeError("CONFIG_NOT_FOUND", 2, `cannot read ${path}: ${(error as Error).message}`);
+    throw new ConfigError("CONFIG_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`);
   }
   const { config: wrangler, warnings } = parseWranglerToml(text, options);
   const root = dirname(resolve(path));
@@ -77,7 +77,7 @@ export function loadSiteConfig(path: string, options: { env?: string } = {}): Si
     try {
       readFileSync(main);
     } catch (error) {
-      throw new EdgeError("CONFIG_INVALID", 2, `${path}: main = "${wrangler.main}" cannot be read: ${(error as Error).message}`);
+      throw new ConfigError("CONFIG_INVALID", `${path}: main = "${wrangler.main}" cannot be read: ${(error as Error).message}`);
     }
     project = { root, main, configPath: resolve(path) };
   }

@@ -8,6 +8,7 @@ export { type Clock, VirtualClock, WallClock } from "./clock.js";
 export { Rng, hashString } from "./rng.js";
 export { EventQueue, type ScheduledEvent } from "./event-queue.js";
 export { Simulation, type SimulationOptions, type Timer } from "./simulation.js";
+export { WallSim, type Scheduler } from "./wall-sim.js";
 export { type LatLon, greatCircleKm, EARTH_RADIUS_KM } from "./geo.js";
 export { LatencyModel, type LatencyModelOptions, FIBRE_KM_PER_MS, ROUTE_FACTOR_DEFAULT } from "./latency.js";
-export { type Pop, type ClientPopulation, type Region, POPS, CLIENT_POPULATIONS, popByCode } from "./pops.js";
+export { type Pop, type ClientPopulation, type Region, POPS, CLIENT_POPULATIONS, ORIGIN_POP_DEFAULT, popByCode } from "./pops.js";

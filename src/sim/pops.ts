@@ -39,6 +39,12 @@ export const CLIENT_POPULATIONS: readonly ClientPopulation[] = CLIENT_ROWS.map(
 
 const POPS_BY_CODE = new Map(POPS.map((p) => [p.code, p]));
 
+/**
+ * Where origins sit unless told otherwise: Ashburn (IAD), the densest data-centre market, so
+ * the modelled origin leg of the edge and the Durable Objects host default to it.
+ */
+export const ORIGIN_POP_DEFAULT = "IAD";
+
 export function popByCode(code: string): Pop | undefined {
   return POPS_BY_CODE.get(code);
 }

@@ -1,6 +1,7 @@
 import type { Expr, Literal, ValueNode } from "./expression-ast.js";
 import type { FieldContext } from "./field-context.js";
-import { cidrContains, parseCidr, type Cidr } from "./ip-address.js";
+import { assert } from "../core/errors.js";
+import { cidrContains, parseCidr, type Cidr } from "../core/ip-address.js";
 import { parseExpression } from "./expression-parser.js";
 import { compileSafeRegex } from "./regex-guard.js";
 import { urlDecode } from "./normalize.js";
@@ -42,7 +43,7 @@ function compileValue(node: ValueNode): Getter {
         case "ends_with":
           return (ctx) => String(a(ctx)).endsWith(String(b(ctx)));
         default:
-          throw new Error(`function ${node.name} passed type checking but has no implementation`);
+          assert(false, `function ${node.name} passed type checking, so it has an implementation here`);
       }
     }
   }

@@ -1,4 +1,5 @@
 import ivm from "isolated-vm";
+import { assert } from "../core/errors.js";
 import { WallClock } from "../sim/clock.js";
 import { resolveWorkerConfig } from "./config.js";
 import { HostBridge } from "./host-bridge.js";
@@ -37,7 +38,7 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
     const context = isolate.createContextSync();
     let bridge: HostBridge | null = null;
     const target = (): HostBridge => {
-      if (bridge === null) throw new Error("this isolate has no tenant yet");
+      assert(bridge !== null, "only an attached isolate runs tenant code, so it has a tenant");
       return bridge;
     };
     // Before a tenant is attached only pure host helpers (URL parsing, encoding) may run.
@@ -83,7 +84,7 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
       completions,
       io,
       attach(b: HostBridge): void {
-        if (bridge !== null) throw new Error("this isolate already has a tenant");
+        assert(bridge === null, "a spare isolate is attached to one tenant, once");
         bridge = b;
       },
     };

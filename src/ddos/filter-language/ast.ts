@@ -1,3 +1,4 @@
+import type { Cidr } from "../../core/ip-address.js";
 import type { Packet, Protocol } from "../packet.js";
 
 export type FieldType = "ip" | "number" | "proto";
@@ -30,22 +31,48 @@ export type SetItem =
   | { readonly kind: "value"; readonly value: number }
   | { readonly kind: "cidr"; readonly base: number; readonly prefixLength: number };
 
-export type FilterAst =
-  | { readonly kind: "or" | "and"; readonly left: FilterAst; readonly right: FilterAst }
-  | { readonly kind: "not"; readonly operand: FilterAst }
+/** A tree of `or`, `and` and `not` over the IPv4 leaves below and the leaves `Extra`. */
+export type FilterAstOf<Extra> =
+  | { readonly kind: "or" | "and"; readonly left: FilterAstOf<Extra>; readonly right: FilterAstOf<Extra> }
+  | { readonly kind: "not"; readonly operand: FilterAstOf<Extra> }
   | { readonly kind: "flag"; readonly field: BoolField }
   | { readonly kind: "compare"; readonly field: ValueField; readonly op: CompareOp; readonly value: number }
-  | { readonly kind: "in"; readonly field: ValueField; readonly items: readonly SetItem[] };
+  | { readonly kind: "in"; readonly field: ValueField; readonly items: readonly SetItem[] }
+  | Extra;
 
-/** A packet's value for a field, or undefined when the field does not exist on it. */
+/** The kata's language (Q4 level 5): IPv4 addresses only. */
+export type FilterAst = FilterAstOf<never>;
+
+/** IPv6 address fields, by Wireshark's names; `ip.src` and `ip.dst` are the IPv4 ones. */
+export const IPV6_FIELDS = ["ipv6.src", "ipv6.dst"] as const;
+export type Ipv6Field = (typeof IPV6_FIELDS)[number];
+
+/**
+ * `ipv6.src in {2001:db8::/32, …}`; `==` is `in` one /128 and `!=` is its negation. Like a port
+ * on another protocol, an IPv6 field is absent on an IPv4 packet: every test on it is false.
+ */
+export interface Ipv6Match {
+  readonly kind: "in6";
+  readonly field: Ipv6Field;
+  readonly negated: boolean;
+  readonly cidrs: readonly Cidr[];
+}
+
+/** What the platform's scrubbers run: the kata's language plus the IPv6 address fields. */
+export type RuleAst = FilterAstOf<Ipv6Match>;
+
+/**
+ * A packet's value for a field, or undefined when the field does not exist on it (a port on
+ * another protocol, an IPv4 address on an IPv6 packet).
+ */
 export function fieldValue(packet: Packet, field: ValueField): number | undefined {
   const spec = VALUE_FIELDS[field];
   if (spec.protocol !== undefined && packet.protocol !== spec.protocol) return undefined;
   switch (field) {
     case "ip.src":
-      return packet.srcIp >>> 0;
+      return packet.ipv6 === undefined ? packet.srcIp >>> 0 : undefined;
     case "ip.dst":
-      return packet.dstIp >>> 0;
+      return packet.ipv6 === undefined ? packet.dstIp >>> 0 : undefined;
     case "ip.len":
       return packet.sizeBytes;
     case "ip.ttl":

@@ -1,8 +1,9 @@
-import { cidrContains, type Packet } from "../packet.js";
-import { fieldValue, flagValue, type CompareOp, type FilterAst } from "./ast.js";
+import { cidrContains } from "../../core/ip-address.js";
+import { ipv4PrefixContains, type Packet } from "../packet.js";
+import { fieldValue, flagValue, type CompareOp, type RuleAst } from "./ast.js";
 
 /** The reference semantics: a direct walk over the tree. `compileFilter` must agree with it. */
-export function interpretFilter(ast: FilterAst, packet: Packet): boolean {
+export function interpretFilter(ast: RuleAst, packet: Packet): boolean {
   switch (ast.kind) {
     case "or":
       return interpretFilter(ast.left, packet) || interpretFilter(ast.right, packet);
@@ -19,7 +20,12 @@ export function interpretFilter(ast: FilterAst, packet: Packet): boolean {
     case "in": {
       const value = fieldValue(packet, ast.field);
       if (value === undefined) return false;
-      return ast.items.some((item) => (item.kind === "value" ? item.value === value : cidrContains(item, value)));
+      return ast.items.some((item) => (item.kind === "value" ? item.value === value : ipv4PrefixContains(item, value)));
+    }
+    case "in6": {
+      if (packet.ipv6 === undefined) return false;
+      const ip = ast.field === "ipv6.src" ? packet.ipv6.src : packet.ipv6.dst;
+      return ast.cidrs.some((cidr) => cidrContains(cidr, ip)) !== ast.negated;
     }
   }
 }

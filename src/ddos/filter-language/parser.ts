@@ -1,12 +1,15 @@
+import type { Cidr } from "../../core/ip-address.js";
 import {
   BOOL_FIELDS,
-
+  IPV6_FIELDS,
   PROTOCOL_NUMBERS,
   VALUE_FIELDS,
   type BoolField,
   type CompareOp,
   type FieldType,
   type FilterAst,
+  type Ipv6Field,
+  type RuleAst,
   type SetItem,
   type ValueField,
 } from "./ast.js";
@@ -31,34 +34,50 @@ export const FILTER_NESTING_DEPTH_MAX = 64;
  *   op      := "==" | "!=" | "<" | "<=" | ">" | ">="
  */
 export function parseFilter(source: string): FilterAst {
+  // Without IPv6 fields the parser builds no "in6" node, so the tree is a FilterAst.
+  return parse(source, false) as FilterAst;
+}
+
+/**
+ * `parseFilter` plus the IPv6 address fields the platform's scrubbers match:
+ *   primary := … | ipv6Field ("==" | "!=") ipv6 | ipv6Field "in" ("{" ipv6 ("," ipv6)* "}" | ipv6)
+ * where ipv6 is an address or network (`2001:db8::/32`) by the platform's one IP reading.
+ */
+export function parseRule(source: string): RuleAst {
+  return parse(source, true);
+}
+
+function parse(source: string, ipv6: boolean): RuleAst {
   if (source.length > FILTER_EXPRESSION_LENGTH_MAX)
     throw new FilterSyntaxError(
       `filter is ${source.length} characters; the limit is ${FILTER_EXPRESSION_LENGTH_MAX}`,
       source,
       FILTER_EXPRESSION_LENGTH_MAX + 1,
     );
-  return new Parser(source).parseAll();
+  return new Parser(source, ipv6).parseAll();
 }
 
 class Parser {
   readonly #source: string;
   readonly #tokens: Token[];
+  readonly #ipv6: boolean;
   #at = 0;
   #depth = 0;
 
-  constructor(source: string) {
+  constructor(source: string, ipv6: boolean) {
     this.#source = source;
     this.#tokens = tokenize(source);
+    this.#ipv6 = ipv6;
   }
 
-  parseAll(): FilterAst {
+  parseAll(): RuleAst {
     const ast = this.#or();
     const rest = this.#peek();
     if (rest.kind !== "eof") this.#fail(`expected "and", "or" or end of input, found "${rest.text}"`, rest);
     return ast;
   }
 
-  #or(): FilterAst {
+  #or(): RuleAst {
     let left = this.#and();
     while (this.#isKeyword("or")) {
       this.#at++;
@@ -67,7 +86,7 @@ class Parser {
     return left;
   }
 
-  #and(): FilterAst {
+  #and(): RuleAst {
     let left = this.#not();
     while (this.#isKeyword("and")) {
       this.#at++;
@@ -76,7 +95,7 @@ class Parser {
     return left;
   }
 
-  #not(): FilterAst {
+  #not(): RuleAst {
     if (!this.#isKeyword("not")) return this.#primary();
     const token = this.#take();
     this.#enter(token);
@@ -85,7 +104,7 @@ class Parser {
     return { kind: "not", operand };
   }
 
-  #primary(): FilterAst {
+  #primary(): RuleAst {
     const token = this.#take();
     if (token.kind === "(") {
       this.#enter(token);
@@ -101,6 +120,7 @@ class Parser {
       if (next.kind === "op" || this.#isKeyword("in")) this.#fail(`"${token.text}" is true or false; it takes no operator`, next);
       return { kind: "flag", field: token.text as BoolField };
     }
+    if (this.#ipv6 && (IPV6_FIELDS as readonly string[]).includes(token.text)) return this.#ipv6Match(token.text as Ipv6Field);
     if (!Object.hasOwn(VALUE_FIELDS, token.text)) this.#fail(`unknown field "${token.text}"`, token);
     const field = token.text as ValueField;
     const type = VALUE_FIELDS[field].type;
@@ -113,6 +133,35 @@ class Parser {
     if (type === "proto" && op.text !== "==" && op.text !== "!=") this.#fail(`only == and != apply to ${field}`, op);
     const value = this.#value(type);
     return { kind: "compare", field, op: op.text as CompareOp, value: value };
+  }
+
+  #ipv6Match(field: Ipv6Field): RuleAst {
+    if (this.#isKeyword("in")) {
+      this.#at++;
+      if (this.#peek().kind === "ip6") return { kind: "in6", field, negated: false, cidrs: [this.#ipv6Value()] };
+      const open = this.#take();
+      if (open.kind !== "{") this.#fail(`expected "{" or an IPv6 network after "in", found "${open.text}"`, open);
+      const cidrs = [this.#ipv6Value()];
+      while (this.#peek().kind === ",") {
+        this.#at++;
+        cidrs.push(this.#ipv6Value());
+      }
+      const close = this.#take();
+      if (close.kind !== "}") this.#fail(`expected "," or "}", found "${close.text}"`, close);
+      return { kind: "in6", field, negated: false, cidrs };
+    }
+    const op = this.#take();
+    if (op.kind !== "op" || (op.text !== "==" && op.text !== "!=")) this.#fail(`expected ==, != or "in" after "${field}", found "${op.text}"`, op);
+    const value = this.#peek();
+    const cidr = this.#ipv6Value();
+    if (cidr.prefixBits !== 128) this.#fail(`${field} ${op.text} takes one address; use "in" for a network`, value);
+    return { kind: "in6", field, negated: op.text === "!=", cidrs: [cidr] };
+  }
+
+  #ipv6Value(): Cidr {
+    const token = this.#take();
+    if (token.kind !== "ip6" || token.cidr6 === undefined) return this.#fail(`expected an IPv6 address, found "${token.text}"`, token);
+    return token.cidr6;
   }
 
   #set(type: FieldType): SetItem[] {

@@ -1,8 +1,9 @@
 import { EdgeError } from "../../core/errors.js";
-import { parseCidr, parseIpv4 } from "../packet.js";
+import { parseCidr, type Cidr } from "../../core/ip-address.js";
+import { parseIpv4, parseIpv4Prefix } from "../packet.js";
 import { FilterSyntaxError } from "./errors.js";
 
-export type TokenKind = "ident" | "number" | "ip" | "cidr" | "op" | "(" | ")" | "{" | "}" | "," | "eof";
+export type TokenKind = "ident" | "number" | "ip" | "cidr" | "ip6" | "op" | "(" | ")" | "{" | "}" | "," | "eof";
 
 export interface Token {
   readonly kind: TokenKind;
@@ -12,10 +13,14 @@ export interface Token {
   /** Numeric value for number and ip tokens; network address for cidr tokens. */
   readonly value?: number;
   readonly prefixLength?: number;
+  /** An IPv6 address (a /128) or network, for ip6 tokens. */
+  readonly cidr6?: Cidr;
 }
 
 const OPERATORS = ["==", "!=", "<=", ">=", "<", ">"];
 const PUNCTUATION = new Set(["(", ")", "{", "}", ","]);
+// A run of hex digits, dots and colons with at least one colon: IPv6 text, maybe a network.
+const IPV6_RUN = /^[0-9a-f.]*:[0-9a-f:.]*(\/[0-9]*)?/i;
 
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -28,6 +33,10 @@ export function tokenize(source: string): Token[] {
     } else if (PUNCTUATION.has(ch)) {
       tokens.push({ kind: ch as TokenKind, text: ch, column });
       i++;
+    } else if (/[0-9a-f:]/i.test(ch) && IPV6_RUN.test(source.slice(i, i + 64))) {
+      const text = IPV6_RUN.exec(source.slice(i))?.[0] as string;
+      tokens.push(ipv6Token(text, source, column));
+      i += text.length;
     } else if (/[a-z_]/i.test(ch)) {
       const text = /^[a-z_][a-z0-9_.]*/i.exec(source.slice(i))?.[0] as string;
       tokens.push({ kind: "ident", text, column });
@@ -50,7 +59,7 @@ export function tokenize(source: string): Token[] {
 function numericToken(text: string, source: string, column: number): Token {
   try {
     if (text.includes("/")) {
-      const cidr = parseCidr(text);
+      const cidr = parseIpv4Prefix(text);
       return { kind: "cidr", text, column, value: cidr.base, prefixLength: cidr.prefixLength };
     }
     if (text.includes(".")) return { kind: "ip", text, column, value: parseIpv4(text) };
@@ -62,4 +71,13 @@ function numericToken(text: string, source: string, column: number): Token {
   if (!/^(0|[1-9][0-9]*)$/.test(text) || value > 0xffffffff)
     throw new FilterSyntaxError(`invalid number "${text}" (decimal 0-4294967295)`, source, column);
   return { kind: "number", text, column, value };
+}
+
+function ipv6Token(text: string, source: string, column: number): Token {
+  try {
+    return { kind: "ip6", text, column, cidr6: parseCidr(text) };
+  } catch (error) {
+    if (error instanceof EdgeError) throw new FilterSyntaxError(`invalid IPv6 address "${text.slice(0, 64)}"`, source, column);
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng, VirtualClock } from "../../../src/sim/index.js";
 import { DdosDetector, makePacket, parseFilter, parseIpv4, shapeSignature, type Packet } from "../../../src/ddos/index.js";
+import { parseIp } from "../../../src/core/ip-address.js";
 
 const VICTIM = parseIpv4("198.51.100.7");
 
@@ -78,5 +79,24 @@ describe("DdosDetector", () => {
     expect(detector.rules().map((r) => r.expression)).toEqual(["ip.src in 203.0.113.0/24"]);
     expect(detector.observe({ ...legitPacket(rng), srcIp: base + 1 })).toBe("drop");
     expect(detector.observe({ ...legitPacket(rng), srcIp: parseIpv4("203.0.114.1") })).toBe("pass");
+  });
+
+  it("blocks a noisy IPv6 /48 by source, and an IPv6 victim's flood by shape", () => {
+    const clock = new VirtualClock();
+    const rng = new Rng(10);
+    const detector = new DdosDetector({ clock, rng, packetsPerWindowThreshold: 200 });
+    const address = (text: string): Uint8Array => parseIp(text) as Uint8Array;
+    const from = (src: Uint8Array, packet: Packet): Packet => ({ ...packet, srcIp: 0, dstIp: 0, ipv6: { src, dst: address("2001:db8::7") } });
+    for (let i = 0; i < 400; i++) detector.observe(from(address(`2001:db8:bad:${rng.int(0, 0xffff).toString(16)}::${rng.int(1, 0xffff).toString(16)}`), legitPacket(rng)));
+    expect(detector.rules().map((r) => r.expression)).toEqual(["ipv6.src in 2001:db8:bad::/48"]);
+    expect(detector.observe(from(address("2001:db8:bad:ffff::1"), legitPacket(rng)))).toBe("drop");
+    expect(detector.observe(from(address("2001:db8:bae::1"), legitPacket(rng)))).toBe("pass");
+    // An IPv4 client with the same low bits is another family: untouched.
+    expect(detector.observe(legitPacket(rng))).toBe("pass");
+
+    const flood = new DdosDetector({ clock, rng: new Rng(11), packetsPerWindowThreshold: 200 });
+    for (let i = 0; i < 400; i++) flood.observe(from(address(`2001:db8:${i.toString(16)}::1`), attackPacket(rng)));
+    const shape = flood.rules().find((r) => r.signature.startsWith("shape|"));
+    expect(shape?.expression).toMatch(/^ipv6\.dst == 2001:db8::7 and ip\.proto == udp and udp\.dstport == 53 /);
   });
 });

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Edge, type OriginHandler } from "../../../src/edge/index.js";
-import { VirtualClock } from "../../../src/sim/index.js";
+import { OriginRouter } from "../../../src/routing/index.js";
+import { POPS, Rng, VirtualClock } from "../../../src/sim/index.js";
 
 const START_MS = 1_800_000_000_000;
 
@@ -78,6 +79,20 @@ describe("Edge pipeline (virtual time)", () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("drops IPv6 clients by ipv6.src rules and IPv4 clients, mapped or not, by ip.src rules", async () => {
+    const { edge, seen } = makeEdge(11, { ddosRules: ["ipv6.src in 2001:db8:bad::/48", "ip.src == 203.0.113.66"] });
+    const outcome = async (clientIp: string): Promise<boolean> => (await edge.handle(get("/static/a"), { clientIp, pop: "LHR" })).drop;
+    expect(await outcome("2001:db8:bad:1::9")).toBe(true);
+    expect(await outcome("2001:DB8:BAD::")).toBe(true);
+    expect(await outcome("2001:db8:bae::9")).toBe(false);
+    expect(await outcome("::ffff:203.0.113.66")).toBe(true);
+    expect(await outcome("203.0.113.66")).toBe(true);
+    expect(await outcome("203.0.113.67")).toBe(false);
+    // Not an address at all: the pipeline still answers, folded into TEST-NET-1.
+    expect(await outcome("unknown")).toBe(false);
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   it("sends request bodies to the origin and invalidates the cached URL on POST (RFC 9111 §4.4)", async () => {
     const { edge, seen } = makeEdge();
     await edge.handle(get("/static/cart"), { clientIp: "203.0.113.3", pop: "LHR" });
@@ -125,3 +140,49 @@ describe("Edge pipeline (virtual time)", () => {
     expect(() => edge.selector.choose("10.0.0.1", "XXX")).toThrow(/no PoP "XXX"/);
   });
 });
+
+describe("Edge pipeline: smart routing as the routing stage", () => {
+  const originRoute = (timing: string | null): { durMs: number; desc: string } => {
+    const m = /origin-route;dur=([\d.]+);desc="([^"]*)"/.exec(timing ?? "");
+    expect(m, timing ?? "no server-timing").not.toBeNull();
+    return { durMs: Number(m![1]), desc: m![2]! };
+  };
+
+  it("off: the origin leg is the direct path to the origin's PoP, as before", async () => {
+    const { edge } = makeEdge(11);
+    const r = await edge.handle(get("/x"), { clientIp: "203.0.113.5", pop: "NRT" });
+    const leg = originRoute(r.response.headers.get("server-timing"));
+    expect(leg.desc).toBe("modelled: NRT to origin near IAD");
+    expect(leg.durMs).toBeCloseTo(new OriginRouter({ pops: POPS, rng: new Rng(1) }).route("NRT", "IAD", 0).rttMs, 3);
+  });
+
+  it("on: the leg follows the routing stage's path over the congested mesh, never slower than BGP", async () => {
+    const seed = 11;
+    const { edge, clock } = makeEdge(seed, { smartRouting: true });
+    // The same stage, built as the edge builds it, is the oracle for every (PoP, time).
+    const stage = new OriginRouter({ pops: POPS, rng: new Rng(seed).fork("routing"), smart: true });
+    let viaBackbone = 0;
+    for (const [i, pop] of ["NRT", "SYD", "JNB", "GRU", "LHR", "SIN", "BOM", "IAD"].entries()) {
+      clock.advanceMs(37 * 60_000 * (i + 1)); // congestion changes over the day
+      const r = await edge.handle(get(`/x${i}`), { clientIp: "203.0.113.5", pop });
+      const leg = originRoute(r.response.headers.get("server-timing"));
+      const expected = stage.route(pop, "IAD", clock.nowMs());
+      expect(leg.durMs).toBeCloseTo(expected.rttMs, 3);
+      expect(expected.rttMs).toBeLessThanOrEqual(expected.bgpRttMs);
+      const saved = Number(/([\d.]+) ms saved vs BGP \(([\d.]+) ms\)/.exec(leg.desc)?.[1]);
+      expect(saved).toBeCloseTo(expected.bgpRttMs - expected.rttMs, 1);
+      expect(leg.desc).toContain(expected.path.join(">"));
+      expect(expected.path[0]).toBe(pop);
+      expect(expected.path.at(-1)).toBe("IAD");
+      if (expected.viaBackbone) {
+        viaBackbone++;
+        expect(leg.desc).toMatch(/^modelled: smart routing via /);
+        expect(saved).toBeGreaterThan(0);
+      }
+    }
+    // The mesh is congested enough that the backbone wins some of these legs; otherwise the
+    // test would not see a path other than the direct one.
+    expect(viaBackbone).toBeGreaterThan(0);
+  });
+});
+

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EdgeError } from "../../../src/core/errors.js";
+import { ConfigError } from "../../../src/core/errors.js";
 import { REPO_ROOT } from "../../../src/kata/index.js";
 import { parseServerArgs, SERVER_EXIT_USAGE, SERVER_PORT_DEFAULT, serverUsage } from "../../../src/server/args.js";
 
@@ -35,12 +35,12 @@ function npmStart(args: readonly string[]): Promise<Run> {
   });
 }
 
-function parseError(argv: readonly string[]): EdgeError {
+function parseError(argv: readonly string[]): ConfigError {
   try {
     parseServerArgs(argv);
   } catch (error) {
-    expect(error).toBeInstanceOf(EdgeError);
-    return error as EdgeError;
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
   }
   throw new Error(`parseServerArgs(${JSON.stringify(argv)}) accepted`);
 }
@@ -75,7 +75,9 @@ describe("parseServerArgs", () => {
   it("refuses an unknown option by name, suggests the near one, and points at --help", () => {
     const typo = parseError(["--prot", "8788"]);
     expect(typo.code).toBe("BAD_ARGUMENT");
-    expect(typo.status).toBe(SERVER_EXIT_USAGE);
+    // A command-line failure carries an exit code, not an HTTP status.
+    expect(typo.exitCode).toBe(SERVER_EXIT_USAGE);
+    expect("status" in typo).toBe(false);
     expect(typo.message).toContain("unknown option --prot");
     expect(typo.message).toContain("--help");
     expect(parseError(["--ports", "1"]).message).toContain("did you mean --port?");

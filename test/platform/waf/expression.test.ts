@@ -194,9 +194,9 @@ describe("IP and CIDR matching", () => {
     );
   });
 
-  it("rejects malformed addresses and prefixes with WAF_BAD_IP", () => {
+  it("rejects malformed addresses and prefixes with IP_ADDRESS_INVALID", () => {
     for (const bad of ["1.2.3", "1.2.3.4/33", "::1/129", "2001:db8:::1", "a.b.c.d"]) {
-      expect(() => parseCidr(bad)).toThrow(expect.objectContaining({ code: "WAF_BAD_IP" }));
+      expect(() => parseCidr(bad)).toThrow(expect.objectContaining({ code: "IP_ADDRESS_INVALID" }));
     }
     expect(parseIp("::ffff:1.2.3.4")).toEqual(parseIp("1.2.3.4"));
   });

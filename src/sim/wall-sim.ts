@@ -1,13 +1,16 @@
-import type { Clock } from "../sim/clock.js";
-import type { Timer } from "../sim/simulation.js";
+import type { Clock } from "./clock.js";
+import type { Simulation, Timer } from "./simulation.js";
+
+/** The slice of `Simulation` that runs on either clock: the storage runtimes take this. */
+export type Scheduler = Pick<Simulation, "now" | "schedule" | "sleep" | "track">;
 
 /**
- * The slice of `Simulation` that the storage runtimes use (`now`, `schedule`, `sleep`,
- * `track`), on wall time for the server. With it, a Durable Object call from Sydney to an
+ * The platform's one wall-clock scheduler: the `Scheduler` slice of `Simulation` (`now`,
+ * `schedule`, `sleep`, `track`), on wall time for the server. With it, a Durable Object call from Sydney to an
  * object in London really takes the modelled ~250 ms in `npm start`, so the latency that the
  * simulation reports can be felt in a browser.
  */
-export class WallSim {
+export class WallSim implements Scheduler {
   readonly #clock: Clock;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
