@@ -107,6 +107,9 @@ const MONOTONE_EDGES: Array<[Workload, number]> = [
   [{ ...base, readsPerSecond: 1, writesPerSecond: 1_000, geography: "regional" }, 4],
   [{ ...base, readsPerSecond: 100, writesPerSecond: 1, geography: "regional" }, 4],
   [{ ...base, stalenessBudgetMs: KV_STALENESS_MS_MIN / 10 }, 3],
+  // Write-heavy in one region: more reads or fewer writes must not turn KV into a Durable Object.
+  [{ ...base, readsPerSecond: 100, writesPerSecond: 1_000, geography: "regional" }, 0],
+  [{ ...base, readsPerSecond: 1, writesPerSecond: 10, geography: "regional" }, 1],
 ];
 
 /** The cacheTtl a reason advises, in seconds ("cacheTtl of at most 300 s"), if it names one. */
