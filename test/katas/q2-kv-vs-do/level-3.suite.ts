@@ -64,7 +64,13 @@ interface Played {
 async function play(impl: Impl, s: fc.Scheduler, ws: Wave[]): Promise<Played> {
   let audits = 0;
   const auditEvents: string[] = [];
-  const objectEnv: ObjectEnv = { audit: (event) => (audits++, auditEvents.push(event), s.schedule(Promise.resolve(), "audit").then(() => undefined)) };
+  const objectEnv: ObjectEnv = {
+    audit: (event) => {
+      audits++;
+      auditEvents.push(event);
+      return s.schedule(Promise.resolve(), "audit").then(() => undefined);
+    },
+  };
   /** Per event, how many acknowledged increments have claimed one of its audit calls. */
   const claimed = new Map<string, number>();
   const world = scheduledWorld(s, "COUNTERS", impl.counterObject(objectEnv));
