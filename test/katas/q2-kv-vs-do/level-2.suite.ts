@@ -32,6 +32,19 @@ function validate(pops: readonly string[], scenario: Increment[]): void {
   }
 }
 
+/**
+ * Worlds graded first, before the random ones: the most PoPs (six, so a scenario that scales
+ * with the PoP count meets the 50-increment cap), two PoPs behind one regional tier (LHR and
+ * FRA: the second reads the tier's copy, not the central store) and two on different
+ * continents.
+ */
+const WORLD_EDGES = [
+  { pops: ["SYD", "GRU", "JNB", "LHR", "IAD", "NRT"], seed: 1 },
+  { pops: ["LHR", "FRA"], seed: 2 },
+  { pops: ["SIN", "NRT"], seed: 3 },
+  { pops: ["IAD", "SYD"], seed: 4 },
+];
+
 /** Random increments against the KV counter, for grading `diagnose` on histories it did not choose. */
 const randomIncrements = fc.array(fc.record({ pop: fc.constantFrom("LHR", "IAD", "NRT"), atMs: fc.constantFrom(0, 500, 1_000, 2_000, 30_000, 90_000) }), { minLength: 2, maxLength: 8 });
 
@@ -73,7 +86,7 @@ export const suite = defineLevel<Impl>({
             }
           }),
           ctx,
-          { numRuns: 40 },
+          { numRuns: 40, examples: WORLD_EDGES.map((w) => [w]) },
         ),
     },
     {
