@@ -51,6 +51,10 @@ interface Played {
   failures: string[];
   audits: number;
   increments: number;
+  /** Audit events in the order the object sent them. */
+  auditEvents: string[];
+  /** Acknowledged increments whose `increment -> n` event had not been sent when they returned. */
+  unaudited: string[];
 }
 
 /**
@@ -59,18 +63,34 @@ interface Played {
  */
 async function play(impl: Impl, s: fc.Scheduler, ws: Wave[]): Promise<Played> {
   let audits = 0;
-  const objectEnv: ObjectEnv = { audit: () => (audits++, s.schedule(Promise.resolve(), "audit").then(() => undefined)) };
+  const auditEvents: string[] = [];
+  const objectEnv: ObjectEnv = {
+    audit: (event) => {
+      audits++;
+      auditEvents.push(event);
+      return s.schedule(Promise.resolve(), "audit").then(() => undefined);
+    },
+  };
+  /** Per event, how many acknowledged increments have claimed one of its audit calls. */
+  const claimed = new Map<string, number>();
   const world = scheduledWorld(s, "COUNTERS", impl.counterObject(objectEnv));
   const kv = makeKvWorld(1, POP_CODES);
   const env = (pop: string): CounterEnv => ({ KV: kv.at(pop), COUNTERS: world.ns.forPop(pop) });
   let tick = 0;
-  const played: Played = { history: [], names: [], failures: [], audits: 0, increments: 0 };
+  const played: Played = { history: [], names: [], failures: [], audits: 0, increments: 0, auditEvents, unaudited: [] };
   for (const [w, wave] of ws.entries()) {
     const calls = wave.ops.map(async (op, i) => {
       const call = tick++;
       if (op.kind === "increment") played.increments++;
       try {
         const output = await (op.kind === "increment" ? impl.increment(env(op.pop), op.name) : impl.read(env(op.pop), op.name));
+        if (op.kind === "increment") {
+          // Audited before it is acknowledged: its event was sent before this answer arrived.
+          const event = `increment -> ${output}`;
+          const used = (claimed.get(event) ?? 0) + 1;
+          claimed.set(event, used);
+          if (auditEvents.filter((e) => e === event).length < used) played.unaudited.push(`${op.pop}#${w}.${i} on ${JSON.stringify(op.name)} returned ${output}`);
+        }
         played.history.push({ clientId: `${op.pop}#${w}.${i}`, input: { kind: op.kind }, output, call, ret: tick++ });
         played.names.push(op.name);
       } catch (error) {
@@ -125,12 +145,16 @@ export const suite = defineLevel<Impl>({
         ),
     },
     {
-      name: "reports every increment to the audit service",
+      name: "reports every increment to the audit service as `increment -> n`, before acknowledging it",
       run: (impl, ctx) =>
         check(
           fc.asyncProperty(fc.scheduler(), waves, async (s, ws) => {
             const played = await play(impl, s, ws.map((w) => ({ ...w, move: false })));
             if (played.audits !== played.increments) throw new Error(`${played.increments} increments but ${played.audits} audit calls`);
+            if (played.unaudited.length > 0) throw new Error(`acknowledged before its audit call \`increment -> n\` (n = the value returned) was sent: ${played.unaudited.join("; ")}; audit events sent: ${JSON.stringify(played.auditEvents)}`);
+            const expected = played.history.filter((op) => op.input.kind === "increment").map((op) => `increment -> ${op.output}`).sort();
+            const sent = [...played.auditEvents].sort();
+            if (JSON.stringify(sent) !== JSON.stringify(expected)) throw new Error(`the audit events must be \`increment -> n\`, one per increment with the n it returned; expected ${JSON.stringify(expected)}, sent ${JSON.stringify(sent)}`);
           }),
           ctx,
           { numRuns: 10 },

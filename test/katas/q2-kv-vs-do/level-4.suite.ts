@@ -204,6 +204,15 @@ async function playShared(impl: Impl, sc: typeof sharedSession extends fc.Arbitr
       const problem = await read(pop);
       if (problem !== undefined) return problem;
     }
+    // One more write, then A (still holding its first, oldest copy: the object answers with
+    // the newest) and B (holding the copy it read before this write): having read the newest
+    // at A, the reader must not get B's older copy.
+    await sim.sleep(sc.gapMs);
+    await write(sc.home);
+    for (const pop of [a, b]) {
+      const problem = await read(pop);
+      if (problem !== undefined) return problem;
+    }
     for (const step of sc.roam) {
       await sim.sleep(step.gapMs);
       if (step.write) await write(sc.home);
@@ -224,6 +233,11 @@ async function playShared(impl: Impl, sc: typeof sharedSession extends fc.Arbitr
   }
   return problem === undefined ? undefined : `${problem}\n  ${log.join("\n  ")}`;
 }
+
+/** Session ids a Worker sees in real cookies and URLs: prototype names, non-ASCII, empty. */
+const ODD_IDS = ["__proto__", "constructor", "toString", "hasOwnProperty", "", "séance-セッション-🙂", "a".repeat(400)] as const;
+/** Ids KV cannot hold as a key: over its 512-byte key limit, and a lone UTF-16 surrogate. */
+const IDS_KV_REFUSES = ["x".repeat(600), "é".repeat(300), "bad\uD800id"] as const;
 
 export const suite = defineLevel<Impl>({
   kata: "q2-kv-vs-do",
@@ -295,6 +309,68 @@ export const suite = defineLevel<Impl>({
           }),
           ctx,
           { numRuns: 15 },
+        ),
+    },
+    {
+      name: "a visitor with no cookie reading a session nobody wrote gets null with no Durable Object call, whatever the id",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.shuffledSubarray([...SESSION_POPS], { minLength: 1 }), fc.constantFrom("nobody", ...ODD_IDS), async (seed, readers, id) => {
+            const { sim, env, calls } = build(impl, seed);
+            const flow = (async (): Promise<void> => {
+              // Someone else's session exists, so the namespace is not empty.
+              await impl.writeSession(env(readers[0]!), "someone", "hello", null);
+              await sim.sleep(200_000);
+              const before = calls();
+              for (const pop of readers) {
+                const got = await impl.readSession(env(pop), id, null);
+                if (got.data !== null) throw new Error(`read of session ${JSON.stringify(id)}, which nobody wrote, at ${pop} returned ${JSON.stringify(got.data)}`);
+              }
+              const extra = calls() - before;
+              if (extra > 0) throw new Error(`${readers.length} cookie-less read(s) of session ${JSON.stringify(id)}, which nobody wrote, made ${extra} Durable Object call(s); KV already says "not found" and the visitor has seen nothing newer, so every anonymous request would pay a round trip`);
+            })();
+            flow.catch(() => undefined);
+            await sim.runAsync();
+            await flow;
+          }),
+          ctx,
+          { numRuns: 10, examples: ODD_IDS.map((id) => [1, [...SESSION_POPS], id]) },
+        ),
+    },
+    {
+      name: "whatever the session id, a write that succeeds is read back (an id KV cannot hold fails the write with an error, not the later reads)",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.shuffledSubarray([...SESSION_POPS], { minLength: 2, maxLength: 2 }), fc.constantFrom(...ODD_IDS, ...IDS_KV_REFUSES), async (seed, [home, away], id) => {
+            const { sim, env } = build(impl, seed);
+            const flow = (async (): Promise<string | undefined> => {
+              let cookie: string;
+              try {
+                cookie = (await impl.writeSession(env(home!), id, "hello", null)).cookie;
+              } catch (error) {
+                // Refusing the id is fine for ids KV cannot hold, not for the others.
+                if ((IDS_KV_REFUSES as readonly string[]).includes(id)) return undefined;
+                throw error;
+              }
+              for (const [pop, wait] of [[home!, 0], [away!, 0], [away!, 200_000]] as const) {
+                await sim.sleep(wait);
+                let got: { data: string | null };
+                try {
+                  got = await impl.readSession(env(pop), id, cookie);
+                } catch (error) {
+                  return `the write to session ${JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id)} (${Buffer.byteLength(id)} bytes) succeeded, but a read at ${pop} threw: ${error instanceof Error ? error.message : String(error)}; a write that can never be read back must fail itself`;
+                }
+                if (got.data !== "hello") return `read of session ${JSON.stringify(id)} at ${pop} returned ${JSON.stringify(got.data)} after the user wrote "hello"`;
+              }
+              return undefined;
+            })();
+            flow.catch(() => undefined);
+            await sim.runAsync();
+            const problem = await flow;
+            if (problem !== undefined) throw new Error(problem);
+          }),
+          ctx,
+          { numRuns: 10, examples: [...ODD_IDS, ...IDS_KV_REFUSES].map((id) => [1, ["LHR", "NRT"], id]) },
         ),
     },
   ],

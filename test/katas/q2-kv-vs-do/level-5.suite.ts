@@ -157,11 +157,49 @@ function bigHistory(seed: number, corrupt: boolean): AnyOp[] {
   return history;
 }
 
+/**
+ * A rejection's `partialOrder` must be what CheckResult promises: a linearizable prefix (ops of
+ * the history, each once, in an order the model accepts and real time allows) that is the
+ * longest one, as long as the reference's. Only for unpartitioned models, where there is one
+ * failing part to compare.
+ */
+function validatePartialOrder(model: AnyModel, history: readonly AnyOp[], partial: unknown, longest: number): void {
+  if (!Array.isArray(partial)) throw new Error(`a rejection's partialOrder must be an array of operations, got ${typeof partial}`);
+  const order = partial as AnyOp[];
+  if (new Set(order).size !== order.length || order.some((o) => !history.includes(o))) throw new Error("partialOrder must list operations of the history, each at most once");
+  let state = model.init();
+  order.forEach((op, k) => {
+    const early = order.slice(0, k).find((earlier) => op.unknown !== true && op.ret < earlier.call);
+    if (early !== undefined) throw new Error(`partialOrder puts an op that started at ${early.call} before one that returned at ${op.ret}`);
+    if (op.unknown === true) {
+      state = (model.apply as NonNullable<AnyModel["apply"]>)(state, op.input);
+      return;
+    }
+    const stepped = model.step(state, op.input, op.output);
+    if (!stepped.ok) throw new Error(`partialOrder is not linearizable: the model rejects op ${k}: ${JSON.stringify(op.input)} -> ${JSON.stringify(op.output)}`);
+    state = stepped.state;
+  });
+  if (order.length !== longest) throw new Error(`partialOrder has ${order.length} operation(s), but the longest linearizable prefix has ${longest}: it must be the longest prefix the search found, where the history goes wrong`);
+}
+
 type Case = { kind: Kind; history: AnyOp[] };
 const op = (clientId: number, input: unknown, output: unknown, call: number, ret: number): AnyOp => ({ clientId, input, output, call, ret });
 const crashed = (clientId: number, input: unknown, call: number): AnyOp => ({ clientId, input, output: undefined, call, ret: call, unknown: true });
 const put = (value: number): unknown => ({ kind: "put", value });
 const get = { kind: "get" };
+
+/**
+ * `n` register operations: the given ones, concurrent (called at 0, returned at 10), at their
+ * indices, and a sequential put at every other index, after them all. The fillers never
+ * constrain anything; they only put the interesting operations at indices whose memo keys
+ * collide when a set is written as numbers without a separator.
+ */
+function padded(n: number, at: Record<number, { input: unknown; output: unknown }>): AnyOp[] {
+  return Array.from({ length: n }, (_, i) => {
+    const o = at[i];
+    return o !== undefined ? op(i, o.input, o.output, 0, 10) : op(i, put(100 + i), undefined, 20 + 2 * i, 21 + 2 * i);
+  });
+}
 
 /**
  * Hand-made histories where a plausible shortcut gives the wrong verdict; the reference
@@ -183,7 +221,20 @@ const HARD_CASES: Case[] = [
   // Parts interleaved by their running maximum of call times, not each op's own call.
   { kind: "kv", history: [op(0, { kind: "get", key: "k1" }, null, 0, 0), op(0, { kind: "get", key: "k0" }, null, 1, 1), op(0, { kind: "get", key: "k1" }, null, 2, 2)] },
   { kind: "register", history: [op(0, put(1), undefined, 0, 1), op(0, get, 1, 2, 2), op(1, get, 0, 1, 1), op(0, get, 1, 3, 3)] },
+  // A rejection's partialOrder is the longest linearizable prefix, not the latest dead end
+  // (here the two reads, not the empty prefix the last backtrack left) nor the first one.
+  { kind: "counter", history: [op(0, { kind: "read" }, 0, 0, 0), op(0, { kind: "read" }, 0, 1, 1), op(0, { kind: "increment" }, 0, 2, 2)] },
+  { kind: "register", history: [crashed(0, put(1), 0), op(4, get, 2, 1, 1), op(1, get, 0, 0, 0)] },
+  // Memo keys written as numbers with no separator collide ("a"+"12" = "a1"+"2"). A 32-bit
+  // bitset's words: {0, 1, 3} is [11, 0] and {0, 33, 35} is [1, 10], both "110", with the same
+  // register value; the first fails, so a collision prunes the only way through.
+  { kind: "register", history: padded(36, { 0: { input: get, output: 0 }, 1: { input: get, output: 1 }, 3: { input: get, output: 1 }, 32: { input: put(1), output: undefined }, 33: { input: get, output: 0 }, 35: { input: get, output: 0 } }) },
+  // The sorted indices of the linearized set: {1, 2, 3} and {1, 23} both read "123".
+  { kind: "register", history: padded(26, { 0: { input: put(1), output: undefined }, 1: { input: put(1), output: undefined }, 2: { input: get, output: 1 }, 3: { input: get, output: 1 }, 12: { input: get, output: 1 }, 23: { input: get, output: 0 } }) },
 ];
+
+/** Linearizable hard cases with a crashed operation: any checker must place it, so it needs apply(). */
+const WITH_UNKNOWN = HARD_CASES.filter((c) => c.history.some((o) => o.unknown === true) && reference(models[c.kind](), c.history).ok === true);
 
 /** n sequential operations over `keys` keys, each key's sub-history linearizable. */
 function sequentialKv(n: number, keys: number): AnyOp[] {
@@ -214,9 +265,29 @@ export const suite = defineLevel<Checker>({
             if (got.ok !== want.ok) throw new Error(`${kind} history:\n  ${describeHistory(history)}\nreference says ${String(want.ok)}, checker says ${String(got.ok)}`);
             if (got.ok === true) validateOrder(models[kind](), history, got.order);
             if (got.ok === false && (typeof got.reason !== "string" || got.reason.length === 0)) throw new Error("a rejection needs a reason");
+            if (got.ok === false && want.ok === false && kind !== "kv") validatePartialOrder(models[kind](), history, got.partialOrder, want.partialOrder.length);
           }),
           ctx,
           { numRuns: 250, examples: HARD_CASES.map((c) => [c]) },
+        ),
+    },
+    {
+      name: "refuses, with an error that says so, a history with an unknown outcome when the model has no apply()",
+      run: (checker, ctx) =>
+        check(
+          fc.property(fc.constantFrom(...WITH_UNKNOWN), ({ kind, history }) => {
+            const { apply: _apply, ...withoutApply } = models[kind]();
+            let answer: unknown;
+            try {
+              answer = checker(withoutApply as AnyModel, history);
+            } catch (error) {
+              if (!(error instanceof Error) || error.message.trim() === "") throw new Error(`threw ${String(error)} with no message; say that the model needs apply() for an unknown outcome`);
+              return;
+            }
+            throw new Error(`answered ${JSON.stringify(answer)}, but the model has no apply() to say what the crashed operation did: that is the caller's mistake, throw an error that says so`);
+          }),
+          ctx,
+          { numRuns: WITH_UNKNOWN.length, examples: WITH_UNKNOWN.map((c) => [c]) },
         ),
     },
     {
@@ -258,6 +329,13 @@ export const suite = defineLevel<Checker>({
             const counted = counting(models.kv(), stepsMax);
             const got = checker(counted.model, history, { stepsMax });
             if (got.ok !== "unknown") throw new Error(`${history.length} sequential operations on ${2 * keys} keys with stepsMax ${stepsMax}: answered ${String(got.ok)} after ${counted.steps()} model steps; a full order steps every operation once, so the budget cannot suffice`);
+            if (typeof got.reason !== "string" || got.reason.trim() === "") throw new Error(`an "unknown" answer needs a reason (say that the step budget ran out); got ${JSON.stringify(got.reason)}`);
+            // "Unknown" means the budget was spent: giving up one step early is a wrong answer
+            // for a history that needs exactly stepsMax steps.
+            if (counted.steps() !== stepsMax) throw new Error(`answered "unknown" after ${counted.steps()} model steps with stepsMax ${stepsMax}: give up only once all ${stepsMax} are spent`);
+            const exact = sequentialKv(stepsMax, 2 * keys);
+            const tight = checker(counting(models.kv(), stepsMax).model, exact, { stepsMax });
+            if (tight.ok !== true) throw new Error(`${exact.length} sequential operations with stepsMax ${stepsMax} (one step each, exactly the budget): expected true, got ${String(tight.ok)}`);
             const roomy = counting(models.kv(), 10 * history.length);
             const enough = checker(roomy.model, history, { stepsMax: 10 * history.length });
             if (enough.ok !== true) throw new Error(`the same history with stepsMax ${10 * history.length}: expected true, got ${String(enough.ok)}`);
@@ -273,8 +351,11 @@ export const suite = defineLevel<Checker>({
           fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
             for (const corrupt of [false, true]) {
               const counted = counting(models.kv(), 20_000);
-              const got = checker(counted.model, bigHistory(seed, corrupt));
+              const history = bigHistory(seed, corrupt);
+              const got = checker(counted.model, history);
               if (got.ok !== !corrupt) throw new Error(`1,000-op history (corrupt: ${corrupt}): expected ${String(!corrupt)}, got ${String(got.ok)}`);
+              // Ten parts' orders, 20 operations at each call time: the merged order must still be one.
+              if (got.ok === true) validateOrder(models.kv(), history, got.order);
             }
           }),
           ctx,

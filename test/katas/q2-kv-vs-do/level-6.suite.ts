@@ -81,6 +81,45 @@ function required(w: Workload): Rule | undefined {
   return undefined;
 }
 
+/** DO < both < KV: how much of the workload the edge copies carry. */
+const KV_RANK: Record<Choice["store"], number> = { DO: 0, both: 1, KV: 2 };
+
+/**
+ * Changes that only make a workload friendlier to KV: more reads, fewer writes (in total or to
+ * the busiest key), a looser staleness budget, readers spread worldwide, bigger values. None of
+ * them can make KV wrong where it was right, so none may move the choice away from KV. An
+ * inverted comparison or a budget read in the wrong unit breaks this somewhere.
+ */
+const FRIENDLIER: ReadonlyArray<{ name: string; apply: (w: Workload) => Workload }> = [
+  { name: "10x the reads", apply: (w) => ({ ...w, readsPerSecond: w.readsPerSecond * 10 }) },
+  { name: "a tenth of the writes", apply: (w) => ({ ...w, writesPerSecond: w.writesPerSecond / 10, writesPerSecondPerKeyMax: Math.min(w.writesPerSecondPerKeyMax, w.writesPerSecond / 10) }) },
+  { name: "a tenth of the busiest key's writes", apply: (w) => ({ ...w, writesPerSecondPerKeyMax: w.writesPerSecondPerKeyMax / 10 }) },
+  { name: "a staleness budget 10x looser", apply: (w) => ({ ...w, stalenessBudgetMs: w.stalenessBudgetMs * 10 }) },
+  { name: "global instead of regional", apply: (w) => ({ ...w, geography: "global" }) },
+  { name: "values of 25 MiB", apply: (w) => ({ ...w, valueBytesMax: KV_VALUE_SIZE_BYTES_MAX }) },
+];
+
+/** Pairs at each rule's edge: exactly 10 reads per write, a regional workload, the 30 s budget. */
+const MONOTONE_EDGES: Array<[Workload, number]> = [
+  [{ ...base, readsPerSecond: 10, writesPerSecond: 1, geography: "regional" }, 1],
+  [{ ...base, readsPerSecond: 10, writesPerSecond: 1, geography: "regional" }, 0],
+  [{ ...base, readsPerSecond: 1_000, writesPerSecond: 1_000, geography: "regional" }, 0],
+  [{ ...base, readsPerSecond: 1, writesPerSecond: 1_000, geography: "regional" }, 4],
+  [{ ...base, readsPerSecond: 100, writesPerSecond: 1, geography: "regional" }, 4],
+  [{ ...base, stalenessBudgetMs: KV_STALENESS_MS_MIN / 10 }, 3],
+  // Write-heavy in one region: more reads or fewer writes must not turn KV into a Durable Object.
+  [{ ...base, readsPerSecond: 100, writesPerSecond: 1_000, geography: "regional" }, 0],
+  [{ ...base, readsPerSecond: 1, writesPerSecond: 10, geography: "regional" }, 1],
+];
+
+/** The cacheTtl a reason advises, in seconds ("cacheTtl of at most 300 s"), if it names one. */
+function advisedCacheTtlSeconds(reason: string): number | undefined {
+  const m = /cache\s*ttl\D{0,40}?(\d[\d_,]*(?:\.\d+)?)\s*(ms|milliseconds?|s|sec|seconds?)\b/i.exec(reason);
+  if (m === null) return undefined;
+  const n = Number(m[1]!.replace(/[_,]/g, ""));
+  return /^m/i.test(m[2]!) ? n / 1000 : n;
+}
+
 export const suite = defineLevel<Choose>({
   kata: "q2-kv-vs-do",
   level: 6,
@@ -114,6 +153,37 @@ export const suite = defineLevel<Choose>({
           }),
           ctx,
           { numRuns: 300, examples: EDGES.map((w) => [w]) },
+        ),
+    },
+    {
+      name: "a workload made friendlier to KV (more reads, fewer writes, looser budget, global, bigger values) never moves the choice away from KV",
+      run: (choose, ctx) =>
+        check(
+          fc.property(workload, fc.nat(FRIENDLIER.length - 1), (w, t) => {
+            const change = FRIENDLIER[t]!;
+            const friendlier = change.apply(w);
+            const before = choose(structuredClone(w));
+            const after = choose(structuredClone(friendlier));
+            if (KV_RANK[after.store] < KV_RANK[before.store]) {
+              throw new Error(`${JSON.stringify(w)} chose ${before.store} ("${before.reason}"), but with ${change.name} (${JSON.stringify(friendlier)}) it chose ${after.store} ("${after.reason}")`);
+            }
+          }),
+          ctx,
+          { numRuns: 300, examples: MONOTONE_EDGES },
+        ),
+    },
+    {
+      name: "a reason that advises a cacheTtl advises one within the staleness budget (the budget is in ms, cacheTtl in s)",
+      run: (choose, ctx) =>
+        check(
+          fc.property(workload, (w) => {
+            const got = choose(structuredClone(w));
+            if (got.store === "DO" || typeof got.reason !== "string") return;
+            const ttl = advisedCacheTtlSeconds(got.reason);
+            if (ttl !== undefined && ttl * 1000 > w.stalenessBudgetMs) throw new Error(`${JSON.stringify(w)}\nreason "${got.reason}" advises a cacheTtl of ${ttl} s, over the ${w.stalenessBudgetMs} ms budget`);
+          }),
+          ctx,
+          { numRuns: 100, examples: EDGES.map((w) => [w]) },
         ),
     },
   ],

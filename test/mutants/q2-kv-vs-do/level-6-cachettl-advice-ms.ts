@@ -1,0 +1,55 @@
+// Mutant: advises reading with a cacheTtl equal to the staleness budget without converting it ("cacheTtl of at most 300000 s"): the budget is in milliseconds, cacheTtl in seconds, so the advice serves copies 1000x too old.
+import { DO_VALUE_SIZE_BYTES_MAX } from "../../../src/durable-objects/index.js";
+import { KV_CACHE_TTL_SECONDS_MIN, KV_WRITES_PER_KEY_INTERVAL_MS } from "../../../src/kv/index.js";
+
+export interface Workload {
+  readsPerSecond: number;
+  writesPerSecond: number;
+  /** The busiest key's write rate. */
+  writesPerSecondPerKeyMax: number;
+  /** What readers must see: every write in one order, their own writes, or eventually anything. */
+  consistency: "linearizable" | "read-your-writes" | "eventual";
+  /** How old a value another user may read, in milliseconds. */
+  stalenessBudgetMs: number;
+  keyCount: number;
+  geography: "global" | "regional";
+  valueBytesMax: number;
+}
+
+export interface Choice {
+  store: "KV" | "DO" | "both";
+  reason: string;
+}
+
+/**
+ * The tightest staleness KV can promise another reader: a copy lives for the read's cacheTtl,
+ * and cacheTtl cannot go below 30 s. (Not "propagation + cacheTtl": there is no propagation.)
+ */
+const KV_STALENESS_MS_MIN = KV_CACHE_TTL_SECONDS_MIN * 1000;
+const KV_WRITES_PER_KEY_PER_SECOND_MAX = 1000 / KV_WRITES_PER_KEY_INTERVAL_MS;
+const READ_HEAVY_RATIO_MIN = 10;
+
+export function choose(w: Workload): Choice {
+  // Correctness first: these rule KV out whatever it would save.
+  if (w.consistency === "linearizable") {
+    return { store: "DO", reason: "needs linearizable updates: one Durable Object per key serialises them, while KV's last-writer-wins loses concurrent read-modify-writes" };
+  }
+  if (w.writesPerSecondPerKeyMax > KV_WRITES_PER_KEY_PER_SECOND_MAX) {
+    return { store: "DO", reason: `${w.writesPerSecondPerKeyMax} writes/s to one key exceeds KV's limit of 1 write per second per key` };
+  }
+  if (w.stalenessBudgetMs < KV_STALENESS_MS_MIN) {
+    return { store: "DO", reason: `a staleness budget of ${w.stalenessBudgetMs} ms is below ${KV_STALENESS_MS_MIN} ms, the shortest cacheTtl: a KV copy may be served that long after a write elsewhere` };
+  }
+  // KV is allowed from here on; now it is about cost and latency.
+  if (w.consistency === "read-your-writes") {
+    return { store: "both", reason: "others may read a stale KV copy, but the writer must read its own writes: write through a Durable Object, serve reads from KV, and fall back to the object when the cookie's version is newer" };
+  }
+  if (w.valueBytesMax > DO_VALUE_SIZE_BYTES_MAX) {
+    return { store: "KV", reason: `values of ${w.valueBytesMax} bytes exceed a Durable Object value's ${DO_VALUE_SIZE_BYTES_MAX} bytes; KV stores up to 25 MiB and staleness is acceptable` };
+  }
+  const readHeavy = w.readsPerSecond >= READ_HEAVY_RATIO_MIN * Math.max(w.writesPerSecond, Number.MIN_VALUE);
+  if (readHeavy || w.geography === "global") {
+    return { store: "KV", reason: `read-heavy and eventual: KV serves reads from the local PoP cache everywhere; read with a cacheTtl of at most ${w.stalenessBudgetMs} s to stay within the ${w.stalenessBudgetMs} ms staleness budget` };
+  }
+  return { store: "DO", reason: "write-heavy in one region: a nearby Durable Object answers every read fresh at one short round trip, where KV would pay a central write (10x a read's price) and serve stale copies" };
+}
