@@ -82,6 +82,17 @@ export async function signBytes(key: KeyPairFor, header: string | Uint8Array, pa
   return `${input}.${b64(sig)}`;
 }
 
+/**
+ * Signs the exact segment text given (`header.payload`, already encoded, canonical or not), so a
+ * test can build a token whose signature is valid over segments that are not base64url.
+ */
+export async function signSegments(key: KeyPairFor, headerSegment: string, payloadSegment: string): Promise<string> {
+  const input = `${headerSegment}.${payloadSegment}`;
+  const params = key.alg === "HS256" ? "HMAC" : key.alg === "RS256" ? "RSASSA-PKCS1-v1_5" : { name: "ECDSA", hash: "SHA-256" };
+  const sig = new Uint8Array(await crypto.subtle.sign(params, key.signKey, new TextEncoder().encode(input)));
+  return `${input}.${b64(sig)}`;
+}
+
 export function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("base64url");
 }

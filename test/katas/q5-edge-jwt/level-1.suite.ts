@@ -2,7 +2,7 @@ import type { webcrypto } from "node:crypto";
 import fc from "fast-check";
 import * as jose from "jose";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
-import { ALGS, type Alg, b64, keyFor, signBytes, suiteKeys, unb64 } from "./issuer.js";
+import { ALGS, type Alg, b64, keyFor, signBytes, signSegments, suiteKeys, unb64 } from "./issuer.js";
 
 type Verify = (token: string, alg: Alg, key: webcrypto.CryptoKey) => Promise<{ header: Record<string, unknown>; payload: Record<string, unknown> } | null>;
 
@@ -191,6 +191,26 @@ export const suite = defineLevel<Verify>({
           }),
           ctx,
           { numRuns: 15 },
+        ),
+    },
+    {
+      name: "a segment whose length is 1 more than a multiple of 4 is not base64url, even when the signature is valid over its text",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), fc.boolean(), fc.nat({ max: 2 }), async (alg, inHeader, extra) => {
+            const key = keyFor(await suiteKeys(), alg);
+            // JSON padded with trailing spaces to a multiple of 3 bytes encodes to a multiple of 4
+            // characters; one more zero-valued character ("A") carries no whole byte, so a decoder
+            // that drops the leftover bits reads the same JSON, and the signature covers the text.
+            const json = (text: string): string => text + " ".repeat((3 - (text.length % 3)) % 3) + " ".repeat(3 * extra);
+            const header = b64(new TextEncoder().encode(json(`{"alg":"${alg}"}`)));
+            const payload = b64(new TextEncoder().encode(json('{"sub":"s"}')));
+            const token = inHeader ? await signSegments(key, `${header}A`, payload) : await signSegments(key, header, `${payload}A`);
+            const out = await verify(token, alg, key.verifyKey);
+            if (out !== null) throw new Error(`accepted a ${inHeader ? "header" : "payload"} segment of ${(inHeader ? header : payload).length + 1} characters (1 mod 4): ${JSON.stringify(token)}`);
+          }),
+          ctx,
+          { numRuns: 12 },
         ),
     },
     {
