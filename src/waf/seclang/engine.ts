@@ -18,6 +18,9 @@ import { detectSqli, detectXss } from "./detect.js";
 import { parseActions, parseVariables, type Action, type Directive, type VariableSpec } from "./parse.js";
 import { PcreTranslationError, translatePcre } from "./pcre.js";
 import { TRANSFORMS, type Transform } from "./transforms.js";
+import { requiredLiterals } from "./literals.js";
+import { TxVars } from "./tx-vars.js";
+import { Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
 
 /**
  * The window of a value a pattern operator reads: its first 2 KiB, and for a longer value its
@@ -41,12 +44,18 @@ interface Link {
   readonly targets: readonly VariableSpec[];
   readonly exclusions: readonly VariableSpec[];
   readonly transforms: readonly Transform[];
+  readonly transformNames: readonly string[];
   readonly transformKey: string;
   readonly operator: Operator;
+  /** Lower-cased literals one of which a value must contain to match (undefined: no such set). */
+  readonly literals: readonly string[] | undefined;
+  readonly capture: boolean;
   readonly negated: boolean;
   readonly multiMatch: boolean;
   readonly setvars: readonly string[];
   readonly ctls: readonly string[];
+  /** Reads only TX and engine variables, expands only TX/RULE macros, and has no `ctl`. */
+  readonly constant: boolean;
   readonly next?: Link;
 }
 
@@ -68,6 +77,23 @@ interface Rule extends RuleInfo {
   readonly skip: number;
   /** Not `nolog`, and says what it found (`msg`). */
   readonly logs: boolean;
+  /** The prefilter gate of this rule, or -1 when it always runs. */
+  gate: number;
+  /**
+   * Its outcome depends only on TX (and it only sets TX and passes): while no request-dependent
+   * rule has changed TX, its outcome is the same for every request.
+   */
+  constant: boolean;
+}
+
+/** What a run of constant rules from one step did, recorded once and replayed. */
+interface Segment {
+  /** The first step after the run. */
+  readonly next: number;
+  readonly reads: ReadonlySet<string>;
+  readonly readAll: boolean;
+  readonly writes: ReadonlyMap<string, string | undefined>;
+  readonly matches: readonly SecLangMatch[];
 }
 
 type Step = { kind: "rule"; rule: Rule } | { kind: "marker"; name: string };
@@ -104,6 +130,12 @@ export interface SecLangOptions {
   readDataFile?: (name: string, ruleFile: string) => string;
   /** TX variables set before any rule runs (CRS's settings: `tx.paranoia_level`, …). */
   initialTx?: Readonly<Record<string, string | number>>;
+  /**
+   * Skip rules that cannot match this request, decided by one scan of each field for the
+   * rules' required literals (see prefilter.ts). Verdicts are the same either way.
+   * @defaultValue true
+   */
+  prefilter?: boolean;
 }
 
 // Variables the engine knows beyond the request collections.
@@ -121,7 +153,7 @@ const SEVERITIES = ["EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTIC
 type Operator = (value: string, t: Transaction) => boolean;
 
 class Transaction {
-  readonly tx = new Map<string, string>();
+  readonly tx = new TxVars();
   readonly c: RequestCollections;
   matchedVar = "";
   matchedVarName = "";
@@ -136,6 +168,8 @@ class Transaction {
   engineOff = false;
   detectionOnly = false;
   ruleId = "";
+  /** Per prefilter gate: 1 when its rule may match this request. */
+  open: Uint8Array | undefined;
 
   constructor(request: WafRequest) {
     this.c = new RequestCollections(request);
@@ -193,6 +227,15 @@ function members(spec: VariableSpec, t: Transaction): readonly Entry[] {
 }
 
 const NO_SPECS: VariableSpec[] = [];
+
+// Variables whose value does not depend on the request (MATCHED_* within a chain of such links).
+const CONSTANT_VARIABLES = new Set(["TX", "UNIQUE_ID", "DURATION", "RULE", "MATCHED_VAR", "MATCHED_VAR_NAME", "MATCHED_VARS", "MATCHED_VARS_NAMES", ...EMPTY_VARIABLES]);
+
+/** Every `%{…}` in the text names TX, RULE or a matched variable. */
+function constantMacros(text: string): boolean {
+  for (const m of text.matchAll(/%\{([^}.]+)/g)) if (!/^(tx|rule|matched_vars?(_names?)?)$/i.test(m[1]!)) return false;
+  return true;
+}
 
 /** `ARGS:q`, `TX:foo`; scalars by their own name. */
 function variableName(collection: string, name: string): string {
@@ -284,7 +327,16 @@ const toInt = (s: string): number => {
   return Number.isNaN(n) ? 0 : n;
 };
 
-function compileOperator(spec: string, capture: boolean, ruleFile: string, options: SecLangOptions): { op: Operator; negated: boolean } {
+function asciiLiterals(list: readonly string[]): readonly string[] | undefined {
+  const out = new Set<string>();
+  for (const l of list) {
+    if (l === "" || /[^\x00-\x7f]/.test(l)) return undefined;
+    out.add(l.toLowerCase());
+  }
+  return out.size === 0 ? undefined : [...out];
+}
+
+function compileOperator(spec: string, capture: boolean, ruleFile: string, options: SecLangOptions): { op: Operator; negated: boolean; literals: readonly string[] | undefined } {
   let s = spec;
   const negated = s.startsWith("!");
   if (negated) s = s.slice(1);
@@ -309,6 +361,7 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       .filter((l) => l !== "" && !l.startsWith("#"));
   };
   let op: Operator;
+  let literals: readonly string[] | undefined;
   switch (name) {
     case "rx": {
       const compile = (pattern: string): { re: RegExp; captures: number; endAnchor: boolean } => {
@@ -324,6 +377,7 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       // TX values come from configuration, so the cache stays small (bounded anyway).
       const cache = new Map<string, { re: RegExp; captures: number; endAnchor: boolean }>();
       const fixed = dynamic ? undefined : compile(param);
+      if (fixed) literals = requiredLiterals(fixed.re.source);
       const regexFor = (t: Transaction): { re: RegExp; captures: number; endAnchor: boolean } | undefined => {
         if (fixed) return fixed;
         const pattern = arg(t);
@@ -360,7 +414,9 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
     case "pm":
     case "pmf":
     case "pmFromFile": {
-      const find = phraseMatcher(name === "pm" ? param.split(/\s+/) : readData());
+      const phrases = name === "pm" ? param.split(/\s+/) : readData();
+      const find = phraseMatcher(phrases);
+      literals = asciiLiterals(phrases.filter((p) => p !== ""));
       op = (v, t) => {
         const hit = find(v);
         if (hit !== undefined && capture) t.tx.set("0", hit);
@@ -370,11 +426,14 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
     }
     case "streq":
       op = (v, t) => v === arg(t);
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "contains":
       op = (v, t) => v.includes(arg(t));
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "containsWord":
+      if (!dynamic) literals = asciiLiterals([param]);
       op = (v, t) => {
         const w = arg(t);
         if (w === "") return true;
@@ -388,9 +447,11 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       break;
     case "beginsWith":
       op = (v, t) => v.startsWith(arg(t));
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "endsWith":
       op = (v, t) => v.endsWith(arg(t));
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "within":
       op = (v, t) => v !== "" && arg(t).includes(v);
@@ -457,10 +518,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
     default:
       throw new SecLangUnsupported(`operator @${name} is not supported (needs ${name === "rbl" ? "DNS lookups" : name === "geoLookup" ? "a GeoIP database" : "an implementation"})`);
   }
-  return { op, negated };
+  return { op, negated, literals: negated ? undefined : literals };
 }
 
-function compileTransforms(actions: readonly Action[]): { transforms: Transform[]; key: string } {
+function compileTransforms(actions: readonly Action[]): { transforms: Transform[]; names: string[]; key: string } {
   let names: string[] = [];
   for (const a of actions) {
     if (a.name !== "t") continue;
@@ -470,7 +531,7 @@ function compileTransforms(actions: readonly Action[]): { transforms: Transform[
       names.push(a.value);
     }
   }
-  return { transforms: names.map((n) => TRANSFORMS[n]!), key: names.join(",") };
+  return { transforms: names.map((n) => TRANSFORMS[n]!), names, key: names.join(",") };
 }
 
 function checkVariables(specs: readonly VariableSpec[]): void {
@@ -485,19 +546,27 @@ function compileLink(vars: string, operator: string, actions: readonly Action[],
   for (const a of actions) if (!METADATA_ACTIONS.has(a.name)) throw new SecLangUnsupported(`action ${a.name} is not supported`);
   const specs = vars === "" ? [] : parseVariables(vars);
   checkVariables(specs);
-  const { transforms, key } = compileTransforms(actions);
+  const { transforms, names, key } = compileTransforms(actions);
   const capture = actions.some((a) => a.name === "capture");
-  const { op, negated } = compileOperator(operator, capture, file, options);
+  const { op, negated, literals } = compileOperator(operator, capture, file, options);
   return {
     targets: specs.filter((s) => !s.exclude),
     exclusions: specs.filter((s) => s.exclude),
     transforms,
+    transformNames: names,
     transformKey: key,
     operator: op,
+    literals,
+    capture,
     negated,
     multiMatch: actions.some((a) => a.name === "multiMatch"),
     setvars: actions.filter((a) => a.name === "setvar").map((a) => a.value),
     ctls: actions.filter((a) => a.name === "ctl").map((a) => a.value),
+    constant:
+      specs.every((v) => CONSTANT_VARIABLES.has(v.collection)) &&
+      !actions.some((a) => a.name === "ctl") &&
+      constantMacros(operator) &&
+      actions.every((a) => a.name !== "setvar" || constantMacros(a.value)),
     ...(next ? { next } : {}),
   };
 }
@@ -582,6 +651,9 @@ export class SecLangRuleset {
   readonly ignoredDirectives: ReadonlyMap<string, number>;
   readonly #phases: ReadonlyMap<number, readonly Step[]>;
   readonly #initialTx: ReadonlyMap<string, string>;
+  readonly #prefilter: Prefilter | undefined;
+  /** Per phase, per step: the recorded run of constant rules starting there. */
+  readonly #segments = new Map<number, (Segment | undefined)[]>();
 
   constructor(directives: readonly Directive[], options: SecLangOptions = {}) {
     const rules: Rule[] = [];
@@ -650,6 +722,8 @@ export class SecLangRuleset {
           disruptive,
           skip: Number(get("skip") ?? 0),
           logs: !head.some((a) => a.name === "nolog") && get("msg") !== undefined,
+          gate: -1,
+          constant: false,
           ...(skipAfter === undefined ? {} : { skipAfter }),
         };
         rules.push(rule);
@@ -670,6 +744,16 @@ export class SecLangRuleset {
       link.targets = [...link.targets, ...specs.filter((s) => !s.exclude)];
       link.exclusions = [...link.exclusions, ...specs.filter((s) => s.exclude)];
     }
+    const gates: GateSpec[] = [];
+    if (options.prefilter !== false) {
+      for (const r of rules) {
+        const link = gateLink(r.link);
+        if (link === undefined) continue;
+        r.gate = gates.length;
+        gates.push({ targets: link.targets, literals: link.literals, transformNames: link.transformNames, transforms: link.transforms, transformKey: link.transformKey, multiMatch: link.multiMatch });
+      }
+    }
+    this.#prefilter = gates.length === 0 ? undefined : new Prefilter(gates);
     const phases = new Map<number, Step[]>();
     for (const p of [1, 2]) {
       phases.set(
@@ -679,6 +763,11 @@ export class SecLangRuleset {
     }
     // `block` means the phase's SecDefaultAction (CRS: pass, and let the anomaly score decide).
     for (const r of rules) if (r.disruptive === "block") (r as { disruptive: Disruptive }).disruptive = defaults.get(r.phase) ?? "deny";
+    for (const r of rules) {
+      let constant = r.disruptive === "pass" && r.skip === 0 && constantMacros(r.msg);
+      for (let link: Link | undefined = r.link; link && constant; link = link.next) constant = link.constant;
+      r.constant = constant && options.prefilter !== false;
+    }
     this.rules = rules.filter((r) => !removed.has(r.id));
     this.refused = refused;
     this.ignoredDirectives = ignored;
@@ -690,16 +779,57 @@ export class SecLangRuleset {
   evaluate(request: WafRequest): SecLangVerdict {
     const t = new Transaction(request);
     for (const [k, v] of this.#initialTx) t.tx.set(k, v);
+    const pf = this.#prefilter;
+    if (pf !== undefined) {
+      t.open = new Uint8Array(pf.gates);
+      pf.open((c) => t.c.get(c), t.transformed, t.open);
+    }
     const matches: SecLangMatch[] = [];
     let blockedBy: string | undefined;
+    // Runs of constant rules are recorded on a request where nothing request-dependent has
+    // written TX yet, and replayed while they read no key written since (tx-vars.ts).
+    const fast = this.#prefilter !== undefined;
     phases: for (const phase of [1, 2]) {
       const steps = this.#phases.get(phase)!;
+      let segments = this.#segments.get(phase);
+      if (segments === undefined) this.#segments.set(phase, (segments = []));
+      let recordFrom = -1;
+      let recordMatches = 0;
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i]!;
+        if (fast) {
+          const constant = step.kind === "marker" || step.rule.constant;
+          if (!constant && recordFrom >= 0) {
+            segments[recordFrom] = { next: i, ...t.tx.stopRecording(), matches: matches.slice(recordMatches) };
+            recordFrom = -1;
+          } else if (constant && recordFrom < 0 && t.removedIds.length === 0 && t.removedTags.length === 0) {
+            const seg = segments[i];
+            if (seg !== undefined && t.tx.replayable(seg.reads, seg.readAll)) {
+              t.tx.replay(seg.writes);
+              for (const m of seg.matches) matches.push(m);
+              i = seg.next - 1;
+              continue;
+            }
+            if (seg === undefined && t.tx.tainted.size === 0) {
+              recordFrom = i;
+              recordMatches = matches.length;
+              t.tx.record();
+            }
+          }
+          t.tx.tainting = recordFrom < 0;
+        }
         if (step.kind === "marker") continue;
         const rule = step.rule;
         if ((t.removedIds.length > 0 && t.removedIds.some((list) => idInList(rule.id, list))) || (t.removedTags.length > 0 && rule.tags.some((tg) => t.removedTags.includes(tg)))) continue;
         t.ruleId = rule.id;
+        if (rule.gate >= 0 && t.open![rule.gate] === 0) {
+          // The prefilter proved this rule cannot match; a rule that does not match only
+          // resets the matched variables.
+          t.matchedVars = [];
+          t.matchedVar = "";
+          t.matchedVarName = "";
+          continue;
+        }
         const matched = this.#runChain(rule, t);
         if (!matched) continue;
         if (rule.logs) matches.push({ id: rule.id, msg: expand(rule.msg, t), severity: rule.severity, paranoiaLevel: rule.paranoiaLevel, tags: rule.tags, variable: t.matchedVarName });
@@ -715,6 +845,7 @@ export class SecLangRuleset {
           i = target < 0 ? steps.length : target;
         } else if (rule.skip > 0) i += rule.skip;
       }
+      if (recordFrom >= 0) segments[recordFrom] = { next: steps.length, ...t.tx.stopRecording(), matches: matches.slice(recordMatches) };
     }
     return {
       blocked: blockedBy !== undefined,
@@ -797,6 +928,25 @@ export class SecLangRuleset {
     }
     return v;
   }
+}
+
+const isAlwaysEmpty = (collection: string): boolean => EMPTY_VARIABLES.has(collection);
+
+/**
+ * The link of a chain that gates its rule: the one with required literals if any, else one
+ * that needs some field value; links after one that captures (a side effect even when the
+ * chain fails) are not considered.
+ */
+function gateLink(first: Link): Link | undefined {
+  let anyValue: Link | undefined;
+  for (let link: Link | undefined = first; link; link = link.next) {
+    if (gateableTargets(link.targets, isAlwaysEmpty)) {
+      if (link.literals !== undefined) return link;
+      anyValue ??= link;
+    }
+    if (link.capture) break;
+  }
+  return anyValue;
 }
 
 export function assertParanoiaLevel(pl: number): void {
