@@ -30,7 +30,9 @@ const F_NUL = 1 << 10;
 const F_NON_ASCII = 1 << 11;
 const F_HEX = 1 << 12;
 const F_EDGE_WS = 1 << 13;
-const F_ALL = (1 << 14) - 1;
+/** Set on every value: transformations that always change their input react to it. */
+const F_ANY = 1 << 14;
+const F_ALL = (1 << 15) - 1;
 
 /**
  * For each transformation, the features in whose absence it changes at most letter case (so
@@ -72,7 +74,7 @@ function isAsciiSpace(c: number): boolean {
 
 /** The features of one value, in one pass. */
 export function valueFeatures(v: string): number {
-  let f = 0;
+  let f = F_ANY;
   const n = v.length;
   if (n > 0 && (isAsciiSpace(v.charCodeAt(0)) || isAsciiSpace(v.charCodeAt(n - 1)))) f |= F_EDGE_WS;
   let prev = -1;
@@ -302,7 +304,6 @@ export class Prefilter {
         this.#scanView(v.toLowerCase(), scanned, plan.collection, e.name, open);
         if (plan.chains.length === 0) continue;
         const features = valueFeatures(v);
-        if (features === 0) continue;
         for (const chain of plan.chains) {
           if ((features & chain.sensitivity) === 0) continue;
           this.#scanView(transformed(chain, v, cache).toLowerCase(), scanned, plan.collection, e.name, open);
