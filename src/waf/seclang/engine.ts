@@ -19,7 +19,7 @@ import { parseActions, parseVariables, type Action, type Directive, type Variabl
 import { PcreTranslationError, translatePcre } from "./pcre.js";
 import { TRANSFORMS, type Transform } from "./transforms.js";
 import { requiredLiterals } from "./literals.js";
-import { TxVars } from "./tx-vars.js";
+import { TxVars, type TxRecording } from "./tx-vars.js";
 import { Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
 
 /**
@@ -87,14 +87,14 @@ interface Rule extends RuleInfo {
 }
 
 /** What a run of constant rules from one step did, recorded once and replayed. */
-interface Segment {
+interface Segment extends TxRecording {
   /** The first step after the run. */
   readonly next: number;
-  readonly reads: ReadonlySet<string>;
-  readonly readAll: boolean;
-  readonly writes: ReadonlyMap<string, string | undefined>;
   readonly matches: readonly SecLangMatch[];
 }
+
+/** Recorded runs kept per step (different TX inputs give different runs; CRS needs one or two). */
+const SEGMENTS_PER_STEP_MAX = 4;
 
 type Step = { kind: "rule"; rule: Rule } | { kind: "marker"; name: string };
 
@@ -563,7 +563,7 @@ function compileLink(vars: string, operator: string, actions: readonly Action[],
     setvars: actions.filter((a) => a.name === "setvar").map((a) => a.value),
     ctls: actions.filter((a) => a.name === "ctl").map((a) => a.value),
     constant:
-      specs.every((v) => CONSTANT_VARIABLES.has(v.collection)) &&
+      specs.every((v) => CONSTANT_VARIABLES.has(v.collection) && (v.collection !== "TX" || typeof v.selector === "string")) &&
       !actions.some((a) => a.name === "ctl") &&
       constantMacros(operator) &&
       actions.every((a) => a.name !== "setvar" || constantMacros(a.value)),
@@ -653,7 +653,7 @@ export class SecLangRuleset {
   readonly #initialTx: ReadonlyMap<string, string>;
   readonly #prefilter: Prefilter | undefined;
   /** Per phase, per step: the recorded run of constant rules starting there. */
-  readonly #segments = new Map<number, (Segment | undefined)[]>();
+  readonly #segments = new Map<number, Segment[][]>();
 
   constructor(directives: readonly Directive[], options: SecLangOptions = {}) {
     const rules: Rule[] = [];
@@ -786,8 +786,7 @@ export class SecLangRuleset {
     }
     const matches: SecLangMatch[] = [];
     let blockedBy: string | undefined;
-    // Runs of constant rules are recorded on a request where nothing request-dependent has
-    // written TX yet, and replayed while they read no key written since (tx-vars.ts).
+    // Runs of constant rules are recorded once and replayed where TX holds what they read.
     const fast = this.#prefilter !== undefined;
     phases: for (const phase of [1, 2]) {
       const steps = this.#phases.get(phase)!;
@@ -795,28 +794,28 @@ export class SecLangRuleset {
       if (segments === undefined) this.#segments.set(phase, (segments = []));
       let recordFrom = -1;
       let recordMatches = 0;
+      const stopRecording = (next: number): void => {
+        const list = (segments[recordFrom] ??= []);
+        const recorded = t.tx.stopRecording();
+        if (list.length < SEGMENTS_PER_STEP_MAX) list.push({ next, ...recorded, matches: matches.slice(recordMatches) });
+        recordFrom = -1;
+      };
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i]!;
         if (fast) {
           const constant = step.kind === "marker" || step.rule.constant;
-          if (!constant && recordFrom >= 0) {
-            segments[recordFrom] = { next: i, ...t.tx.stopRecording(), matches: matches.slice(recordMatches) };
-            recordFrom = -1;
-          } else if (constant && recordFrom < 0 && t.removedIds.length === 0 && t.removedTags.length === 0) {
-            const seg = segments[i];
-            if (seg !== undefined && t.tx.replayable(seg.reads, seg.readAll)) {
-              t.tx.replay(seg.writes);
+          if (!constant && recordFrom >= 0) stopRecording(i);
+          else if (constant && recordFrom < 0 && t.removedIds.length === 0 && t.removedTags.length === 0) {
+            const seg = segments[i]?.find((r) => t.tx.replay(r));
+            if (seg !== undefined) {
               for (const m of seg.matches) matches.push(m);
               i = seg.next - 1;
               continue;
             }
-            if (seg === undefined && t.tx.tainted.size === 0) {
-              recordFrom = i;
-              recordMatches = matches.length;
-              t.tx.record();
-            }
+            recordFrom = i;
+            recordMatches = matches.length;
+            t.tx.record();
           }
-          t.tx.tainting = recordFrom < 0;
         }
         if (step.kind === "marker") continue;
         const rule = step.rule;
@@ -845,7 +844,7 @@ export class SecLangRuleset {
           i = target < 0 ? steps.length : target;
         } else if (rule.skip > 0) i += rule.skip;
       }
-      if (recordFrom >= 0) segments[recordFrom] = { next: steps.length, ...t.tx.stopRecording(), matches: matches.slice(recordMatches) };
+      if (recordFrom >= 0) stopRecording(steps.length);
     }
     return {
       blocked: blockedBy !== undefined,

@@ -1,80 +1,64 @@
 /**
  * The transaction's `TX` collection, with the bookkeeping that lets runs of *constant* rules
- * (rules that read only TX and only set TX: CRS's initialisation and paranoia-level skips,
- * about a hundred of them) be recorded once and replayed on later requests.
+ * (rules that read only TX by name and only set TX: CRS's initialisation and paranoia-level
+ * skips, about a hundred of them) be recorded once and replayed on later requests.
  *
- * A run recorded on a request where no request-dependent rule had written TX yet is valid on
- * any later request at the same step as long as it read no key that request-dependent rules
- * have written since ("tainted" keys): its reads then see the recorded values, so it takes the
- * same path and makes the same writes.
+ * A run of constant rules is a function of the TX keys it reads: recorded with the values it
+ * read (before writing them itself), it is replayed wherever the same keys hold the same
+ * values, by applying its writes.
  */
+export interface TxRecording {
+  /** The value of each key the run read before writing it (undefined: absent). */
+  readonly inputs: ReadonlyMap<string, string | undefined>;
+  /** The run's net writes (undefined value: deleted). */
+  readonly writes: ReadonlyMap<string, string | undefined>;
+}
+
 export class TxVars extends Map<string, string> {
-  /** Keys written by rules whose outcome may depend on the request. */
-  readonly tainted = new Set<string>();
-  /** While recording: keys read, keys written (undefined value: deleted). */
-  reads: Set<string> | undefined;
-  writes: Map<string, string | undefined> | undefined;
-  /** Some read enumerated the collection (a regex selector): depends on every key. */
-  readAll = false;
-  /** Writes taint their keys (set for every rule run outside a pristine recording). */
-  tainting = false;
+  #inputs: Map<string, string | undefined> | undefined;
+  #writes: Map<string, string | undefined> | undefined;
 
   override get(key: string): string | undefined {
-    this.reads?.add(key);
-    return super.get(key);
+    const value = super.get(key);
+    if (this.#inputs !== undefined && !this.#writes!.has(key) && !this.#inputs.has(key)) this.#inputs.set(key, value);
+    return value;
   }
 
   override set(key: string, value: string): this {
-    this.writes?.set(key, value);
-    if (this.tainting) this.tainted.add(key);
+    this.#writes?.set(key, value);
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
-    this.writes?.set(key, undefined);
-    if (this.tainting) this.tainted.add(key);
+    this.#writes?.set(key, undefined);
     return super.delete(key);
-  }
-
-  override [Symbol.iterator](): MapIterator<[string, string]> {
-    this.readAll = true;
-    return super[Symbol.iterator]();
-  }
-
-  override entries(): MapIterator<[string, string]> {
-    this.readAll = true;
-    return super.entries();
   }
 
   /** Starts recording reads and writes. */
   record(): void {
-    this.reads = new Set();
-    this.writes = new Map();
-    this.readAll = false;
+    this.#inputs = new Map();
+    this.#writes = new Map();
+  }
+
+  get recording(): boolean {
+    return this.#inputs !== undefined;
   }
 
   /** Stops recording; returns what was recorded. */
-  stopRecording(): { reads: ReadonlySet<string>; writes: ReadonlyMap<string, string | undefined>; readAll: boolean } {
-    const out = { reads: this.reads ?? new Set<string>(), writes: this.writes ?? new Map<string, string | undefined>(), readAll: this.readAll };
-    this.reads = undefined;
-    this.writes = undefined;
-    this.readAll = false;
+  stopRecording(): TxRecording {
+    const out = { inputs: this.#inputs ?? new Map<string, string | undefined>(), writes: this.#writes ?? new Map<string, string | undefined>() };
+    this.#inputs = undefined;
+    this.#writes = undefined;
     return out;
   }
 
-  /** True when a recorded run read nothing that has been tainted since. */
-  replayable(reads: ReadonlySet<string>, readAll: boolean): boolean {
-    if (this.tainted.size === 0) return true;
-    if (readAll) return false;
-    for (const k of reads) if (this.tainted.has(k)) return false;
-    return true;
-  }
-
-  /** Applies a recorded run's writes (without recording or tainting). */
-  replay(writes: ReadonlyMap<string, string | undefined>): void {
-    for (const [k, v] of writes) {
+  /** Applies a recorded run's writes if every key it read holds the value it read then. */
+  replay(r: TxRecording): boolean {
+    for (const [k, v] of r.inputs) if (super.get(k) !== v) return false;
+    for (const [k, v] of r.writes) {
       if (v === undefined) super.delete(k);
       else super.set(k, v);
     }
+    return true;
   }
 }
