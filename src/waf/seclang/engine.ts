@@ -9,7 +9,6 @@
  * PCRE construct) refuses the whole rule, by id, with the reason: never a silent drop, never an
  * approximation. `refused` lists them; the server prints the count at start-up.
  */
-import v8 from "node:v8";
 import { EdgeError } from "../../core/errors.js";
 import { cidrContains, parseCidr, parseIp, type Cidr } from "../ip-address.js";
 import { RequestCollections, isCollectionName, type Entry } from "../collections.js";
@@ -19,22 +18,17 @@ import { parseActions, parseVariables, type Action, type Directive, type Variabl
 import { PcreTranslationError, translatePcre } from "./pcre.js";
 import { TRANSFORMS, type Transform } from "./transforms.js";
 import { requiredLiterals } from "./literals.js";
+import { compilePattern, type PatternMatcher } from "./linear-regex.js";
 import { TxVars, type TxRecording } from "./tx-vars.js";
 import { Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
 
 /**
  * The window of a value a pattern operator reads: its first 2 KiB, and for a longer value its
- * last 2 KiB as well (so padding in front does not hide a payload). Some CRS patterns backtrack
- * polynomially (941170 takes seconds on 4 KiB of `'-'-…`); ModSecurity bounds the same work
- * with its PCRE match limit, and fails open past it. edge-kata's bound, measured in the tests.
+ * last 2 KiB as well (so padding in front does not hide a payload). Patterns that could
+ * backtrack more than quadratically run on RE2, in linear time (linear-regex.ts); the window
+ * bounds the quadratic ones. ModSecurity bounds the same work with its PCRE match limit.
  */
 export const SECLANG_INPUT_LENGTH_MAX = 2 * 1024;
-
-// When a regex backtracks more than this, V8 re-runs it on its linear-time engine (patterns
-// without lookaround or backreferences): CRS's exponential patterns (932150 on " ( ( (…")
-// finish in linear time instead of hanging the process. Set once, for the whole process.
-v8.setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
-v8.setFlagsFromString("--regexp-backtracks-before-fallback=10000");
 
 export class SecLangUnsupported extends Error {}
 
@@ -364,10 +358,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
   let literals: readonly string[] | undefined;
   switch (name) {
     case "rx": {
-      const compile = (pattern: string): { re: RegExp; captures: number; endAnchor: boolean } => {
+      const compile = (pattern: string): { re: PatternMatcher; source: string; captures: number; endAnchor: boolean } => {
         try {
           const translated = translatePcre(pattern);
-          return { re: new RegExp(translated.source, translated.flags), captures: translated.captures, endAnchor: translated.endAnchor };
+          return { re: compilePattern(translated.source, translated.flags), source: translated.source, captures: translated.captures, endAnchor: translated.endAnchor };
         } catch (error) {
           if (error instanceof PcreTranslationError) throw new SecLangUnsupported(`@rx: ${error.message}`);
           throw error;
@@ -375,10 +369,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       };
       // A pattern with a macro (`^%{tx.allowed_charsets}$`) compiles per distinct expansion;
       // TX values come from configuration, so the cache stays small (bounded anyway).
-      const cache = new Map<string, { re: RegExp; captures: number; endAnchor: boolean }>();
+      const cache = new Map<string, { re: PatternMatcher; source: string; captures: number; endAnchor: boolean }>();
       const fixed = dynamic ? undefined : compile(param);
-      if (fixed) literals = requiredLiterals(fixed.re.source);
-      const regexFor = (t: Transaction): { re: RegExp; captures: number; endAnchor: boolean } | undefined => {
+      if (fixed) literals = requiredLiterals(fixed.source);
+      const regexFor = (t: Transaction): { re: PatternMatcher; source: string; captures: number; endAnchor: boolean } | undefined => {
         if (fixed) return fixed;
         const pattern = arg(t);
         let hit = cache.get(pattern);
@@ -405,8 +399,8 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
         if (!m && far !== undefined) m = rx.re.exec(far);
         if (!m && alt !== undefined) m = rx.re.exec(alt);
         if (!m) return false;
-        t.tx.set("0", m[0]);
-        for (let g = 1; g <= Math.min(9, rx.captures); g++) t.tx.set(String(g), m.groups?.[`_c${g}`] ?? "");
+        t.tx.set("0", m.match);
+        for (let g = 1; g <= Math.min(9, rx.captures); g++) t.tx.set(String(g), m.group(g));
         return true;
       };
       break;
