@@ -233,6 +233,12 @@ export class Prefilter {
   readonly #plans: readonly FieldPlan[];
   /** Per gate: the member names it reads per collection (`undefined` entry: every member). */
   readonly #reads: readonly ReadonlyMap<string, ReadonlySet<string> | undefined>[];
+  /** Per gate: the features that make its chain change a value by more than letter case. */
+  readonly #sensitivity: readonly number[];
+  /** Per gate: the chain keys whose output it reads (its chain; with multiMatch, every prefix). */
+  readonly #chainKeys: readonly ReadonlySet<string>[];
+  /** Per gate: multiMatch (the raw value is one of the values it tests). */
+  readonly #readsRaw: readonly boolean[];
 
   constructor(gates: readonly GateSpec[]) {
     this.gates = gates.length;
@@ -241,6 +247,9 @@ export class Prefilter {
       for (const text of g.literals ?? []) literals.push({ text, gate });
     });
     this.#automaton = new LiteralAutomaton(literals);
+    this.#sensitivity = gates.map((g) => chainSensitivity(g.transformNames));
+    this.#chainKeys = gates.map((g) => new Set(g.multiMatch ? g.transformNames.map((_n, k) => g.transformNames.slice(0, k + 1).join(",")) : [g.transformKey]));
+    this.#readsRaw = gates.map((g) => g.multiMatch);
     this.#reads = gates.map((g) => {
       const reads = new Map<string, Set<string> | undefined>();
       for (const s of g.targets) {
@@ -301,18 +310,18 @@ export class Prefilter {
         }
         if (!plan.scanned) continue;
         const v = e.value;
-        this.#scanView(v.toLowerCase(), scanned, plan.collection, e.name, open);
-        if (plan.chains.length === 0) continue;
         const features = valueFeatures(v);
+        // The lower-cased value stands for every chain that changes it only in letter case.
+        this.#scanView(v.toLowerCase(), scanned, plan.collection, e.name, open, (g) => this.#readsRaw[g]! || (features & this.#sensitivity[g]!) === 0);
         for (const chain of plan.chains) {
           if ((features & chain.sensitivity) === 0) continue;
-          this.#scanView(transformed(chain, v, cache).toLowerCase(), scanned, plan.collection, e.name, open);
+          this.#scanView(transformed(chain, v, cache).toLowerCase(), scanned, plan.collection, e.name, open, (g) => this.#chainKeys[g]!.has(chain.key));
         }
       }
     }
   }
 
-  #scanView(view: string, scanned: Map<string, readonly number[]>, collection: string, name: string, open: Uint8Array): void {
+  #scanView(view: string, scanned: Map<string, readonly number[]>, collection: string, name: string, open: Uint8Array, reads: (gate: number) => boolean): void {
     let hits = scanned.get(view);
     if (hits === undefined) {
       const found: number[] = [];
@@ -321,10 +330,10 @@ export class Prefilter {
       scanned.set(view, hits);
     }
     for (const g of hits) {
-      if (open[g] === 1) continue;
-      const reads = this.#reads[g]!;
-      if (!reads.has(collection)) continue;
-      const names = reads.get(collection);
+      if (open[g] === 1 || !reads(g)) continue;
+      const fields = this.#reads[g]!;
+      if (!fields.has(collection)) continue;
+      const names = fields.get(collection);
       if (names === undefined || names.has(name.toLowerCase())) open[g] = 1;
     }
   }
