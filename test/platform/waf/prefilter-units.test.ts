@@ -107,7 +107,9 @@ describe("LiteralAutomaton", () => {
         const a = new LiteralAutomaton(lits.map((t, gate) => ({ text: t, gate })));
         const found = new Set<number>();
         a.scan(text, (g) => found.add(g));
-        lits.forEach((l, g) => expect(found.has(g), `${l} in ${text}`).toBe(text.includes(l)));
+        lits.forEach((l, g) => {
+          expect(found.has(g), `${l} in ${text}`).toBe(text.includes(l));
+        });
       }),
       { seed: 20, numRuns: 300 },
     );

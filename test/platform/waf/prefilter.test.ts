@@ -1,21 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  CRS_INSTALL_HINT,
-  CrsRuleset,
-  LiteralAutomaton,
-  TRANSFORMS,
-  chainSensitivity,
-  findCrs,
-  parseSecLang,
-  requiredLiterals,
-  translatePcre,
-  valueFeatures,
-  wafRequest,
-  type WafRequest,
-} from "../../../src/waf/index.js";
+import { CRS_INSTALL_HINT, CrsRuleset, findCrs, wafRequest, type WafRequest } from "../../../src/waf/index.js";
 import { ATTACK_REQUESTS, BENIGN } from "./corpus/index.js";
 
 // The prefilter (literal gates, replayed constant runs, the detectSqli token check) is a second
