@@ -64,14 +64,26 @@ export interface RunningEdgeServer {
  * KV and Durable Object storage persist in SQLite, so data survives restarts; the book is
  * served at /book/ through the pipeline (and so through the cache).
  */
-/** The managed ruleset the server runs: the CRS when it is there, said on start-up either way. */
-function managedRules(options: EdgeServerOptions, log: (line: string) => void): { crs?: CrsRuleset } {
-  if (options.crs === undefined || options.crs === "off") return {};
-  if (options.crs === "auto" && findCrs() === undefined) {
+/**
+ * The managed ruleset the server runs: the CRS when it is there, said on start-up either way.
+ * `--crs`/`--paranoia` win over the config file's `[waf]`; a relative `[waf] crs` directory is
+ * read next to the config file.
+ */
+function managedRules(options: EdgeServerOptions, site: SiteConfig, log: (line: string) => void): { crs?: CrsRuleset } {
+  const file = site.wrangler.waf;
+  const fromFile = options.crs === undefined && file?.crs !== undefined && !["auto", "off"].includes(file.crs);
+  const choice = options.crs ?? (fromFile && options.configPath !== undefined ? resolve(dirname(options.configPath), file!.crs!) : file?.crs);
+  if (choice === undefined || choice === "off") return {};
+  if (choice === "auto" && findCrs() === undefined) {
     log(`WAF managed rules: built-in; for the OWASP Core Rule Set, ${CRS_INSTALL_HINT}`);
     return {};
   }
-  const crs = new CrsRuleset({ ...(options.crs === "auto" ? {} : { dir: options.crs }), ...(options.paranoiaLevel === undefined ? {} : { paranoiaLevel: options.paranoiaLevel }) });
+  const paranoiaLevel = options.paranoiaLevel ?? file?.paranoiaLevel;
+  const crs = new CrsRuleset({
+    ...(choice === "auto" ? {} : { dir: choice }),
+    ...(paranoiaLevel === undefined ? {} : { paranoiaLevel }),
+    ...(file?.inboundThreshold === undefined ? {} : { inboundThreshold: file.inboundThreshold }),
+  });
   log(`WAF managed rules: ${crs.describe()}`);
   for (const r of crs.summary.refused) log(`  refused rule ${r.id} (${r.file}:${r.line}): ${r.reason}`);
   return { crs };
@@ -86,6 +98,8 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
       : demoSiteConfig();
   const log = options.log ?? ((line: string): void => console.error(`edge-kata: ${line}`));
   for (const warning of site.warnings) log(`warning: ${warning}`);
+  // The managed rules load before the port is taken: a bad [waf] crs directory fails cleanly.
+  const waf = managedRules(options, site, log);
   // Take the port first, so a busy one is reported at once, before any build or storage opens.
   // Until the pipeline is ready (a moment; the URL is printed only then) requests get a 503.
   let serve: Handler | undefined;
@@ -137,7 +151,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     // repeat across restarts; a simulation leaves it out and replays its ids from the seed.
     raySeed: options.raySeed ?? randomBytes(8).toString("hex"),
     origin,
-    waf: managedRules(options, log),
+    waf,
     onWorkerResult: (pop, result) => {
       // A learner's worker that throws or hits a limit must say why, not only "1101".
       if (result.outcome === "ok") return;

@@ -23,8 +23,10 @@ export const SUPPORTED_KEYS: ReadonlySet<string> = new Set([
   "jsx_factory",
   "jsx_fragment",
   "tsconfig",
-  // This platform's own: `[origin] url` puts the edge in front of a local app.
+  // This platform's own: `[origin] url` puts the edge in front of a local app; `[waf]` picks
+  // the managed rules (the OWASP CRS, its paranoia level and anomaly threshold).
   "origin",
+  "waf",
 ]);
 
 /** Keys an `[env.<name>]` section takes from the top level when it does not set them. */
@@ -43,6 +45,7 @@ export const INHERITABLE_KEYS: ReadonlySet<string> = new Set([
   "jsx_fragment",
   "tsconfig",
   "origin",
+  "waf",
 ]);
 
 /** Keys wrangler knows that change nothing when a Worker runs locally (deployment settings). */

@@ -55,6 +55,19 @@ export interface WranglerConfig {
   originUrl?: string;
   /** The `[env.<name>]` section that was applied (`--env`), if any. */
   env?: string;
+  /** `[waf]`: this platform's managed-rules settings (`--crs` and `--paranoia` override them). */
+  waf?: WafSettings;
+}
+
+/**
+ * `[waf]`: `crs = "auto" | "off" | "DIR"` (Debian's modsecurity-crs package when installed,
+ * the built-in rules, or a CRS directory relative to the config file), `paranoia_level = 1..4`
+ * and `inbound_anomaly_score_threshold` (CRS's name; > 0).
+ */
+export interface WafSettings {
+  crs?: string;
+  paranoiaLevel?: number;
+  inboundThreshold?: number;
 }
 
 export interface WranglerToml {
@@ -133,6 +146,8 @@ export function parseWranglerToml(text: string, options: { env?: string } = {}):
     const value = at(key, (p) => r.string(p));
     if (value !== undefined) config[field] = value;
   }
+  const waf = at("waf", (p) => readWaf(r, p));
+  if (waf !== undefined) config.waf = waf;
   const origin = at("origin", (p) => r.table(p));
   if (origin !== undefined) {
     const path = from("origin")!;
@@ -211,6 +226,26 @@ function readLimits(r: ConfigReader, path: TomlPath): number | undefined {
   const cpu = r.value(cpuPath);
   if (typeof cpu !== "number" || !Number.isInteger(cpu) || cpu <= 0) throw r.doc.error(cpuPath, `limits.cpu_ms must be a positive integer, got ${describe(cpu)}`);
   return cpu;
+}
+
+function readWaf(r: ConfigReader, path: TomlPath): WafSettings {
+  r.requiredTable(path);
+  r.checkFields(path, "waf", ["crs", "paranoia_level", "inbound_anomaly_score_threshold"]);
+  const out: WafSettings = {};
+  if (r.has([...path, "crs"])) out.crs = r.requiredString([...path, "crs"], `waf.crs must be "auto", "off" or a CRS directory, got ${describe(r.value([...path, "crs"]))}`);
+  const pl = r.value([...path, "paranoia_level"]);
+  if (pl !== undefined) {
+    if (typeof pl !== "number" || ![1, 2, 3, 4].includes(pl)) throw r.doc.error([...path, "paranoia_level"], `waf.paranoia_level must be 1, 2, 3 or 4, got ${describe(pl)}`);
+    out.paranoiaLevel = pl;
+  }
+  const threshold = r.value([...path, "inbound_anomaly_score_threshold"]);
+  if (threshold !== undefined) {
+    if (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold <= 0) {
+      throw r.doc.error([...path, "inbound_anomaly_score_threshold"], `waf.inbound_anomaly_score_threshold must be a positive integer, got ${describe(threshold)}`);
+    }
+    out.inboundThreshold = threshold;
+  }
+  return out;
 }
 
 function readRule(r: ConfigReader, t: TableAt): ModuleRule {

@@ -24,6 +24,8 @@ export interface CrsOptions {
   paranoiaLevel?: number;
   /** CRS `tx.inbound_anomaly_score_threshold`. @defaultValue 5 */
   inboundThreshold?: number;
+  /** Skip rules that cannot match (same verdicts; off only to measure or compare). @defaultValue true */
+  prefilter?: boolean;
 }
 
 export interface CrsLocation {
@@ -84,6 +86,7 @@ export class CrsRuleset {
       // What crs-setup.conf's rule 900000 sets when uncommented.
       // allowed_methods adds PUT, PATCH and DELETE to CRS's default (GET HEAD POST OPTIONS), as
       // CRS's setup file suggests for REST APIs: an edge in front of any app must pass them.
+      prefilter: options.prefilter ?? true,
       initialTx: { paranoia_level: pl, executing_paranoia_level: pl, inbound_anomaly_score_threshold: threshold, allowed_methods: "GET HEAD POST OPTIONS PUT PATCH DELETE" },
     });
     const version = /ver:'OWASP_CRS\/(\d+\.\d+\.\d+)'/.exec(readFileSync(join(location.rulesDir, "REQUEST-901-INITIALIZATION.conf"), "utf8"))?.[1] ?? "unknown";

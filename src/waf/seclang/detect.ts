@@ -7,6 +7,8 @@
  * as string-logic-number-operator-number-comment and is SQL injection.
  */
 
+import { LiteralAutomaton } from "./prefilter.js";
+
 // Token letters, after libinjection's: s string, 1 number, v variable, n bareword, f attack
 // function (sleep, load_file …), g other SQL function, k keyword, E statement, U union, & logic operator, o operator, c comment.
 const LOGIC = new Set(["and", "or", "xor", "&&", "||"]);
@@ -161,10 +163,24 @@ const BARE_SQLI = [
 ];
 
 /** True when `input` tokenizes as SQL injection in a bare, single- or double-quoted context. */
+// Every BARE_SQLI shape holds a logic `&`, statement `E`, union `U`, attack function `f` or
+// comment `c` token; those tokens come only from these words and symbols. Text without any of
+// them (as a substring, so a superset of the tokens) cannot tokenize as bare SQL injection.
+const BARE_TOKEN_SOURCES = [...LOGIC, ...UNION, ...STATEMENT, ...ATTACK_FUNCTION, "--", "#", "/*"];
+const bareTokenSources = new LiteralAutomaton(BARE_TOKEN_SOURCES.map((text) => ({ text, gate: 0 })));
+
+function mayBeBareSqli(lower: string): boolean {
+  let found = false;
+  bareTokenSources.scan(lower, () => {
+    found = true;
+  });
+  return found;
+}
+
 export function detectSqli(input: string): boolean {
   if (input.length === 0) return false;
   const capped = input.length > 4096 ? input.slice(0, 4096) : input;
-  if (BARE_SQLI.some((re) => re.test(sqlTokens(capped, "")))) return true;
+  if (mayBeBareSqli(capped.toLowerCase()) && BARE_SQLI.some((re) => re.test(sqlTokens(capped, "")))) return true;
   if (capped.includes("'") && QUOTED_SQLI.some((re) => re.test(sqlTokens(capped, "'")))) return true;
   if (capped.includes('"') && QUOTED_SQLI.some((re) => re.test(sqlTokens(capped, '"')))) return true;
   return false;

@@ -9,7 +9,6 @@
  * PCRE construct) refuses the whole rule, by id, with the reason: never a silent drop, never an
  * approximation. `refused` lists them; the server prints the count at start-up.
  */
-import v8 from "node:v8";
 import { EdgeError } from "../../core/errors.js";
 import { cidrContains, parseCidr, parseIp, type Cidr } from "../ip-address.js";
 import { RequestCollections, isCollectionName, type Entry } from "../collections.js";
@@ -18,20 +17,18 @@ import { detectSqli, detectXss } from "./detect.js";
 import { parseActions, parseVariables, type Action, type Directive, type VariableSpec } from "./parse.js";
 import { PcreTranslationError, translatePcre } from "./pcre.js";
 import { TRANSFORMS, type Transform } from "./transforms.js";
+import { requiredLiterals } from "./literals.js";
+import { compilePattern, type PatternMatcher } from "./linear-regex.js";
+import { TxVars, type TxRecording } from "./tx-vars.js";
+import { Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
 
 /**
  * The window of a value a pattern operator reads: its first 2 KiB, and for a longer value its
- * last 2 KiB as well (so padding in front does not hide a payload). Some CRS patterns backtrack
- * polynomially (941170 takes seconds on 4 KiB of `'-'-…`); ModSecurity bounds the same work
- * with its PCRE match limit, and fails open past it. edge-kata's bound, measured in the tests.
+ * last 2 KiB as well (so padding in front does not hide a payload). Patterns that could
+ * backtrack more than quadratically run on RE2, in linear time (linear-regex.ts); the window
+ * bounds the quadratic ones. ModSecurity bounds the same work with its PCRE match limit.
  */
 export const SECLANG_INPUT_LENGTH_MAX = 2 * 1024;
-
-// When a regex backtracks more than this, V8 re-runs it on its linear-time engine (patterns
-// without lookaround or backreferences): CRS's exponential patterns (932150 on " ( ( (…")
-// finish in linear time instead of hanging the process. Set once, for the whole process.
-v8.setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
-v8.setFlagsFromString("--regexp-backtracks-before-fallback=10000");
 
 export class SecLangUnsupported extends Error {}
 
@@ -41,12 +38,18 @@ interface Link {
   readonly targets: readonly VariableSpec[];
   readonly exclusions: readonly VariableSpec[];
   readonly transforms: readonly Transform[];
+  readonly transformNames: readonly string[];
   readonly transformKey: string;
   readonly operator: Operator;
+  /** Lower-cased literals one of which a value must contain to match (undefined: no such set). */
+  readonly literals: readonly string[] | undefined;
+  readonly capture: boolean;
   readonly negated: boolean;
   readonly multiMatch: boolean;
   readonly setvars: readonly string[];
   readonly ctls: readonly string[];
+  /** Reads only TX and engine variables, expands only TX/RULE macros, and has no `ctl`. */
+  readonly constant: boolean;
   readonly next?: Link;
 }
 
@@ -68,7 +71,24 @@ interface Rule extends RuleInfo {
   readonly skip: number;
   /** Not `nolog`, and says what it found (`msg`). */
   readonly logs: boolean;
+  /** The prefilter gate of this rule, or -1 when it always runs. */
+  gate: number;
+  /**
+   * Its outcome depends only on TX (and it only sets TX and passes): while no request-dependent
+   * rule has changed TX, its outcome is the same for every request.
+   */
+  constant: boolean;
 }
+
+/** What a run of constant rules from one step did, recorded once and replayed. */
+interface Segment extends TxRecording {
+  /** The first step after the run. */
+  readonly next: number;
+  readonly matches: readonly SecLangMatch[];
+}
+
+/** Recorded runs kept per step (different TX inputs give different runs; CRS needs one or two). */
+const SEGMENTS_PER_STEP_MAX = 4;
 
 type Step = { kind: "rule"; rule: Rule } | { kind: "marker"; name: string };
 
@@ -104,6 +124,12 @@ export interface SecLangOptions {
   readDataFile?: (name: string, ruleFile: string) => string;
   /** TX variables set before any rule runs (CRS's settings: `tx.paranoia_level`, …). */
   initialTx?: Readonly<Record<string, string | number>>;
+  /**
+   * Skip rules that cannot match this request, decided by one scan of each field for the
+   * rules' required literals (see prefilter.ts). Verdicts are the same either way.
+   * @defaultValue true
+   */
+  prefilter?: boolean;
 }
 
 // Variables the engine knows beyond the request collections.
@@ -121,7 +147,7 @@ const SEVERITIES = ["EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTIC
 type Operator = (value: string, t: Transaction) => boolean;
 
 class Transaction {
-  readonly tx = new Map<string, string>();
+  readonly tx = new TxVars();
   readonly c: RequestCollections;
   matchedVar = "";
   matchedVarName = "";
@@ -136,6 +162,8 @@ class Transaction {
   engineOff = false;
   detectionOnly = false;
   ruleId = "";
+  /** Per prefilter gate: 1 when its rule may match this request. */
+  open: Uint8Array | undefined;
 
   constructor(request: WafRequest) {
     this.c = new RequestCollections(request);
@@ -193,6 +221,15 @@ function members(spec: VariableSpec, t: Transaction): readonly Entry[] {
 }
 
 const NO_SPECS: VariableSpec[] = [];
+
+// Variables whose value does not depend on the request (MATCHED_* within a chain of such links).
+const CONSTANT_VARIABLES = new Set(["TX", "UNIQUE_ID", "DURATION", "RULE", "MATCHED_VAR", "MATCHED_VAR_NAME", "MATCHED_VARS", "MATCHED_VARS_NAMES", ...EMPTY_VARIABLES]);
+
+/** Every `%{…}` in the text names TX, RULE or a matched variable. */
+function constantMacros(text: string): boolean {
+  for (const m of text.matchAll(/%\{([^}.]+)/g)) if (!/^(tx|rule|matched_vars?(_names?)?)$/i.test(m[1]!)) return false;
+  return true;
+}
 
 /** `ARGS:q`, `TX:foo`; scalars by their own name. */
 function variableName(collection: string, name: string): string {
@@ -284,7 +321,16 @@ const toInt = (s: string): number => {
   return Number.isNaN(n) ? 0 : n;
 };
 
-function compileOperator(spec: string, capture: boolean, ruleFile: string, options: SecLangOptions): { op: Operator; negated: boolean } {
+function asciiLiterals(list: readonly string[]): readonly string[] | undefined {
+  const out = new Set<string>();
+  for (const l of list) {
+    if (l === "" || /[^\x00-\x7f]/.test(l)) return undefined;
+    out.add(l.toLowerCase());
+  }
+  return out.size === 0 ? undefined : [...out];
+}
+
+function compileOperator(spec: string, capture: boolean, ruleFile: string, options: SecLangOptions): { op: Operator; negated: boolean; literals: readonly string[] | undefined } {
   let s = spec;
   const negated = s.startsWith("!");
   if (negated) s = s.slice(1);
@@ -309,12 +355,13 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       .filter((l) => l !== "" && !l.startsWith("#"));
   };
   let op: Operator;
+  let literals: readonly string[] | undefined;
   switch (name) {
     case "rx": {
-      const compile = (pattern: string): { re: RegExp; captures: number; endAnchor: boolean } => {
+      const compile = (pattern: string): { re: PatternMatcher; source: string; captures: number; endAnchor: boolean } => {
         try {
           const translated = translatePcre(pattern);
-          return { re: new RegExp(translated.source, translated.flags), captures: translated.captures, endAnchor: translated.endAnchor };
+          return { re: compilePattern(translated.source, translated.flags), source: translated.source, captures: translated.captures, endAnchor: translated.endAnchor };
         } catch (error) {
           if (error instanceof PcreTranslationError) throw new SecLangUnsupported(`@rx: ${error.message}`);
           throw error;
@@ -322,9 +369,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       };
       // A pattern with a macro (`^%{tx.allowed_charsets}$`) compiles per distinct expansion;
       // TX values come from configuration, so the cache stays small (bounded anyway).
-      const cache = new Map<string, { re: RegExp; captures: number; endAnchor: boolean }>();
+      const cache = new Map<string, { re: PatternMatcher; source: string; captures: number; endAnchor: boolean }>();
       const fixed = dynamic ? undefined : compile(param);
-      const regexFor = (t: Transaction): { re: RegExp; captures: number; endAnchor: boolean } | undefined => {
+      if (fixed) literals = requiredLiterals(fixed.source);
+      const regexFor = (t: Transaction): { re: PatternMatcher; source: string; captures: number; endAnchor: boolean } | undefined => {
         if (fixed) return fixed;
         const pattern = arg(t);
         let hit = cache.get(pattern);
@@ -351,8 +399,8 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
         if (!m && far !== undefined) m = rx.re.exec(far);
         if (!m && alt !== undefined) m = rx.re.exec(alt);
         if (!m) return false;
-        t.tx.set("0", m[0]);
-        for (let g = 1; g <= Math.min(9, rx.captures); g++) t.tx.set(String(g), m.groups?.[`_c${g}`] ?? "");
+        t.tx.set("0", m.match);
+        for (let g = 1; g <= Math.min(9, rx.captures); g++) t.tx.set(String(g), m.group(g));
         return true;
       };
       break;
@@ -360,7 +408,9 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
     case "pm":
     case "pmf":
     case "pmFromFile": {
-      const find = phraseMatcher(name === "pm" ? param.split(/\s+/) : readData());
+      const phrases = name === "pm" ? param.split(/\s+/) : readData();
+      const find = phraseMatcher(phrases);
+      literals = asciiLiterals(phrases.filter((p) => p !== ""));
       op = (v, t) => {
         const hit = find(v);
         if (hit !== undefined && capture) t.tx.set("0", hit);
@@ -370,11 +420,14 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
     }
     case "streq":
       op = (v, t) => v === arg(t);
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "contains":
       op = (v, t) => v.includes(arg(t));
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "containsWord":
+      if (!dynamic) literals = asciiLiterals([param]);
       op = (v, t) => {
         const w = arg(t);
         if (w === "") return true;
@@ -388,9 +441,11 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       break;
     case "beginsWith":
       op = (v, t) => v.startsWith(arg(t));
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "endsWith":
       op = (v, t) => v.endsWith(arg(t));
+      if (!dynamic) literals = asciiLiterals([param]);
       break;
     case "within":
       op = (v, t) => v !== "" && arg(t).includes(v);
@@ -457,10 +512,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
     default:
       throw new SecLangUnsupported(`operator @${name} is not supported (needs ${name === "rbl" ? "DNS lookups" : name === "geoLookup" ? "a GeoIP database" : "an implementation"})`);
   }
-  return { op, negated };
+  return { op, negated, literals: negated ? undefined : literals };
 }
 
-function compileTransforms(actions: readonly Action[]): { transforms: Transform[]; key: string } {
+function compileTransforms(actions: readonly Action[]): { transforms: Transform[]; names: string[]; key: string } {
   let names: string[] = [];
   for (const a of actions) {
     if (a.name !== "t") continue;
@@ -470,7 +525,7 @@ function compileTransforms(actions: readonly Action[]): { transforms: Transform[
       names.push(a.value);
     }
   }
-  return { transforms: names.map((n) => TRANSFORMS[n]!), key: names.join(",") };
+  return { transforms: names.map((n) => TRANSFORMS[n]!), names, key: names.join(",") };
 }
 
 function checkVariables(specs: readonly VariableSpec[]): void {
@@ -485,19 +540,27 @@ function compileLink(vars: string, operator: string, actions: readonly Action[],
   for (const a of actions) if (!METADATA_ACTIONS.has(a.name)) throw new SecLangUnsupported(`action ${a.name} is not supported`);
   const specs = vars === "" ? [] : parseVariables(vars);
   checkVariables(specs);
-  const { transforms, key } = compileTransforms(actions);
+  const { transforms, names, key } = compileTransforms(actions);
   const capture = actions.some((a) => a.name === "capture");
-  const { op, negated } = compileOperator(operator, capture, file, options);
+  const { op, negated, literals } = compileOperator(operator, capture, file, options);
   return {
     targets: specs.filter((s) => !s.exclude),
     exclusions: specs.filter((s) => s.exclude),
     transforms,
+    transformNames: names,
     transformKey: key,
     operator: op,
+    literals,
+    capture,
     negated,
     multiMatch: actions.some((a) => a.name === "multiMatch"),
     setvars: actions.filter((a) => a.name === "setvar").map((a) => a.value),
     ctls: actions.filter((a) => a.name === "ctl").map((a) => a.value),
+    constant:
+      specs.every((v) => CONSTANT_VARIABLES.has(v.collection) && (v.collection !== "TX" || typeof v.selector === "string")) &&
+      !actions.some((a) => a.name === "ctl") &&
+      constantMacros(operator) &&
+      actions.every((a) => a.name !== "setvar" || constantMacros(a.value)),
     ...(next ? { next } : {}),
   };
 }
@@ -582,6 +645,9 @@ export class SecLangRuleset {
   readonly ignoredDirectives: ReadonlyMap<string, number>;
   readonly #phases: ReadonlyMap<number, readonly Step[]>;
   readonly #initialTx: ReadonlyMap<string, string>;
+  readonly #prefilter: Prefilter | undefined;
+  /** Per phase, per step: the recorded run of constant rules starting there. */
+  readonly #segments = new Map<number, Segment[][]>();
 
   constructor(directives: readonly Directive[], options: SecLangOptions = {}) {
     const rules: Rule[] = [];
@@ -650,6 +716,8 @@ export class SecLangRuleset {
           disruptive,
           skip: Number(get("skip") ?? 0),
           logs: !head.some((a) => a.name === "nolog") && get("msg") !== undefined,
+          gate: -1,
+          constant: false,
           ...(skipAfter === undefined ? {} : { skipAfter }),
         };
         rules.push(rule);
@@ -670,6 +738,16 @@ export class SecLangRuleset {
       link.targets = [...link.targets, ...specs.filter((s) => !s.exclude)];
       link.exclusions = [...link.exclusions, ...specs.filter((s) => s.exclude)];
     }
+    const gates: GateSpec[] = [];
+    if (options.prefilter !== false) {
+      for (const r of rules) {
+        const link = gateLink(r.link);
+        if (link === undefined) continue;
+        r.gate = gates.length;
+        gates.push({ targets: link.targets, literals: link.literals, transformNames: link.transformNames, transforms: link.transforms, transformKey: link.transformKey, multiMatch: link.multiMatch });
+      }
+    }
+    this.#prefilter = gates.length === 0 ? undefined : new Prefilter(gates);
     const phases = new Map<number, Step[]>();
     for (const p of [1, 2]) {
       phases.set(
@@ -679,6 +757,11 @@ export class SecLangRuleset {
     }
     // `block` means the phase's SecDefaultAction (CRS: pass, and let the anomaly score decide).
     for (const r of rules) if (r.disruptive === "block") (r as { disruptive: Disruptive }).disruptive = defaults.get(r.phase) ?? "deny";
+    for (const r of rules) {
+      let constant = r.disruptive === "pass" && r.skip === 0 && constantMacros(r.msg);
+      for (let link: Link | undefined = r.link; link && constant; link = link.next) constant = link.constant;
+      r.constant = constant && options.prefilter !== false;
+    }
     this.rules = rules.filter((r) => !removed.has(r.id));
     this.refused = refused;
     this.ignoredDirectives = ignored;
@@ -690,16 +773,56 @@ export class SecLangRuleset {
   evaluate(request: WafRequest): SecLangVerdict {
     const t = new Transaction(request);
     for (const [k, v] of this.#initialTx) t.tx.set(k, v);
+    const pf = this.#prefilter;
+    if (pf !== undefined) {
+      t.open = new Uint8Array(pf.gates);
+      pf.open((c) => t.c.get(c), t.transformed, t.open);
+    }
     const matches: SecLangMatch[] = [];
     let blockedBy: string | undefined;
+    // Runs of constant rules are recorded once and replayed where TX holds what they read.
+    const fast = this.#prefilter !== undefined;
     phases: for (const phase of [1, 2]) {
       const steps = this.#phases.get(phase)!;
+      let segments = this.#segments.get(phase);
+      if (segments === undefined) this.#segments.set(phase, (segments = []));
+      let recordFrom = -1;
+      let recordMatches = 0;
+      const stopRecording = (next: number): void => {
+        const list = (segments[recordFrom] ??= []);
+        const recorded = t.tx.stopRecording();
+        if (list.length < SEGMENTS_PER_STEP_MAX) list.push({ next, ...recorded, matches: matches.slice(recordMatches) });
+        recordFrom = -1;
+      };
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i]!;
+        if (fast) {
+          const constant = step.kind === "marker" || step.rule.constant;
+          if (!constant && recordFrom >= 0) stopRecording(i);
+          else if (constant && recordFrom < 0 && t.removedIds.length === 0 && t.removedTags.length === 0) {
+            const seg = segments[i]?.find((r) => t.tx.replay(r));
+            if (seg !== undefined) {
+              for (const m of seg.matches) matches.push(m);
+              i = seg.next - 1;
+              continue;
+            }
+            recordFrom = i;
+            recordMatches = matches.length;
+            t.tx.record();
+          }
+        }
         if (step.kind === "marker") continue;
         const rule = step.rule;
         if ((t.removedIds.length > 0 && t.removedIds.some((list) => idInList(rule.id, list))) || (t.removedTags.length > 0 && rule.tags.some((tg) => t.removedTags.includes(tg)))) continue;
         t.ruleId = rule.id;
+        if (rule.gate >= 0 && t.open![rule.gate] === 0) {
+          // The prefilter proved this rule cannot match; a rule that does not match only
+          // resets the matched variables.
+          t.matchedVars = [];
+          t.matchedVar = "";
+          t.matchedVarName = "";
+          continue;
+        }
         const matched = this.#runChain(rule, t);
         if (!matched) continue;
         if (rule.logs) matches.push({ id: rule.id, msg: expand(rule.msg, t), severity: rule.severity, paranoiaLevel: rule.paranoiaLevel, tags: rule.tags, variable: t.matchedVarName });
@@ -715,6 +838,7 @@ export class SecLangRuleset {
           i = target < 0 ? steps.length : target;
         } else if (rule.skip > 0) i += rule.skip;
       }
+      if (recordFrom >= 0) stopRecording(steps.length);
     }
     return {
       blocked: blockedBy !== undefined,
@@ -797,6 +921,25 @@ export class SecLangRuleset {
     }
     return v;
   }
+}
+
+const isAlwaysEmpty = (collection: string): boolean => EMPTY_VARIABLES.has(collection);
+
+/**
+ * The link of a chain that gates its rule: the one with required literals if any, else one
+ * that needs some field value; links after one that captures (a side effect even when the
+ * chain fails) are not considered.
+ */
+function gateLink(first: Link): Link | undefined {
+  let anyValue: Link | undefined;
+  for (let link: Link | undefined = first; link; link = link.next) {
+    if (gateableTargets(link.targets, isAlwaysEmpty)) {
+      if (link.literals !== undefined) return link;
+      anyValue ??= link;
+    }
+    if (link.capture) break;
+  }
+  return anyValue;
 }
 
 export function assertParanoiaLevel(pl: number): void {
