@@ -152,6 +152,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     raySeed: options.raySeed ?? randomBytes(8).toString("hex"),
     origin,
     waf,
+    ...(site.wrangler.smartRouting === true ? { smartRouting: true } : {}),
     onWorkerResult: (pop, result) => {
       // A learner's worker that throws or hits a limit must say why, not only "1101".
       if (result.outcome === "ok") return;

@@ -24,9 +24,11 @@ export const SUPPORTED_KEYS: ReadonlySet<string> = new Set([
   "jsx_fragment",
   "tsconfig",
   // This platform's own: `[origin] url` puts the edge in front of a local app; `[waf]` picks
-  // the managed rules (the OWASP CRS, its paranoia level and anomaly threshold).
+  // the managed rules (the OWASP CRS, its paranoia level and anomaly threshold); `[routing]
+  // smart = true` sends the origin leg over the fastest measured backbone path (Argo-style).
   "origin",
   "waf",
+  "routing",
 ]);
 
 /** Keys an `[env.<name>]` section takes from the top level when it does not set them. */
@@ -46,6 +48,7 @@ export const INHERITABLE_KEYS: ReadonlySet<string> = new Set([
   "tsconfig",
   "origin",
   "waf",
+  "routing",
 ]);
 
 /** Keys wrangler knows that change nothing when a Worker runs locally (deployment settings). */

@@ -57,6 +57,8 @@ export interface WranglerConfig {
   env?: string;
   /** `[waf]`: this platform's managed-rules settings (`--crs` and `--paranoia` override them). */
   waf?: WafSettings;
+  /** `[routing] smart = true`: the origin leg follows the fastest measured backbone path. */
+  smartRouting?: boolean;
 }
 
 /**
@@ -148,6 +150,16 @@ export function parseWranglerToml(text: string, options: { env?: string } = {}):
   }
   const waf = at("waf", (p) => readWaf(r, p));
   if (waf !== undefined) config.waf = waf;
+  const routing = at("routing", (p) => r.table(p));
+  if (routing !== undefined) {
+    const path = from("routing")!;
+    r.checkFields(path, "routing", ["smart"]);
+    const smart = r.value([...path, "smart"]);
+    if (smart !== undefined) {
+      if (typeof smart !== "boolean") throw r.doc.error([...path, "smart"], `routing.smart must be true or false, got ${describe(smart)}`);
+      config.smartRouting = smart;
+    }
+  }
   const origin = at("origin", (p) => r.table(p));
   if (origin !== undefined) {
     const path = from("origin")!;
