@@ -84,7 +84,7 @@ export function prepareIsolate(memoryMb: number, nowMs: number, warmUp = false):
       completions,
       io,
       attach(b: HostBridge): void {
-        assert(bridge === null, "a spare isolate is attached to one tenant, once");
+        assert(bridge === null, "a spare isolate is attached to one tenant, once, and this one already has a tenant");
         bridge = b;
       },
     };
