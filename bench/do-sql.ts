@@ -14,13 +14,8 @@ import { DurableObjectRuntime } from "../src/durable-objects/index.js";
 import { LatencyModel, POPS, Simulation } from "../src/sim/index.js";
 import { MemoryStorageEngine } from "../src/storage/index.js";
 import { FileObjectDatabases, MemoryObjectDatabases, type DatabaseSettings, type ObjectDatabases } from "../src/storage/object-databases.js";
+import { type BenchRow, printRows } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const settings = (history: boolean): DatabaseSettings => ({
   nowMs: () => 0,
@@ -156,6 +151,5 @@ export async function run(): Promise<BenchRow[]> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const rows = await run();
-  console.log("| benchmark | value | unit | note |\n|---|---:|---|---|");
-  for (const r of rows) console.log(`| ${r.name} | ${r.value} | ${r.unit} | ${r.note ?? ""} |`);
+  printRows(rows);
 }

@@ -11,13 +11,8 @@ import type { DurableObjectStateApi } from "../src/core/bindings.js";
 import { DurableObjectRuntime } from "../src/durable-objects/index.js";
 import { LatencyModel, POPS, Simulation } from "../src/sim/index.js";
 import { MemoryStorageEngine, SqliteStorage, type StorageEngine } from "../src/storage/index.js";
+import { type BenchRow, printRows } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 function counter(state: DurableObjectStateApi): { increment(): Promise<number> } {
   return {
@@ -92,6 +87,5 @@ export async function run(): Promise<BenchRow[]> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const rows = await run();
-  console.log("| benchmark | value | unit | note |\n|---|---:|---|---|");
-  for (const r of rows) console.log(`| ${r.name} | ${r.value} | ${r.unit} | ${r.note ?? ""} |`);
+  printRows(rows);
 }

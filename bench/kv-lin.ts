@@ -12,13 +12,8 @@
 import { pathToFileURL } from "node:url";
 import { KvNamespaceAtPop, KvStore } from "../src/kv/index.js";
 import { Simulation } from "../src/sim/index.js";
+import { type BenchRow } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const BIG_POPS = ["LHR", "IAD", "NRT", "FRA", "SIN", "SJC", "SYD", "GRU", "JNB", "CDG", "AMS", "ORD", "DFW", "LAX", "HKG", "BOM"];
 

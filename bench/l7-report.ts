@@ -11,13 +11,8 @@ import { runZipfWorkload } from "../src/cache/index.js";
 import { runImprovementStudy } from "../src/routing/index.js";
 import { POPS, Rng } from "../src/sim/index.js";
 import { ATTACK_REQUESTS, BENIGN } from "../test/platform/waf/corpus/index.js";
+import { type BenchRow } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const SEED = 20_241_128;
 const CACHE_POPS = ["LHR", "FRA", "CDG", "AMS", "IAD", "ORD", "SJC", "NRT", "SIN", "SYD"];

@@ -7,13 +7,8 @@ import { pathToFileURL } from "node:url";
 import { CLIENT_POPULATIONS, LatencyModel, POPS, Rng } from "../src/sim/index.js";
 import { AnycastNetwork, catchmentLatency, generateAsGraph, nearestPopByGeography } from "../src/net/index.js";
 import { compileFilter, interpretFilter, makePacket, parseFilter, simulateVolumetricAttack, type Packet } from "../src/ddos/index.js";
+import { type BenchRow } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const SEED = 2026;
 const POP_CAPACITY_GBPS = 100;

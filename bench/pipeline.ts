@@ -23,13 +23,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { startReadyProcess, type EdgeProcess } from "./lib/edge-process.js";
 import { generatorName, runLoad, type LoadResult } from "./lib/load.js";
 import { STAGES, shareOfCpu, stageTimes, type Stage } from "./lib/stage-profile.js";
+import { type BenchRow } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, "fixtures");

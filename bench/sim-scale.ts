@@ -25,13 +25,8 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { zipfSampler } from "../src/cache/index.js";
 import { Edge, PerPopWorkers, type OriginHandler } from "../src/edge/index.js";
 import { POPS, Rng, VirtualClock } from "../src/sim/index.js";
+import { type BenchRow } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const SEED = 2026;
 const OBJECTS = 50_000;

@@ -1,12 +1,7 @@
 /** Simulation core throughput: events per second through the virtual clock and event queue. */
 import { Simulation } from "../src/sim/index.js";
+import { type BenchRow } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 export async function run(): Promise<BenchRow[]> {
   const events = 2_000_000;

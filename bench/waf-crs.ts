@@ -8,13 +8,8 @@
 import { pathToFileURL } from "node:url";
 import { CrsRuleset, findCrs, wafRequest, type WafRequest } from "../src/waf/index.js";
 import { ATTACK_REQUESTS } from "../test/platform/waf/corpus/index.js";
+import { type BenchRow } from "./lib/rows.js";
 
-interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const BROWSER = {
   "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",

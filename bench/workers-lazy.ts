@@ -8,13 +8,9 @@ import { createRequire } from "node:module";
 import { WallClock } from "../src/sim/clock.js";
 import { Worker } from "../src/workers/index.js";
 import { spareIsolates } from "../src/workers/spare-isolates.js";
+import { type BenchRow } from "./lib/rows.js";
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+export type { BenchRow };
 
 const RUNS = 40;
 const BENCH_CPU_MS_MAX = 1_000;

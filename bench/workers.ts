@@ -5,13 +5,9 @@ import ivm from "isolated-vm";
 import { WallClock } from "../src/sim/clock.js";
 import { Worker, runInChildProcess } from "../src/workers/index.js";
 import { prepareIsolate, spareIsolates } from "../src/workers/spare-isolates.js";
+import { type BenchRow } from "./lib/rows.js";
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+export type { BenchRow };
 
 const HELLO = `export default { async fetch(request) { return new Response("Hello World!"); } };`;
 const COLD_RUNS = 60;
