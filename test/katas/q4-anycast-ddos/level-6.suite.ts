@@ -131,6 +131,26 @@ export const suite = defineLevel<Impl>({
         ),
     },
     {
+      name: "matches the per-PoP model at the edges: a PoP loaded exactly to its capacity, networks of zero weight, no bots at all, a PoP with no capacity",
+      run: (impl) => {
+        const entries = (weights: number[], codes: Array<string | null> = ["A", "B"]): CatchmentEntry[] =>
+          weights.map((weight, i) => ({ accessNode: i + 1, clientId: `c${i}`, weight, popCode: codes[i % codes.length] ?? null }));
+        const cases: Array<{ label: string; scenario: AttackScenario }> = [
+          // Exactly at capacity nothing is dropped: overloaded means offered > capacity.
+          { label: "30 + 70 Gbps into a 100 Gbps PoP", scenario: { catchment: entries([1]), legitGbps: 30, attackGbps: 70, capacityGbps: 100 } },
+          { label: "exactly at one PoP's own capacity", scenario: { catchment: entries([1, 3]), legitGbps: 40, attackGbps: 60, capacityGbps: { A: 25, B: 74 } } },
+          // Every network of weight 0: no share of the traffic lands anywhere (not 0/0).
+          { label: "all networks of weight 0", scenario: { catchment: entries([0, 0, 0]), legitGbps: 10, attackGbps: 10, capacityGbps: 100 } },
+          { label: "no bots anywhere (bot weight 0)", scenario: { catchment: entries([1, 2, 3]), legitGbps: 10, attackGbps: 500, botWeight: () => 0, capacityGbps: 100 } },
+          { label: "a PoP with no capacity", scenario: { catchment: entries([1, 3]), legitGbps: 30, attackGbps: 70, capacityGbps: 0 } },
+        ];
+        for (const { label, scenario } of cases) expectOutcome(impl.absorb(scenario), simulateVolumetricAttack(scenario), label);
+        // A plan over networks that all weigh 0 still gives numbers, not NaN.
+        const plan = impl.planCapacity(entries([0, 0]), { legitGbps: 10, attackGbps: 10 });
+        for (const [code, value] of Object.entries(plan)) if (!Number.isFinite(value) || value < 0) throw new Error(`planCapacity over networks of weight 0 gave PoP ${JSON.stringify(code)} ${value}; expected a finite number >= 0`);
+      },
+    },
+    {
       name: "unicast drops legitimate traffic as soon as the attack exceeds the one PoP's capacity",
       run: (impl, ctx) =>
         check(
