@@ -1,3 +1,4 @@
+import { concatBytes } from "../core/bytes.js";
 import { BODY_CHUNK_BYTES_MAX, BODY_INLINE_BYTES_MAX, BODY_STREAMS_PER_ISOLATE_MAX } from "./limits.js";
 
 /**
@@ -249,13 +250,7 @@ export async function inlineIfComplete(stream: ReadableStream<Uint8Array>): Prom
       }
       if (result.done) {
         reader.releaseLock();
-        const whole = new Uint8Array(total);
-        let at = 0;
-        for (const chunk of chunks) {
-          whole.set(chunk, at);
-          at += chunk.byteLength;
-        }
-        return whole.buffer;
+        return concatBytes(chunks, total).buffer as ArrayBuffer;
       }
       const bytes = asBytes(result.value);
       if (bytes === null) {

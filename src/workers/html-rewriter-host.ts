@@ -21,6 +21,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type * as Lol from "html-rewriter-wasm";
+import { concatBytes } from "../core/bytes.js";
 import { HTML_ENGINES_MAX, HTML_REWRITERS_PER_ISOLATE_MAX } from "./limits.js";
 
 type Engine = typeof Lol;
@@ -258,14 +259,7 @@ class HostRewriter {
 
   #drain(): ArrayBuffer | null {
     if (this.#out.length === 0) return null;
-    const size = this.#out.reduce((n, c) => n + c.byteLength, 0);
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of this.#out.splice(0)) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    return bytes.buffer;
+    return concatBytes(this.#out.splice(0)).buffer as ArrayBuffer;
   }
 
   /** Hands `event` to the isolate and applies the operations its handler did to `target`. */
