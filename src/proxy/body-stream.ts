@@ -1,4 +1,5 @@
 import type { IncomingMessage, ClientRequest } from "node:http";
+import { pumpBody } from "../core/pump.js";
 
 // How much of the origin's body may wait in the edge before the origin socket is paused. Small
 // enough that a 1 GB download never sits in memory; large enough to keep the socket busy.
@@ -57,32 +58,10 @@ export async function pumpRequestBody(body: ReadableStream<Uint8Array> | null, r
     req.end();
     return;
   }
-  const reader = body.getReader();
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (req.destroyed) {
-        // The origin side is gone (timeout, reset): stop reading the client's upload too.
-        await reader.cancel().catch(() => undefined);
-        return;
-      }
-      if (!req.write(value)) {
-        await new Promise<void>((resolve) => {
-          const settle = (): void => {
-            req.off("drain", settle);
-            req.off("close", settle);
-            resolve();
-          };
-          req.on("drain", settle);
-          req.on("close", settle);
-        });
-      }
-    }
-    req.end();
+    // The origin side may be gone (timeout, reset): the pump then stops reading the upload.
+    await pumpBody(body, req);
   } catch (error) {
     req.destroy(error instanceof Error ? error : new Error(String(error)));
-  } finally {
-    reader.releaseLock();
   }
 }

@@ -6,6 +6,7 @@ import { ConfigError, EdgeError } from "../core/errors.js";
 import { fact } from "../facts/index.js";
 import { SERVER_EXIT_USAGE, SERVER_PORT_DEFAULT } from "./args.js";
 import { webSocketUpgrader, withoutWebSocket } from "./web-socket-upgrade.js";
+import { pumpBody } from "../core/pump.js";
 
 // Cloudflare's request limits (facts registry, from the Workers limits page): URLs up to 16 KB
 // (414 beyond), request headers up to 128 KB in total (431 beyond), bodies up to 100 MB on the
@@ -174,17 +175,7 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   // What the body has ready now (a buffered body: all of it, and its end) leaves with the header
   // block in one system call; the socket is uncorked on the next tick, so a chunk that arrives
   // later is sent as soon as it arrives and a streamed body is never held back.
-  const reader = response.body.getReader();
   res.cork();
   process.nextTick(() => res.uncork());
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
-    }
-    res.end();
-  } finally {
-    reader.releaseLock();
-  }
+  await pumpBody(response.body, res);
 }
