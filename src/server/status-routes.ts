@@ -28,7 +28,7 @@ export function statusRoutes(ctx: RouteContext): (request: Request, url?: URL) =
   return async (request, url = new URL(request.url)) => {
     if (url.pathname === "/__scheduled" && ctx.deployment !== undefined) {
       const cron = url.searchParams.get("cron") ?? ctx.site.wrangler.crons[0] ?? "* * * * *";
-      const result = await ctx.deployment.scheduled(cron, url.searchParams.get("pop") ?? "IAD");
+      const result = await ctx.deployment.scheduled(cron, url.searchParams.get("pop") ?? ctx.edge.originPop);
       const lines = result.logs.map((l) => `[${l.level}] ${l.message}\n`).join("");
       if (result.outcome !== "ok") return new Response(`scheduled event failed: ${result.outcome}\n${lines}`, { status: 500 });
       return new Response(`Ran scheduled event (cron "${cron}")\n${lines}`, { headers: { "cache-control": "no-store" } });

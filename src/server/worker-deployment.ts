@@ -127,8 +127,9 @@ export class WorkerDeployment implements WorkerHost {
   #version(build: WorkerBuild): Version {
     const { clock, edge, kv, objects } = this.#options;
     const w = this.#wrangler;
-    // `[limits] cpu_ms` applies to the Durable Objects of the script too, as on Cloudflare.
-    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars, cache: edge.cacheApiFor("IAD"), ...(w.cpuMsMax !== undefined ? { cpuMsMax: w.cpuMsMax } : {}) }, { clock, origin: edge.originFor("IAD"), developmentErrors: true });
+    // `[limits] cpu_ms` applies to the Durable Objects of the script too, as on Cloudflare. The
+    // objects' isolate runs at the PoP nearest the origin (the edge's one `originPop`).
+    const objectHost = new Worker(build.script, { name: `${w.name}-objects`, vars: w.vars, cache: edge.cacheApiFor(edge.originPop), ...(w.cpuMsMax !== undefined ? { cpuMsMax: w.cpuMsMax } : {}) }, { clock, origin: edge.originFor(edge.originPop), developmentErrors: true });
     const namespaces: Record<string, { forPop(pop: string): DurableObjectNamespaceApi }> = {};
     for (const binding of w.durableObjects) {
       // A namespace is registered once; its factory asks the version current when an instance
