@@ -23,7 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { WORKLOADS, expectAnswer, type EdgeVariant, type Workload } from "./lib/edge-targets.js";
 import { generatorName, runLoad, type LoadResult } from "./lib/load.js";
-import { edgeChildren, startEdgeProcess, startReadyProcess } from "./lib/edge-process.js";
+import { edgeChildren, startConstantServer, startEdgeProcess } from "./lib/edge-process.js";
 import { CEILING_BUSY_CORES_MIN, LOAD_SETTINGS, statusNote } from "./pipeline.js";
 
 // The last Miniflare line that runs on Node 20 (Miniflare 4 needs Node 22).
@@ -97,11 +97,7 @@ async function startEdgeChild(workload: Workload, variant: EdgeVariant): Promise
  * machine the load generator and the loopback leave for any Node-based server.
  */
 function startCeilingChild(workload: Workload): Promise<Target> {
-  const source = `const body = ${JSON.stringify(workload.expect)};
-require("node:http").createServer((req, res) => { req.resume(); res.end(body); })
-  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\\n"); });
-process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
-  return startReadyProcess(["-e", source], `node:http ceiling for ${workload.name}`).then((p) => ({ label: "node:http", url: p.url, ...(p.child.pid === undefined ? {} : { pid: p.child.pid }), close: p.close }));
+  return startConstantServer(workload.expect, `node:http ceiling for ${workload.name}`).then((p) => ({ label: "node:http", url: p.url, ...(p.child.pid === undefined ? {} : { pid: p.child.pid }), close: p.close }));
 }
 
 function summarise(results: LoadResult[]): Measured {

@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { startReadyProcess, type EdgeProcess } from "./lib/edge-process.js";
+import { startConstantServer, startNpmStart, type EdgeProcess } from "./lib/edge-process.js";
 import { generatorName, runLoad, type LoadResult } from "./lib/load.js";
 import { STAGES, shareOfCpu, stageTimes, type Stage } from "./lib/stage-profile.js";
 import { type BenchRow } from "./lib/rows.js";
@@ -93,27 +93,14 @@ export interface WorkloadFigures {
 }
 
 /** A local origin for proxy mode: every GET answers the same cacheable body. */
-function startOrigin(): Promise<EdgeProcess> {
-  const source = `const body = ${JSON.stringify(ORIGIN_BODY)};
-require("node:http").createServer((req, res) => { req.resume(); res.writeHead(200, { "content-type": "text/plain", "cache-control": "public, max-age=86400" }); res.end(body); })
-  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "\\n"); });
-process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
-  return startReadyProcess(["-e", source], "local origin");
+async function startOrigin(): Promise<EdgeProcess> {
+  const origin = await startConstantServer(ORIGIN_BODY, "local origin", { "content-type": "text/plain", "cache-control": "public, max-age=86400" });
+  return { ...origin, url: origin.url.replace(/\/$/, "") };
 }
 
 /** A bare node:http server answering `body`: the most any Node server can do under this generator. */
 export function startCeiling(body: string): Promise<EdgeProcess> {
-  const source = `const body = ${JSON.stringify(body)};
-require("node:http").createServer((req, res) => { req.resume(); res.end(body); })
-  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\\n"); });
-process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
-  return startReadyProcess(["-e", source], "node:http ceiling");
-}
-
-/** `npm start` (src/server/main.ts), optionally under `--cpu-prof` writing into `profileDir`. */
-function startNpmStart(args: string[], profileDir: string | undefined): Promise<EdgeProcess> {
-  const profile = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir];
-  return startReadyProcess(["--no-node-snapshot", ...profile, "--import", "tsx", "src/server/main.ts", "--port", "0", "--data", ":memory:", ...args], `npm start ${args.join(" ")}`, /listening on (\S+)/);
+  return startConstantServer(body, "node:http ceiling");
 }
 
 async function check(base: string, workload: HttpWorkload, path: string): Promise<void> {

@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startReadyProcess, type EdgeProcess } from "./lib/edge-process.js";
+import { startConstantServer, startNpmStart, type EdgeProcess } from "./lib/edge-process.js";
 import { generatorName, runLoad } from "./lib/load.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -44,11 +44,10 @@ const WORKLOADS: readonly Workload[] = [
   { name: "proxy", args: (origin) => ["--origin", origin], path: "/stream" },
 ];
 
-function startStreamingOrigin(): Promise<EdgeProcess> {
-  const source = `require("node:http").createServer((req, res) => { req.resume(); res.writeHead(200, { "content-type": "text/plain", "cache-control": "no-store" }); res.write("streamed "); res.end("from the origin"); })
-  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "\\n"); });
-process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
-  return startReadyProcess(["-e", source], "streaming origin");
+/** A local origin whose every answer is `no-store`: each one is streamed through the cache tiers. */
+async function startStreamingOrigin(): Promise<EdgeProcess> {
+  const origin = await startConstantServer("streamed from the origin", "streaming origin", { "content-type": "text/plain", "cache-control": "no-store" });
+  return { ...origin, url: origin.url.replace(/\/$/, "") };
 }
 
 export interface SoakResult {
@@ -66,11 +65,7 @@ export interface SoakResult {
 
 export async function soak(workload: Workload, requests: number): Promise<SoakResult> {
   const origin = workload.name === "proxy" ? await startStreamingOrigin() : undefined;
-  const server = await startReadyProcess(
-    ["--no-node-snapshot", "--import", "tsx", "src/server/main.ts", "--port", "0", "--data", ":memory:", ...workload.args(origin?.url ?? "")],
-    `npm start (${workload.name})`,
-    /listening on (\S+)/,
-  );
+  const server = await startNpmStart(workload.args(origin?.url ?? ""));
   try {
     const pid = server.child.pid;
     if (pid === undefined) throw new Error("npm start has no pid");

@@ -51,3 +51,23 @@ export function startReadyProcess(args: string[], what: string, ready: RegExp = 
     child.once("exit", (code) => fail(new Error(`${what} exited with ${code} before it was ready`)));
   });
 }
+
+/**
+ * A bare node:http server in its own process answering every request with `body` (and
+ * `headers`, if given): the ceiling of the HTTP benchmarks, or a local origin for proxy mode.
+ * Its URL ends with "/".
+ */
+export function startConstantServer(body: string, what: string, headers?: Readonly<Record<string, string>>): Promise<EdgeProcess> {
+  const answer = headers === undefined ? "res.end(body);" : `res.writeHead(200, ${JSON.stringify(headers)}); res.end(body);`;
+  const source = `const body = ${JSON.stringify(body)};
+require("node:http").createServer((req, res) => { req.resume(); ${answer} })
+  .listen(0, "127.0.0.1", function () { process.stdout.write("READY http://127.0.0.1:" + this.address().port + "/\\n"); });
+process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
+  return startReadyProcess(["-e", source], what);
+}
+
+/** `npm start` (src/server/main.ts) on a free port with storage in memory, optionally under `--cpu-prof` writing into `profileDir`. */
+export function startNpmStart(args: readonly string[], profileDir?: string): Promise<EdgeProcess> {
+  const profile = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir];
+  return startReadyProcess(["--no-node-snapshot", ...profile, "--import", "tsx", "src/server/main.ts", "--port", "0", "--data", ":memory:", ...args], `npm start ${args.join(" ")}`, /listening on (\S+)/);
+}
