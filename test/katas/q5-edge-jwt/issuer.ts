@@ -76,10 +76,7 @@ export async function hmacForge(secret: Uint8Array, header: Record<string, unkno
  */
 export async function signBytes(key: KeyPairFor, header: string | Uint8Array, payload: string | Uint8Array): Promise<string> {
   const bytes = (v: string | Uint8Array): Uint8Array => (typeof v === "string" ? new TextEncoder().encode(v) : v);
-  const input = `${b64(bytes(header))}.${b64(bytes(payload))}`;
-  const params = key.alg === "HS256" ? "HMAC" : key.alg === "RS256" ? "RSASSA-PKCS1-v1_5" : { name: "ECDSA", hash: "SHA-256" };
-  const sig = new Uint8Array(await crypto.subtle.sign(params, key.signKey, new TextEncoder().encode(input)));
-  return `${input}.${b64(sig)}`;
+  return signSegments(key, b64(bytes(header)), b64(bytes(payload)));
 }
 
 /**
