@@ -154,11 +154,7 @@ export function parseWranglerToml(text: string, options: { env?: string } = {}):
   if (routing !== undefined) {
     const path = from("routing")!;
     r.checkFields(path, "routing", ["smart"]);
-    const smart = r.value([...path, "smart"]);
-    if (smart !== undefined) {
-      if (typeof smart !== "boolean") throw r.doc.error([...path, "smart"], `routing.smart must be true or false, got ${describe(smart)}`);
-      config.smartRouting = smart;
-    }
+    if (r.has([...path, "smart"])) config.smartRouting = r.boolean([...path, "smart"]);
   }
   const origin = at("origin", (p) => r.table(p));
   if (origin !== undefined) {

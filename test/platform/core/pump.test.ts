@@ -45,8 +45,6 @@ describe("pumpBody", () => {
     // Nobody reads the sink: the pump stops after the buffer refuses, a few chunks in.
     expect(state.pulled).toBeLessThan(8);
     sink.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await sink.read();
   });
 
   it("a client that disconnects while the response is backed up ends the pump and cancels the body", async () => {

@@ -17,8 +17,8 @@ describe("wrangler.toml [routing]", () => {
   });
 
   it.each([
-    ['name = "a"\n[routing]\nsmart = "yes"\n', "line 3", 'routing.smart must be true or false, got string "yes"'],
-    ['name = "a"\n[routing]\n\nsmart = 1\n', "line 4", "routing.smart must be true or false"],
+    ['name = "a"\n[routing]\nsmart = "yes"\n', "line 3", '"routing.smart" must be true or false, got string "yes"'],
+    ['name = "a"\n[routing]\n\nsmart = 1\n', "line 4", '"routing.smart" must be true or false, got number 1'],
     ['name = "a"\nrouting = true\n', "line 2", '"routing" must be a table'],
   ])("rejects %j at %s (%s)", (text, where, why) => {
     expect(() => parseWranglerToml(text)).toThrow(expect.objectContaining({ code: "WRANGLER_TOML_INVALID" }));
