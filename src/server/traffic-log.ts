@@ -38,7 +38,8 @@ export class TrafficLog {
     this.#byPop.set(pop, (this.#byPop.get(pop) ?? 0) + 1);
     const cache = CACHE_STATUSES.has(request.cacheStatus) ? request.cacheStatus : "other";
     this.#byCacheStatus.set(cache, (this.#byCacheStatus.get(cache) ?? 0) + 1);
-    this.#recent.push({ ...request, path: request.path.slice(0, PATH_CHARS_MAX) });
+    // The caller's record is kept as given unless its path must be cut (one copy, not one per request).
+    this.#recent.push(request.path.length > PATH_CHARS_MAX ? { ...request, path: request.path.slice(0, PATH_CHARS_MAX) } : request);
     if (this.#recent.length > TRAFFIC_RECENT_MAX) this.#recent.shift();
   }
 
