@@ -160,14 +160,19 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
+  // A body the platform already holds in memory has a known length: it leaves with a
+  // Content-Length and the header block in one write, instead of as chunked framing (as workerd
+  // sends a fixed-length body).
+  const buffered = response.body === null ? undefined : bufferedBodyOf(response);
+  if (buffered !== undefined && headers["content-length"] === undefined && headers["transfer-encoding"] === undefined && bodyAllowed(response.status)) {
+    headers["content-length"] = String(typeof buffered === "string" ? Buffer.byteLength(buffered) : buffered.byteLength);
+  }
   if (response.statusText) res.writeHead(response.status, response.statusText, headers);
   else res.writeHead(response.status, headers);
   if (response.body === null || res.req.method === "HEAD") {
     res.end();
     return;
   }
-  // A body the platform already holds in memory leaves with the header block in one write.
-  const buffered = bufferedBodyOf(response);
   if (buffered !== undefined) {
     res.end(buffered);
     return;
@@ -178,4 +183,9 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.cork();
   process.nextTick(() => res.uncork());
   await pumpBody(response.body, res);
+}
+
+/** RFC 9110 §8.6: 1xx, 204 and 304 answers carry no body, so no Content-Length is added to them. */
+function bodyAllowed(status: number): boolean {
+  return status >= 200 && status !== 204 && status !== 304;
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { bufferedBodyOf, bufferedResponse, isFreshResponse, rewrapResponse } from "../../../src/core/buffered-body.js";
 import { parseUrlParts } from "../../../src/workers/host-bridge.js";
+import { request as httpRequest } from "node:http";
+import { startHttpServer } from "../../../src/server/http-server.js";
 
 const URL_PARTS = ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"] as const;
 
@@ -49,6 +51,49 @@ describe("buffered bodies", () => {
     expect(isFreshResponse(bufferedResponse(null, { status: 204 }))).toBe(true);
     expect(isFreshResponse(new Response("a"))).toBe(false);
     expect(isFreshResponse(Response.error())).toBe(false);
+  });
+});
+
+/** Method, status and the framing headers of one answer from `url`. */
+function framing(url: string, method: string): Promise<{ status: number; length?: string; encoding?: string; body: string }> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(url, { method }, (res) => {
+      let body = "";
+      res.setEncoding("latin1");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => done({ status: res.statusCode ?? 0, length: res.headers["content-length"], encoding: res.headers["transfer-encoding"], body }));
+    });
+    req.on("error", fail);
+    req.end();
+  });
+}
+
+describe("the HTTP server's framing of a buffered body", () => {
+  it("sends a body held in memory with its Content-Length (bytes, not characters), never chunked, and no length where a status has no body", async () => {
+    const answers: Record<string, () => Response> = {
+      "/ascii": () => bufferedResponse("hello", { status: 200 }),
+      "/utf8": () => bufferedResponse("héllo ☃", { status: 200 }),
+      "/bytes": () => bufferedResponse(new Uint8Array([0, 1, 255]), { status: 201 }),
+      "/empty": () => bufferedResponse("", { status: 200 }),
+      "/no-content": () => bufferedResponse(null, { status: 204 }),
+      "/not-modified": () => bufferedResponse(null, { status: 304 }),
+      "/own-length": () => bufferedResponse("abc", { status: 200, headers: { "content-length": "3" } }),
+      "/streamed": () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("streamed")); c.close(); } })),
+    };
+    const server = await startHttpServer({ host: "127.0.0.1", port: 0, handler: async (request) => answers[new URL(request.url).pathname]!() });
+    try {
+      expect(await framing(`${server.url}/ascii`, "GET")).toEqual({ status: 200, length: "5", encoding: undefined, body: "hello" });
+      expect(await framing(`${server.url}/utf8`, "GET")).toMatchObject({ status: 200, length: "10", encoding: undefined });
+      expect(await framing(`${server.url}/bytes`, "GET")).toEqual({ status: 201, length: "3", encoding: undefined, body: "\u0000\u0001\u00ff" });
+      expect(await framing(`${server.url}/empty`, "GET")).toEqual({ status: 200, length: "0", encoding: undefined, body: "" });
+      expect(await framing(`${server.url}/ascii`, "HEAD")).toEqual({ status: 200, length: "5", encoding: undefined, body: "" });
+      expect(await framing(`${server.url}/no-content`, "GET")).toEqual({ status: 204, length: undefined, encoding: undefined, body: "" });
+      expect(await framing(`${server.url}/not-modified`, "GET")).toEqual({ status: 304, length: undefined, encoding: undefined, body: "" });
+      expect(await framing(`${server.url}/own-length`, "GET")).toEqual({ status: 200, length: "3", encoding: undefined, body: "abc" });
+      expect(await framing(`${server.url}/streamed`, "GET")).toEqual({ status: 200, length: undefined, encoding: "chunked", body: "streamed" });
+    } finally {
+      await server.close();
+    }
   });
 });
 
