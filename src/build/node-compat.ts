@@ -1,6 +1,6 @@
 import { builtinModules } from "node:module";
 import type { Message, Plugin } from "esbuild";
-import { EdgeError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 import { NODE_COMPAT_MODULES } from "../workers/node-modules.js";
 
 /**
@@ -16,7 +16,7 @@ export const NODEJS_COMPAT_V2_DATE = "2024-09-23";
 export function nodeCompatMode(compatibilityDate: string | undefined, flags: readonly string[]): NodeCompatMode {
   const v1 = flags.includes("nodejs_compat");
   const v2 = flags.includes("nodejs_compat_v2");
-  if (v1 && v2) throw new EdgeError("WRANGLER_TOML_INVALID", 400, "The `nodejs_compat` and `nodejs_compat_v2` compatibility flags cannot be used together. Please select just one.");
+  if (v1 && v2) throw new ConfigError("WRANGLER_TOML_INVALID", "The `nodejs_compat` and `nodejs_compat_v2` compatibility flags cannot be used together. Please select just one.");
   if (v2 || (v1 && (compatibilityDate ?? "2000-01-01") >= NODEJS_COMPAT_V2_DATE)) return "v2";
   return v1 ? "v1" : null;
 }

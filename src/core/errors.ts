@@ -28,6 +28,8 @@ export type ConfigErrorCode =
   | "CONFIG_NOT_FOUND" // the config file cannot be read
   | "CONFIG_INVALID" // the config names something that does not exist
   | "DO_MIGRATION_INVALID" // wrangler.toml [[migrations]] that cannot apply
+  | "WRANGLER_TOML_INVALID" // wrangler.toml that does not parse, or a key of the wrong type
+  | "WORKER_CONFIG_INVALID" // a worker's settings (limits, bindings) that cannot apply
   | "PORT_IN_USE" // the port the server was told to listen on is taken
   | "PORT_FORBIDDEN" // … or needs privileges
   | "HOST_UNAVAILABLE"; // … or the host is no address of this machine

@@ -1,6 +1,6 @@
 import type { CacheApiBackend } from "../cache/cache-api.js";
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
-import { EdgeError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 import { CPU_MS_MAX_DEFAULT, MEMORY_MB_MAX_DEFAULT, MEMORY_MB_MIN } from "./limits.js";
 
 /** What a deployed worker is given: its name, `env` bindings and limits. */
@@ -32,7 +32,7 @@ const BINDING_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Checks a config and fills defaults; a bad value is a user error, reported with its name. */
 export function resolveWorkerConfig(config: WorkerConfig): ResolvedWorkerConfig {
-  const bad = (message: string): EdgeError => new EdgeError("WORKER_CONFIG_INVALID", 400, `worker "${config.name}": ${message}`);
+  const bad = (message: string): ConfigError => new ConfigError("WORKER_CONFIG_INVALID", `worker "${config.name}": ${message}`);
   if (typeof config.name !== "string" || config.name.length === 0) throw bad("name must be a non-empty string");
   const cpuMsMax = config.cpuMsMax ?? CPU_MS_MAX_DEFAULT;
   if (!Number.isFinite(cpuMsMax) || cpuMsMax <= 0) throw bad(`cpuMsMax is ${cpuMsMax}; it must be a positive number`);

@@ -1,5 +1,5 @@
 import type { KvNamespaceApi, DurableObjectNamespaceApi } from "../core/bindings.js";
-import { EdgeError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 import type { WorkerConfig } from "./config.js";
 import type { WranglerConfig } from "./wrangler-toml.js";
 import { Worker, type WorkerOptions } from "./worker.js";
@@ -20,13 +20,13 @@ export function workerConfigFromWrangler(
   const kvNamespaces: Record<string, KvNamespaceApi> = {};
   for (const { binding, id } of wrangler.kvNamespaces) {
     const kv = hosts.kvById?.[id];
-    if (kv === undefined) throw new EdgeError("WORKER_CONFIG_INVALID", 400, `KV binding ${binding}: no namespace with id "${id}"`);
+    if (kv === undefined) throw new ConfigError("WORKER_CONFIG_INVALID", `KV binding ${binding}: no namespace with id "${id}"`);
     kvNamespaces[binding] = kv;
   }
   const durableObjects: Record<string, DurableObjectNamespaceApi> = {};
   for (const { name, className } of wrangler.durableObjects) {
     const ns = hosts.durableObjectsByClass?.[className];
-    if (ns === undefined) throw new EdgeError("WORKER_CONFIG_INVALID", 400, `Durable Object binding ${name}: no namespace for class "${className}"`);
+    if (ns === undefined) throw new ConfigError("WORKER_CONFIG_INVALID", `Durable Object binding ${name}: no namespace for class "${className}"`);
     durableObjects[name] = ns;
   }
   const config: WorkerConfig = { name: wrangler.name, vars: wrangler.vars, kvNamespaces, durableObjects };

@@ -1,5 +1,5 @@
 import { parse, TomlError, type TomlTableWithoutBigInt, type TomlValueWithoutBigInt } from "smol-toml";
-import { EdgeError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 
 /**
  * A wrangler.toml document: its values as smol-toml reads them (TOML 1.0, every form), and the
@@ -27,7 +27,7 @@ export class TomlDocument {
     this.#label = label;
   }
 
-  /** Parses `text`; a syntax error is an EdgeError naming the line and column. */
+  /** Parses `text`; a syntax error is a ConfigError naming the line and column. */
   static parse(text: string, label = "wrangler.toml"): TomlDocument {
     let root: TomlTable;
     try {
@@ -37,7 +37,7 @@ export class TomlDocument {
       if (e instanceof TomlError) {
         // smol-toml's message is "Invalid TOML document: <why>\n\n<code block>".
         const why = e.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");
-        throw new EdgeError("WRANGLER_TOML_INVALID", 400, `${label} line ${e.line}, column ${e.column}: ${why}`);
+        throw new ConfigError("WRANGLER_TOML_INVALID", `${label} line ${e.line}, column ${e.column}: ${why}`);
       }
       throw e;
     }
@@ -53,8 +53,8 @@ export class TomlDocument {
     return 1;
   }
 
-  error(path: TomlPath, message: string): EdgeError {
-    return new EdgeError("WRANGLER_TOML_INVALID", 400, `${this.#label} line ${this.lineOf(path)}: ${message}`);
+  error(path: TomlPath, message: string): ConfigError {
+    return new ConfigError("WRANGLER_TOML_INVALID", `${this.#label} line ${this.lineOf(path)}: ${message}`);
   }
 
   warning(path: TomlPath, message: string): string {

@@ -100,7 +100,7 @@ describe("IsolatePool", () => {
     [{ name: "w", vars: { KV: "x" }, kvNamespaces: { KV: {} as never } }, 'binding "KV" is declared twice'],
   ])("a bad config %j is a WORKER_CONFIG_INVALID error naming the value", (config, message) => {
     pool = new IsolatePool({ memoryBytesMax: 1 << 30, clock: new VirtualClock(0) });
-    expect(() => pool.deploy("w", HELLO, config)).toThrow(expect.objectContaining({ code: "WORKER_CONFIG_INVALID", status: 400 }));
+    expect(() => pool.deploy("w", HELLO, config)).toThrow(expect.objectContaining({ code: "WORKER_CONFIG_INVALID", name: "ConfigError", exitCode: 2 }));
     expect(() => pool.deploy("w", HELLO, config)).toThrow(message);
   });
 });

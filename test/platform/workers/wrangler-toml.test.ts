@@ -113,7 +113,7 @@ describe("parseWranglerToml", () => {
     ['name = "a"\nlimits = 5\n', "line 2", '"limits" must be a table'],
     ['name = "a"\n[durable_objects]\nbindings = [\n  { name = "A", class_name = "Alpha" },\n  { name = "B" },\n]\n', "line 5", '"class_name" is required'],
   ])("rejects %j at %s (%s)", (text, where, why) => {
-    expect(() => parseWranglerToml(text)).toThrow(expect.objectContaining({ code: "WRANGLER_TOML_INVALID", status: 400 }));
+    expect(() => parseWranglerToml(text)).toThrow(expect.objectContaining({ code: "WRANGLER_TOML_INVALID", name: "ConfigError", exitCode: 2 }));
     expect(() => parseWranglerToml(text)).toThrow(`wrangler.toml ${where}:`);
     expect(() => parseWranglerToml(text)).toThrow(why);
   });
