@@ -257,7 +257,7 @@ function runtimeInternals() {
       readableStreamGetNumReadRequests, readableStreamHasDefaultReader, isReadableStreamLocked, readerGenericInitialize,
       readerGenericCancel, readerGenericRelease, acquireDefaultReader, readableStreamDefaultReaderRead,
       readableStreamDefaultReaderRelease, promiseReadRequest, readerRead, readableStreamDefaultTee,
-      defaultControllerCallPullIfNeeded, defaultControllerClose, defaultControllerEnqueue, defaultControllerError,
+      controllerCallPullIfNeeded, defaultControllerCallPullIfNeeded, defaultControllerClose, defaultControllerEnqueue, defaultControllerError,
       defaultControllerGetDesiredSize, defaultControllerHasBackpressure, defaultControllerCanCloseOrEnqueue,
     },
   });

@@ -264,8 +264,13 @@ function defaultControllerShouldCallPull(C) {
   return defaultControllerGetDesiredSize(C) > 0;
 }
 
-function defaultControllerCallPullIfNeeded(C) {
-  if (!defaultControllerShouldCallPull(C)) return;
+/**
+ * ReadableStreamDefaultControllerCallPullIfNeeded and its byte-stream twin
+ * ReadableByteStreamControllerCallPullIfNeeded (§4.9.5, in lazy/web-streams.js) are one loop
+ * with each controller's own ShouldCallPull and Error steps.
+ */
+function controllerCallPullIfNeeded(C, shouldCallPull, controllerError) {
+  if (!shouldCallPull(C)) return;
   if (C.pulling) {
     C.pullAgain = true;
     return;
@@ -275,9 +280,13 @@ function defaultControllerCallPullIfNeeded(C) {
     C.pulling = false;
     if (C.pullAgain) {
       C.pullAgain = false;
-      defaultControllerCallPullIfNeeded(C);
+      controllerCallPullIfNeeded(C, shouldCallPull, controllerError);
     }
-  }, (e) => defaultControllerError(C, e));
+  }, (e) => controllerError(C, e));
+}
+
+function defaultControllerCallPullIfNeeded(C) {
+  controllerCallPullIfNeeded(C, defaultControllerShouldCallPull, defaultControllerError);
 }
 
 function defaultControllerClearAlgorithms(C) {

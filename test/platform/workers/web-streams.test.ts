@@ -65,6 +65,45 @@ describe("CompressionStream and DecompressionStream", () => {
   });
 });
 
+describe("pull sources: the default and byte controllers' pull loop", () => {
+  it("pulls again when asked during a pull, stops at the high-water mark, and errors the stream when pull rejects, for both controller kinds", async () => {
+    const w = inWorker(`
+      const run = async (type) => {
+        let pulls = 0;
+        const s = new ReadableStream({
+          type,
+          async pull(c) {
+            pulls++;
+            await null;
+            // A byte stream's pending BYOB read ends (done) once the closed source responds with 0 bytes.
+            if (pulls > 5) { c.close(); if (c.byobRequest) c.byobRequest.respond(0); return; }
+            c.enqueue(new Uint8Array([pulls]));
+          },
+        }, type === "bytes" ? { highWaterMark: 0 } : { highWaterMark: 2 });
+        await new Promise((r) => setTimeout(r, 5));
+        const primed = pulls;
+        const reader = type === "bytes" ? s.getReader({ mode: "byob" }) : s.getReader();
+        const got = [];
+        for (;;) {
+          const { value, done } = type === "bytes" ? await reader.read(new Uint8Array(4)) : await reader.read();
+          if (done) break;
+          got.push(...value);
+        }
+        const failing = new ReadableStream({ type, pull() { return Promise.reject(new RangeError("pull failed")); } });
+        let error = null;
+        try { await failing.getReader().read(); } catch (e) { error = e.name + ": " + e.message; }
+        return { primed, pulls, got, error };
+      };
+      return Response.json({ default: await run(undefined), bytes: await run("bytes") });`);
+    const got = await json(w({}));
+    expect(got).toEqual({
+      // What Node's own streams answer: a default stream fills its queue to its high-water mark of 2 before anyone reads; a byte stream with 0 waits.
+      default: { primed: 2, pulls: 6, got: [1, 2, 3, 4, 5], error: "RangeError: pull failed" },
+      bytes: { primed: 0, pulls: 6, got: [1, 2, 3, 4, 5], error: "RangeError: pull failed" },
+    });
+  });
+});
+
 describe("WritableStream, TransformStream and piping", () => {
   it("a body made by pipeThrough(TransformStream) with backpressure reaches the client whole", async () => {
     const w = inWorker(`

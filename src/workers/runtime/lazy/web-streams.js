@@ -1059,19 +1059,7 @@ function byteControllerShouldCallPull(C) {
 }
 
 function byteControllerCallPullIfNeeded(C) {
-  if (!byteControllerShouldCallPull(C)) return;
-  if (C.pulling) {
-    C.pullAgain = true;
-    return;
-  }
-  C.pulling = true;
-  C.pullAlgorithm().then(() => {
-    C.pulling = false;
-    if (C.pullAgain) {
-      C.pullAgain = false;
-      byteControllerCallPullIfNeeded(C);
-    }
-  }, (e) => byteControllerError(C, e));
+  R.controllerCallPullIfNeeded(C, byteControllerShouldCallPull, byteControllerError);
 }
 
 function byteControllerClearAlgorithms(C) {
