@@ -34,3 +34,37 @@ describe("the book's charts", () => {
     expect(heights[1]!).toBeGreaterThan(heights[0]!);
   });
 });
+
+describe("the Performance chapter's Miniflare figure", () => {
+  it("draws one bar per workload and server with the run's requests/s, in the table's order, and says when there is no run", async () => {
+    const { render, SERVERS } = await import("../../book/figures/peers-throughput.js");
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "peers-fig-"));
+    try {
+      const run = {
+        node: "v20.0.0",
+        cpus: 2,
+        miniflare: "3.0.0",
+        rows: [
+          { workload: "hello world", "edge-kata": { requestsPerSecond: 2000 }, "edge-kata, WAF off": { requestsPerSecond: 2800 }, Miniflare: { requestsPerSecond: 4600 }, "node:http": { requestsPerSecond: 31000 } },
+          { workload: "KV read", "edge-kata": { requestsPerSecond: 1900 }, Miniflare: { requestsPerSecond: 1400 }, "node:http": { requestsPerSecond: 30000 } },
+        ],
+      };
+      writeFileSync(join(dir, "peers.json"), JSON.stringify(run));
+      const svg = render(join(dir, "peers.json"));
+      const bars = [...svg.matchAll(/<title>([^<]*)<\/title><\/rect>/g)].map((m) => m[1]);
+      expect(bars).toEqual([
+        "edge-kata: 2000", "edge-kata, WAF off: 2800", "Miniflare: 4600", "node:http: 31000",
+        // A server the row did not measure has no bar (not a bar of 0).
+        "edge-kata: 1900", "Miniflare: 1400", "node:http: 30000",
+      ]);
+      expect(SERVERS).toEqual(["edge-kata", "edge-kata, WAF off", "Miniflare", "node:http"]);
+      expect(svg).toContain("(2 cores, 3.0.0)");
+      expect(render(join(dir, "missing.json"))).toContain("run npm run bench:peers");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

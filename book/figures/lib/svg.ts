@@ -108,11 +108,12 @@ export function lineChart(options: {
 }
 
 /** Grouped bar chart: one group per category, one bar per series. */
-export function barChart(options: { title: string; yLabel: string; categories: string[]; series: Array<{ name: string; values: number[] }>; yLog?: boolean }): string {
+/** A bar chart; a `null` value is a bar not measured, left out rather than drawn as 0. */
+export function barChart(options: { title: string; yLabel: string; categories: string[]; series: Array<{ name: string; values: Array<number | null> }>; yLog?: boolean }): string {
   const f: Frame = { width: 720, height: 400, left: 64, right: 160, top: 32, bottom: 56 };
   const pw = f.width - f.left - f.right;
   const ph = f.height - f.top - f.bottom;
-  const values = options.series.flatMap((s) => s.values);
+  const values = options.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
   // A log axis (values that span orders of magnitude) has no 0: bars rise from its rounded-down smallest value.
   const yScale = (options.yLog ? scaleLog().domain([Math.min(...values.filter((v) => v > 0)), Math.max(...values)]) : scaleLinear().domain([0, Math.max(...values) || 1])).range([f.top + ph, f.top]).nice();
   const group = pw / options.categories.length;
@@ -125,7 +126,8 @@ export function barChart(options: { title: string; yLabel: string; categories: s
   options.categories.forEach((c, ci) => {
     parts.push(`<text x="${f.left + group * (ci + 0.5)}" y="${f.top + ph + 16}" text-anchor="middle">${esc(c)}</text>`);
     options.series.forEach((s, si) => {
-      const v = s.values[ci] ?? 0;
+      const v = s.values[ci];
+      if (v === null || v === undefined) return;
       const h = v > 0 ? f.top + ph - yScale(v) : 0;
       const xx = f.left + group * ci + group * 0.1 + bar * si;
       parts.push(`<rect x="${xx.toFixed(1)}" y="${(f.top + ph - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(`${s.name}: ${num(v)}`)}</title></rect>`);
