@@ -58,6 +58,7 @@ const EDGES: Workload[] = [
   { ...base, readsPerSecond: 10_000, writesPerSecond: 1_000 }, // exactly 10 at a realistic rate
   { ...base, readsPerSecond: 9_990, writesPerSecond: 1_000 },
   { ...base, readsPerSecond: 1, writesPerSecond: 0, writesPerSecondPerKeyMax: 0 }, // no writes at all: read-heavy
+  { ...base, readsPerSecond: 0, writesPerSecond: 0, writesPerSecondPerKeyMax: 0 }, // 0 >= 10 * 0: the README's product, where 0 / 0 is NaN
   { ...base, readsPerSecond: 1_000, writesPerSecond: 1_000 }, // global but write-heavy: a Durable Object
   { ...base, geography: "regional" }, // read-heavy but regional: a Durable Object
   { ...base, geography: "regional", readsPerSecond: 1, writesPerSecond: 0, writesPerSecondPerKeyMax: 0 },
