@@ -18,7 +18,10 @@
 // Answer `{ ok: true, order }` (a full valid order of every operation, unknown ones
 // included), `{ ok: false, reason, partialOrder }` or `{ ok: "unknown", reason }` once
 // `options.stepsMax` model steps (`step` and `apply` calls) were spent, over all partitions
-// together.
+// together. A rejection's `reason` names an operation that cannot be placed after
+// `partialOrder`, as `client <clientId>: <what> [<call>, <ret>]`, where <what> is
+// `model.describe(input, output)`, or `JSON.stringify(input)` when the model has no describe
+// (e.g. "client 2: get() -> 1 [4, 4]"). That operation returned: an unknown one never blocks.
 // The suite counts model steps: a sequential history must cost O(n) of them, and a
 // 1,000-operation key-value history must finish within a fixed step budget.
 // Hints: `npm run kata -- hint q2/5`. Grade: `npm run kata -- check q2/5`.

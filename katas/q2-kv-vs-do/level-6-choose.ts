@@ -16,6 +16,11 @@
 //     An object can still hold a bigger value, split over several keys written in one
 //     transaction, so size never overrides the rules above (linearizable, write rate,
 //     staleness, read-your-writes): it decides only for eventual data, where it picks KV.
+// Where KV is correct, its edge copies pay only for data that is read-heavy (at least 10
+// reads per write: readsPerSecond >= 10 * writesPerSecond, so no writes at all counts) AND
+// read worldwide. That picks KV for eventual data and "both" for read-your-writes. Anything
+// else (regional, or fewer than 10 reads per write) picks a Durable Object: a write costs
+// KV 10 reads, and one region is one short round trip from an object that is never stale.
 // Hints: `npm run kata -- hint q2/6`. Grade: `npm run kata -- check q2/6`.
 import { NotImplemented } from "../../src/kata/not-implemented.js";
 

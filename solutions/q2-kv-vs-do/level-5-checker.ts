@@ -18,7 +18,10 @@
 // Answer `{ ok: true, order }` (a full valid order of every operation, unknown ones
 // included), `{ ok: false, reason, partialOrder }` or `{ ok: "unknown", reason }` once
 // `options.stepsMax` model steps (`step` and `apply` calls) were spent, over all partitions
-// together.
+// together. A rejection's `reason` names an operation that cannot be placed after
+// `partialOrder`, as `client <clientId>: <what> [<call>, <ret>]`, where <what> is
+// `model.describe(input, output)`, or `JSON.stringify(input)` when the model has no describe
+// (e.g. "client 2: get() -> 1 [4, 4]"). That operation returned: an unknown one never blocks.
 // The suite counts model steps: a sequential history must cost O(n) of them, and a
 // 1,000-operation key-value history must finish within a fixed step budget.
 import type { CheckResult, Model, Operation } from "../../src/lin/index.js";
@@ -31,16 +34,19 @@ export interface CheckerOptions {
 type PartResult<I, O> = { ok: true; order: Operation<I, O>[] } | { ok: false; partialOrder: Operation<I, O>[]; blocked: Operation<I, O> } | { ok: "unknown" };
 
 export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[], options: CheckerOptions = {}): CheckResult<I, O> {
-  const budget = { left: options.stepsMax ?? 10_000_000 };
+  const stepsMax = options.stepsMax ?? 10_000_000;
+  const budget = { left: stepsMax };
   // P-compositionality: independent parts are searched alone, so the state space is the sum
   // of the parts' spaces, not their product.
   const parts = model.partition ? model.partition(history) : [history.slice()];
   const orders: Operation<I, O>[][] = [];
   for (const part of parts) {
     const result = searchPart(model, part, budget);
-    if (result.ok === "unknown") return { ok: "unknown", reason: `gave up after ${options.stepsMax ?? 10_000_000} model steps` };
+    if (result.ok === "unknown") return { ok: "unknown", reason: `gave up after ${stepsMax} model steps` };
     if (result.ok === false) {
-      const what = (op: Operation<I, O>): string => `client ${op.clientId}: ${model.describe?.(op.input, op.output) ?? JSON.stringify(op.input)} [${op.call}, ${op.unknown === true ? "?" : op.ret}]`;
+      // The search is blocked only at a return, and an unknown outcome never returns: the
+      // blocked operation always has a real return time.
+      const what = (op: Operation<I, O>): string => `client ${op.clientId}: ${model.describe?.(op.input, op.output) ?? JSON.stringify(op.input)} [${op.call}, ${op.ret}]`;
       return { ok: false, reason: `not linearizable: ${what(result.blocked)} fits after no order of the ${result.partialOrder.length} operation(s) before it`, partialOrder: result.partialOrder };
     }
     orders.push(result.order);

@@ -236,6 +236,18 @@ const HARD_CASES: Case[] = [
 /** Linearizable hard cases with a crashed operation: any checker must place it, so it needs apply(). */
 const WITH_UNKNOWN = HARD_CASES.filter((c) => c.history.some((o) => o.unknown === true) && reference(models[c.kind](), c.history).ok === true);
 
+/** Hard cases the reference rejects: each has an operation that cannot be placed. */
+const REJECTED = HARD_CASES.filter((c) => reference(models[c.kind](), c.history).ok === false);
+
+/**
+ * The README's form of the operation a rejection names: `client <id>: <what> [<call>, <ret>]`,
+ * <what> from the model's describe, or the input as JSON for a model without one.
+ */
+function named(model: AnyModel, op: AnyOp): string {
+  const what = model.describe !== undefined ? model.describe(op.input, op.output) : JSON.stringify(op.input);
+  return `client ${op.clientId}: ${what} [${op.call}, ${op.ret}]`;
+}
+
 /** n sequential operations over `keys` keys, each key's sub-history linearizable. */
 function sequentialKv(n: number, keys: number): AnyOp[] {
   const state: Record<string, string> = {};
@@ -269,6 +281,25 @@ export const suite = defineLevel<Checker>({
           }),
           ctx,
           { numRuns: 250, examples: HARD_CASES.map((c) => [c]) },
+        ),
+    },
+    {
+      name: "a rejection's reason names an operation that cannot be placed after partialOrder: client <id>: <what> [<call>, <ret>]",
+      run: (checker, ctx) =>
+        check(
+          fc.property(smallHistory, fc.boolean(), ({ kind, history }, withDescribe) => {
+            const { describe: _describe, ...plain } = models[kind]();
+            const model = withDescribe ? models[kind]() : (plain as AnyModel);
+            const got = checker(model, history);
+            if (got.ok !== false) return;
+            const placed = Array.isArray(got.partialOrder) ? got.partialOrder : [];
+            const candidates = history.filter((o) => o.unknown !== true && !placed.includes(o));
+            if (typeof got.reason === "string" && candidates.some((o) => got.reason.includes(named(model, o)))) return;
+            const shapes = candidates.slice(0, 3).map((o) => `"${named(model, o)}"`).join(", ");
+            throw new Error(`${kind} history${withDescribe ? "" : " (model without describe)"}:\n  ${describeHistory(history)}\nreason ${JSON.stringify(got.reason)} names no operation outside partialOrder in the README's form, such as ${shapes}`);
+          }),
+          ctx,
+          { numRuns: 250, examples: REJECTED.flatMap((c) => [[c, true] as [Case, boolean], [c, false] as [Case, boolean]]) },
         ),
     },
     {

@@ -25,11 +25,17 @@ type Choose = (w: Workload) => Choice;
 const KV_STALENESS_MS_MIN = KV_CACHE_TTL_SECONDS_MIN * 1000;
 const KV_WRITES_PER_KEY_PER_SECOND_MAX = 1000 / KV_WRITES_PER_KEY_INTERVAL_MS;
 
-/** Workloads at the edges of every rule: budgets around 30 s (and the old additive model's 60 s and 90 s), write rates around 1/s. */
+/**
+ * Workloads at the edges of every rule: budgets around 30 s (and the old additive model's 60 s
+ * and 90 s), write rates around 1/s, and half the time reads at a set multiple of the writes:
+ * exactly 10 per write (read-heavy), just under (9.99) or over, at every magnitude and with no
+ * writes at all.
+ */
 const workload: fc.Arbitrary<Workload> = fc
   .record({
     readsPerSecond: fc.constantFrom(1, 10, 1_000, 100_000),
-    writesPerSecond: fc.constantFrom(0.01, 1, 10, 1_000),
+    readsPerWrite: fc.oneof(fc.constant(undefined), fc.constantFrom(10, 9.99, 9, 11, 1)),
+    writesPerSecond: fc.constantFrom(0, 0.01, 1, 10, 1_000),
     writesPerSecondPerKeyMax: fc.constantFrom(0.001, 0.5, 1, 1.01, 2, 50),
     consistency: fc.constantFrom<Workload["consistency"]>("linearizable", "read-your-writes", "eventual"),
     stalenessBudgetMs: fc.constantFrom(0, 1_000, 29_999, 30_000, 45_000, 59_999, 60_000, 89_999, 90_000, 300_000, 3_600_000),
@@ -38,13 +44,28 @@ const workload: fc.Arbitrary<Workload> = fc
     // Around the limit: 128 KB in decimal, exactly 128 KiB (fits), one byte over (does not).
     valueBytesMax: fc.constantFrom(100, 64 * 1024, 128_001, DO_VALUE_SIZE_BYTES_MAX, DO_VALUE_SIZE_BYTES_MAX + 1, 5 * 1024 * 1024, KV_VALUE_SIZE_BYTES_MAX),
   })
-  .map((w) => ({ ...w, writesPerSecondPerKeyMax: Math.min(w.writesPerSecondPerKeyMax, w.writesPerSecond) }));
+  .map(({ readsPerWrite, ...w }) => ({
+    ...w,
+    readsPerSecond: readsPerWrite === undefined ? w.readsPerSecond : w.writesPerSecond * readsPerWrite,
+    writesPerSecondPerKeyMax: Math.min(w.writesPerSecondPerKeyMax, w.writesPerSecond),
+  }));
 
 /** Hand-made workloads exactly at each rule's edge, graded before the random ones. */
 const base: Workload = { readsPerSecond: 100_000, writesPerSecond: 1, writesPerSecondPerKeyMax: 0.001, consistency: "eventual", stalenessBudgetMs: 300_000, keyCount: 1_000, geography: "global", valueBytesMax: 100 };
 const EDGES: Workload[] = [
-  { ...base, readsPerSecond: 10, writesPerSecond: 1 }, // exactly 10 reads per write: read-heavy
+  { ...base, readsPerSecond: 10, writesPerSecond: 1 }, // exactly 10 reads per write: read-heavy, KV
+  { ...base, readsPerSecond: 9.99, writesPerSecond: 1 }, // just under: a Durable Object
+  { ...base, readsPerSecond: 10_000, writesPerSecond: 1_000 }, // exactly 10 at a realistic rate
+  { ...base, readsPerSecond: 9_990, writesPerSecond: 1_000 },
+  { ...base, readsPerSecond: 1, writesPerSecond: 0, writesPerSecondPerKeyMax: 0 }, // no writes at all: read-heavy
+  { ...base, readsPerSecond: 0, writesPerSecond: 0, writesPerSecondPerKeyMax: 0 }, // 0 >= 10 * 0: the README's product, where 0 / 0 is NaN
+  { ...base, readsPerSecond: 1_000, writesPerSecond: 1_000 }, // global but write-heavy: a Durable Object
+  { ...base, geography: "regional" }, // read-heavy but regional: a Durable Object
+  { ...base, geography: "regional", readsPerSecond: 1, writesPerSecond: 0, writesPerSecondPerKeyMax: 0 },
   { ...base, readsPerSecond: 10, writesPerSecond: 1, consistency: "read-your-writes" },
+  { ...base, readsPerSecond: 9.99, writesPerSecond: 1, consistency: "read-your-writes" },
+  { ...base, readsPerSecond: 1, writesPerSecond: 0, writesPerSecondPerKeyMax: 0, consistency: "read-your-writes" },
+  { ...base, geography: "regional", consistency: "read-your-writes" },
   { ...base, writesPerSecond: 1, writesPerSecondPerKeyMax: 1 }, // exactly KV's 1 write/s per key
   { ...base, writesPerSecond: 10, writesPerSecondPerKeyMax: 1.01 },
   { ...base, writesPerSecond: 10, writesPerSecondPerKeyMax: 2, keyCount: 10_000_000 }, // one hot key among many cold ones
@@ -68,17 +89,23 @@ interface Rule {
   mentions: RegExp;
 }
 
-/** What the platform's behaviour forces, or undefined when more than one answer is defensible. */
-function required(w: Workload): Rule | undefined {
+/** Where KV is correct, its edge copies pay only for global data with at least 10 reads per write (exactly 10, and no writes at all, count). */
+const edgeWins = (w: Workload): boolean => w.geography === "global" && w.readsPerSecond >= 10 * w.writesPerSecond;
+
+/** What the README settles for every workload: the allowed answer and the fact its reason must name. */
+function required(w: Workload): Rule {
   if (w.consistency === "linearizable") return { name: "linearizable updates need one serialising owner; KV loses concurrent updates (level 2)", allowed: ["DO"], mentions: /lineari[sz]|atomic|serial|lost update|last.writer/i };
   if (w.writesPerSecondPerKeyMax > KV_WRITES_PER_KEY_PER_SECOND_MAX) return { name: `more than ${KV_WRITES_PER_KEY_PER_SECOND_MAX} write/s per key is refused by KV`, allowed: ["DO"], mentions: /write/i };
   if (w.stalenessBudgetMs < KV_STALENESS_MS_MIN) return { name: `a staleness budget below ${KV_STALENESS_MS_MIN} ms (the minimum cacheTtl) cannot be met by KV`, allowed: ["DO"], mentions: /stale|cacheTtl|cache/i };
-  if (w.consistency === "read-your-writes" && w.geography === "global" && w.readsPerSecond >= 10 * w.writesPerSecond) return { name: "global read-heavy with read-your-writes: KV for reads, a DO for writes and fallback", allowed: ["both"], mentions: /own write|read.your.writes|version|cookie/i };
+  if (w.consistency === "read-your-writes") {
+    if (edgeWins(w)) return { name: "global read-heavy with read-your-writes: KV for reads, a DO for writes and fallback", allowed: ["both"], mentions: /own write|read.your.writes|version|cookie/i };
+    return { name: "read-your-writes that is regional or under 10 reads per write: a Durable Object alone, KV copies would not pay for their writes", allowed: ["DO"], mentions: /read|write|region/i };
+  }
   // A bigger value still fits an object split over several keys (one transaction), so size
   // only decides where KV is otherwise correct.
-  if (w.consistency === "eventual" && w.valueBytesMax > DO_VALUE_SIZE_BYTES_MAX) return { name: `values over ${DO_VALUE_SIZE_BYTES_MAX} bytes do not fit a Durable Object value`, allowed: ["KV"], mentions: /128|KiB|size|large|bytes/i };
-  if (w.consistency === "eventual" && w.geography === "global" && w.readsPerSecond >= 10 * w.writesPerSecond) return { name: "global, read-heavy, loose staleness: KV's local reads win", allowed: ["KV"], mentions: /read/i };
-  return undefined;
+  if (w.valueBytesMax > DO_VALUE_SIZE_BYTES_MAX) return { name: `values over ${DO_VALUE_SIZE_BYTES_MAX} bytes do not fit a Durable Object value`, allowed: ["KV"], mentions: /128|KiB|size|large|bytes/i };
+  if (edgeWins(w)) return { name: "global, read-heavy, loose staleness: KV's local reads win", allowed: ["KV"], mentions: /read/i };
+  return { name: "eventual data that is regional or under 10 reads per write: a Durable Object, a KV write costs 10 reads", allowed: ["DO"], mentions: /read|write|region/i };
 }
 
 /** DO < both < KV: how much of the workload the edge copies carry. */
@@ -135,7 +162,7 @@ export const suite = defineLevel<Choose>({
             const rule = required(w);
             const got = choose(structuredClone(w));
             if (!["KV", "DO", "both"].includes(got?.store)) throw new Error(`choose returned ${JSON.stringify(got)}; store must be "KV", "DO" or "both"`);
-            if (rule !== undefined && !rule.allowed.includes(got.store)) throw new Error(`${JSON.stringify(w)}\nchose ${got.store} ("${got.reason}"), but ${rule.name}: expected ${rule.allowed.join(" or ")}`);
+            if (!rule.allowed.includes(got.store)) throw new Error(`${JSON.stringify(w)}\nchose ${got.store} ("${got.reason}"), but ${rule.name}: expected ${rule.allowed.join(" or ")}`);
           }),
           ctx,
           { numRuns: 300, examples: EDGES.map((w) => [w]) },
@@ -149,7 +176,7 @@ export const suite = defineLevel<Choose>({
             const got = choose(structuredClone(w));
             if (typeof got.reason !== "string" || got.reason.trim().length < 10) throw new Error(`reason ${JSON.stringify(got.reason)} is not a reason`);
             const rule = required(w);
-            if (rule !== undefined && !rule.mentions.test(got.reason)) throw new Error(`${JSON.stringify(w)}\nreason "${got.reason}" should mention why: ${rule.name} (${rule.mentions})`);
+            if (!rule.mentions.test(got.reason)) throw new Error(`${JSON.stringify(w)}\nreason "${got.reason}" should mention why: ${rule.name} (${rule.mentions})`);
           }),
           ctx,
           { numRuns: 300, examples: EDGES.map((w) => [w]) },

@@ -33,16 +33,18 @@ export function choose(w: Workload): Choice {
   if (w.stalenessBudgetMs < KV_STALENESS_MS_MIN) {
     return { store: "DO", reason: `a staleness budget of ${w.stalenessBudgetMs} ms is below KV's worst case of ${KV_STALENESS_MS_MIN} ms (the shortest cacheTtl)` };
   }
-  // KV is allowed from here on; now it is about cost and latency.
+  // KV is allowed from here on; now it is about cost and latency. Its edge copies carry the
+  // load only when many reads, made all over the world, share each write.
+  const edgeWins = w.geography === "global" && w.readsPerSecond >= READ_HEAVY_RATIO_MIN * w.writesPerSecond;
   if (w.consistency === "read-your-writes") {
-    return { store: "both", reason: "others may read a stale KV copy, but the writer must read its own writes: write through a Durable Object, serve reads from KV, and fall back to the object when the cookie's version is newer" };
+    if (edgeWins) return { store: "both", reason: "global and read-heavy, but the writer must read its own writes: write through a Durable Object, serve reads from KV, and fall back to the object when the cookie's version is newer" };
+    return { store: "DO", reason: `read-your-writes, ${w.geography}, ${w.readsPerSecond} reads per ${w.writesPerSecond} writes per second: not both global and read-heavy, so a Durable Object alone answers every read fresh and KV copies would not pay for their writes` };
   }
   if (w.valueBytesMax > DO_VALUE_SIZE_BYTES_MAX) {
-    return { store: "KV", reason: `values of ${w.valueBytesMax} bytes exceed a Durable Object value's 128 KiB; KV stores up to 25 MiB and staleness is acceptable` };
+    return { store: "KV", reason: `values of ${w.valueBytesMax} bytes exceed a Durable Object value's ${DO_VALUE_SIZE_BYTES_MAX} bytes; KV stores up to 25 MiB and staleness is acceptable` };
   }
-  const readHeavy = w.readsPerSecond >= READ_HEAVY_RATIO_MIN * Math.max(w.writesPerSecond, Number.MIN_VALUE);
-  if (readHeavy || w.geography === "global") {
-    return { store: "KV", reason: `read-heavy and eventual: KV serves reads from the local PoP cache everywhere, and ${w.stalenessBudgetMs} ms of staleness is within budget` };
+  if (edgeWins) {
+    return { store: "KV", reason: `global, read-heavy and eventual: KV serves reads from the local PoP cache everywhere; read with a cacheTtl of at most ${Math.floor(w.stalenessBudgetMs / 1000)} s to stay within the ${w.stalenessBudgetMs} ms staleness budget` };
   }
-  return { store: "DO", reason: "write-heavy in one region: a nearby Durable Object answers every read fresh at one short round trip, without paying KV's propagation on every write" };
+  return { store: "DO", reason: `${w.geography}, ${w.readsPerSecond} reads per ${w.writesPerSecond} writes per second: not both global and read-heavy (10 reads per write), so a Durable Object answers every read fresh, where KV would pay a central write (10x a read's price) for copies few readers share` };
 }
