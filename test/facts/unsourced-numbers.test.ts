@@ -17,6 +17,17 @@ describe("the unsourced-number detector", () => {
     expect(find("In 2018 the weather was fine.")).toEqual([]);
   });
 
+  it("flags a blog post's year at the end of a sentence too, but not a version number", () => {
+    expect(find("Cloudflare wrote about 0-RTT in a blog post in 2016.")).toEqual(["2016"]);
+    expect(find("Cloudflare's post on 0-RTT came out in 2017!")).toEqual(["2017"]);
+    expect(find("The post covers release 2017.3 of the tool.")).toEqual([]);
+  });
+
+  it("flags rates written with a slash: writes/s, reads/s, requests/s", () => {
+    expect(find("KV allows 1 write/s per key.")).toEqual(["1 write/s"]);
+    expect(find("A Durable Object takes about 1,000 requests/s.")).toEqual(["about 1,000 requests/s"]);
+  });
+
   it("accepts figures that come from the registry", () => {
     expect(find("The Workers limits page allows {{fact:workers.startupMsMax}} for the global scope.")).toEqual([]);
     expect(find("A Durable Object takes about [1,000 requests per second][do.requestsPerSecondSoftMax].")).toEqual([]);
