@@ -41,6 +41,11 @@ describe("the unsourced-number detector", () => {
   it("accepts a sentence that says the figure was measured or simulated here", () => {
     expect(find("On this platform a KV read measured 0 ms and a Durable Object read 88 ms.")).toEqual([]);
     expect(find("In the simulation the limit L is 10 000 per 10 s.")).toEqual([]);
+    expect(find("In the model, a KV copy is kept for 60 s.")).toEqual([]);
+  });
+
+  it("does not take a product's name for a measurement label: \"KV's model\" is Cloudflare's design", () => {
+    expect(find("KV's model caches a value for 60 s at each PoP.")).toEqual(["60 s"]);
   });
 
   it("ignores numbers without Cloudflare wording, in code, in generated blocks and in link targets", () => {
