@@ -22,11 +22,6 @@ export const ALLOWED: readonly Allowed[] = [
     reason: "the range of window lengths level 5's properties draw, not a Cloudflare figure",
   },
   {
-    file: "solutions/q3-isolates/ANSWER.md",
-    text: "\"Under 1 ms\"",
-    reason: "quotes the interview question's own words, which the answer then qualifies",
-  },
-  {
     file: "book/chapters/workers.md",
     text: "every 2 ms",
     reason: "the platform's CPU watchdog sampling interval (src/workers/limits.ts), not a Cloudflare figure",

@@ -95,6 +95,15 @@ describe("the model answers fit the room", () => {
     }
   });
 
+  it("Q3 labels the bare-isolate time as this project's measurement, in the answer and the chapter", () => {
+    const room = (text: string): string => text.slice(0, text.indexOf("## Going deeper") === -1 ? undefined : text.indexOf("## Going deeper"));
+    const q3 = room(flat("solutions/q3-isolates/ANSWER.md"));
+    expect(q3).toContain("this project measured 1.0 ms p50 for that step with isolated-vm");
+    expect(q3).toContain("its own measurement, not Cloudflare's");
+    expect(flat("book/chapters/q3-isolates.md")).toContain("its own figure and not Cloudflare's");
+    for (const text of [q3, flat("book/chapters/q3-isolates.md")]) expect(text).not.toMatch(/"Under 1 ms" (?:is the bare-isolate part|holds for a bare isolate)/);
+  });
+
   it("Q5 names API Shield, Access and its header with rotating keys, and a JWKS cache shared beyond one isolate", () => {
     const q5 = flat("solutions/q5-edge-jwt/ANSWER.md");
     for (const needle of ["[API Shield JWT validation][cf-api-shield-jwt]", "`Cf-Access-Jwt-Assertion`", "[6 weeks][access.keyRotationWeeks]", "multiplies issuer fetches by the number of isolates", "[Cache API][cf-workers-cache-api]"]) {
