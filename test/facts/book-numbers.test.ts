@@ -74,7 +74,7 @@ describe("the model answers fit the room", () => {
 
   it("Q2 describes KV as pull-through caching and names write costs, SQLite storage, alarms, hibernation and the per-object limit", () => {
     const q2 = flat("solutions/q2-kv-vs-do/ANSWER.md");
-    for (const needle of ["nothing is pushed", "\"not found\" included", "*usually* sees its own write", "[$5.00 per million writes][kv.writeUsdPerMillion]", "SQLite backend", "[alarms][cf-do-alarms]", "WebSocket hibernation", "[1,000 requests per second][do.requestsPerSecondSoftMax]"]) {
+    for (const needle of ["nothing is pushed", "\"not found\" included", "*usually* sees its own write", "[$5.00 per million writes][kv.writeUsdPerMillion]", "SQLite backend", "[2 MB][do.sqlite.keyValueBytesMax] and [10 GB][do.sqlite.storageBytesPerObjectMax] per object", "[128 KiB][do.kv.valueBytesMax]", "[alarms][cf-do-alarms]", "WebSocket hibernation", "[1,000 requests per second][do.requestsPerSecondSoftMax]"]) {
       expect(q2).toContain(needle);
     }
     // The additive model (a propagation delay, then cacheTtl on top) is what issue 26 corrected.
