@@ -23,6 +23,13 @@ describe("the unsourced-number detector", () => {
     expect(find("The post covers release 2017.3 of the tool.")).toEqual([]);
   });
 
+  it("flags counts Cloudflare publishes: data centres, cities, countries, subrequests, connections", () => {
+    expect(find("Cloudflare's network spans 330 cities in 120 countries.")).toEqual(["330 cities", "120 countries"]);
+    expect(find("The attack was dropped in 477 data centres, Cloudflare says.")).toEqual(["477 data centres"]);
+    expect(find("A paid Worker may make up to 10,000 subrequests and 6 simultaneous outgoing connections.")).toEqual(["10,000 subrequests", "6 simultaneous outgoing connections"]);
+    expect(find("The simulation has 410 PoPs in 330 cities.")).toEqual([]);
+  });
+
   it("flags rates written with a slash: writes/s, reads/s, requests/s", () => {
     expect(find("KV allows 1 write/s per key.")).toEqual(["1 write/s"]);
     expect(find("A Durable Object takes about 1,000 requests/s.")).toEqual(["about 1,000 requests/s"]);

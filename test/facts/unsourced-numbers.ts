@@ -32,7 +32,7 @@ export interface Allowed {
 }
 
 const UNIT =
-  "(?:requests?|writes?|reads?|ops)/s|ms|µs|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?|KB|KiB|MB|MiB|GB|GiB|TB|Tbps|Gbps|Mbps|Bpps|Mpps|bytes?|%|req/s|rps|requests? (?:per|a) second|writes? (?:per|a) second";
+  "(?:requests?|writes?|reads?|ops)/s|data cent(?:re|er)s|cities|countries|subrequests|(?:simultaneous )?(?:outgoing )?connections|source IPs|ms|µs|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?|KB|KiB|MB|MiB|GB|GiB|TB|Tbps|Gbps|Mbps|Bpps|Mpps|bytes?|%|req/s|rps|requests? (?:per|a) second|writes? (?:per|a) second";
 const NUMBER = "\\d[\\d,]*(?:\\.\\d+)?";
 const QUANTITY = new RegExp(`(?<![\\w.])(?:~|≈|about )?${NUMBER}(?:\\s?[–-]\\s?${NUMBER})?\\s?(?:${UNIT})(?![\\w/])`, "g");
 // A year ends a sentence as often as not ("… published in 2016."); a version number does not.
