@@ -10,11 +10,13 @@ import { acquire, RateLimiterObject } from "./level-5-global-limiter.js";
 import * as hybrid from "./level-6-hybrid.js";
 import { figuresMain } from "../lib/answer-figures.js";
 import { fact } from "../../src/facts/index.js";
+import { DO_OVERLOADED_MESSAGE } from "../../src/durable-objects/limits.js";
 
 // Cloudflare blog, "How we built rate limiting capable of scaling to millions of domains":
 // over 400 million requests, 0.003% were wrongly allowed or rate limited (facts registry).
 const CLOUDFLARE_WRONG_DECISIONS = fact("rateLimiting.slidingWindowWrongPercent");
 const CLOUDFLARE_SAMPLE = fact("rateLimiting.slidingWindowSampleRequests");
+const DO_SOFT_LIMIT = fact("do.requestsPerSecondSoftMax");
 
 const LIMIT = 10;
 const WINDOW_MS = 1_000;
@@ -141,6 +143,45 @@ export async function latencyRows(seed = 3): Promise<string[]> {
   });
 }
 
+// Level 5 under the tuning scenario's load: L = 10 000 per 10 s, 1.3 L offered from three PoPs,
+// every request a call to the key's one object.
+const OVERLOAD_LIMIT = 10_000;
+const OVERLOAD_WINDOW_MS = 10_000;
+const OVERLOAD_OFFERED_PER_S = 1_300;
+const OVERLOAD_SECONDS = 20;
+const OVERLOAD_POPS = ["LHR", "IAD", "NRT"];
+
+/**
+ * The level-5 design (every decision a call to one object) under the level-6 scenario's load:
+ * the platform's Durable Object runtime refuses what exceeds an object's soft limit with
+ * Cloudflare's overload error, so the limiter never even sees those requests.
+ */
+export async function overloadRows(seed = 7): Promise<string[]> {
+  const sim = new Simulation({ seed, trace: false });
+  const clock = { nowMs: () => sim.now() };
+  const world = simulatedWorld(sim, (state) => new RateLimiterObject(state, { limit: OVERLOAD_LIMIT, windowMs: OVERLOAD_WINDOW_MS, clock }) as unknown as DurableObjectInstanceApi);
+  const halves = [0, 1].map(() => ({ offered: 0, allowed: 0, limited: 0, overloaded: 0 }));
+  const gapMs = 1_000 / (OVERLOAD_OFFERED_PER_S / OVERLOAD_POPS.length);
+  for (const pop of OVERLOAD_POPS) {
+    for (let t = 0; t < OVERLOAD_SECONDS * 1_000; t += gapMs) {
+      const half = halves[Math.floor(t / 10_000)]!;
+      sim.schedule(t, () => {
+        half.offered++;
+        acquire(world.ns.forPop(pop), "api-key").then(
+          (allowed) => void (allowed ? half.allowed++ : half.limited++),
+          (error: unknown) => {
+            if ((error as { overloaded?: unknown }).overloaded !== true) throw error;
+            half.overloaded++;
+          },
+        );
+      }, `request ${pop}`);
+    }
+  }
+  await sim.runAsync();
+  const pct = (n: number, of: number): string => `${((100 * n) / of).toFixed(1)}%`;
+  return halves.map((h, i) => `| ${i * 10}–${i * 10 + 10} s | ${h.offered.toLocaleString("en-US")} | ${h.allowed.toLocaleString("en-US")} | ${h.limited.toLocaleString("en-US")} | ${h.overloaded.toLocaleString("en-US")} (${pct(h.overloaded, h.offered)}) |`);
+}
+
 /** The hybrid's overshoot and p99 added latency against its sync interval (level 6 scenario). */
 export async function hybridRows(): Promise<string[]> {
   const settings: Array<{ k: number; s: number }> = [
@@ -175,6 +216,12 @@ export async function figures(): Promise<string> {
     "| caller PoP | km to object | p50 ms | p99 ms |",
     "|---|---:|---:|---:|",
     ...(await latencyRows()),
+    "",
+    `**Level 5 under the level-6 load: one object refuses what exceeds its soft limit** (simulated: L = 10 000 per 10 s, ${OVERLOAD_OFFERED_PER_S.toLocaleString("en-US")} requests per second offered from ${OVERLOAD_POPS.join(", ")} for ${OVERLOAD_SECONDS} s, every request a call to the key's one object; the platform's Durable Object runtime admits at most [${DO_SOFT_LIMIT.display}][do.requestsPerSecondSoftMax] per object over a 10 s window and refuses the rest with Cloudflare's error "${DO_OVERLOADED_MESSAGE}", \`overloaded = true\`; seed 7).`,
+    "",
+    "| time | requests offered | allowed by the limiter | limited (429) by the limiter | refused: object overloaded |",
+    "|---|---:|---:|---:|---:|",
+    ...(await overloadRows()),
     "",
     "**Level 6: hybrid overshoot vs sync interval** (simulated: L = 10 000 per 10 s, 1.3 L offered from LHR, IAD, NRT, object in London, seed 7).",
     "",

@@ -13,5 +13,5 @@ export { runCustomBuild, CUSTOM_BUILD_OUTPUT_CHARS_MAX } from "./custom-build.js
 export { FileWatcher, WATCH_DEBOUNCE_MS } from "./file-watcher.js";
 export { DEFAULT_MODULE_RULES, parseRules, globToRegExp } from "./module-rules.js";
 export { nodeCompatMode, type NodeCompatMode, NODEJS_COMPAT_V2_DATE } from "./node-compat.js";
-export { checkBundleSize, measureBundle, formatSize, WORKER_SIZE_GZIP_BYTES_MAX_FREE, WORKER_SIZE_GZIP_BYTES_MAX_PAID, type BundleSize } from "./size-limit.js";
+export { checkBundleSize, measureBundle, formatSize, WORKER_SIZE_BYTES_MAX, type BundleSize } from "./size-limit.js";
 export { stackRemapper } from "./source-map.js";

@@ -1,17 +1,16 @@
 import { gzipSync } from "node:zlib";
 import { EdgeError } from "../core/errors.js";
+import { fact } from "../facts/index.js";
 
 const MIB = 1024 * 1024;
 
 /**
- * Worker size limits, after compression, from Cloudflare's "Workers limits" page ("Worker
- * size": 3 MB on Workers Free, 10 MB on Workers Paid; the errors page: "A Worker can be up to
- * 10 MB in size after compression on the Workers Paid plan, and up to 3 MB on the Workers Free
- * plan"). The limit counts the script and its modules, gzipped. The platform refuses what no
- * plan could deploy and warns about what only Paid could.
+ * Cloudflare's Worker size limit, from the facts registry: the script and its modules,
+ * uncompressed, 64 MiB on every plan. It replaced the compressed limits (3 MB on Workers Free,
+ * 10 MB on Workers Paid, measured after gzip) in 2026, and wrangler's bundle reporter compares
+ * the uncompressed size since. The gzip size is still printed, as wrangler prints it.
  */
-export const WORKER_SIZE_GZIP_BYTES_MAX_PAID = 10 * MIB;
-export const WORKER_SIZE_GZIP_BYTES_MAX_FREE = 3 * MIB;
+export const WORKER_SIZE_BYTES_MAX = fact("workers.scriptBytesMax").value;
 
 export interface BundleSize {
   bytes: number;
@@ -32,18 +31,13 @@ export function formatSize(bytes: number): string {
   return bytes >= MIB ? `${(bytes / MIB).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(2)} KiB`;
 }
 
-/** Refuses a bundle over the Paid limit (both sizes in the message); a warning over Free's. */
-export function checkBundleSize(name: string, size: BundleSize): string | undefined {
-  const both = `${formatSize(size.bytes)} (${formatSize(size.gzipBytes)} gzip)`;
-  if (size.gzipBytes > WORKER_SIZE_GZIP_BYTES_MAX_PAID) {
+/** Refuses a bundle over Cloudflare's Worker size limit, with both its sizes in the message. */
+export function checkBundleSize(name: string, size: BundleSize): void {
+  if (size.bytes > WORKER_SIZE_BYTES_MAX) {
     throw new EdgeError(
       "WORKER_TOO_LARGE",
       413,
-      `worker "${name}" is ${both}; Cloudflare accepts at most ${formatSize(WORKER_SIZE_GZIP_BYTES_MAX_PAID)} after compression on Workers Paid (${formatSize(WORKER_SIZE_GZIP_BYTES_MAX_FREE)} on Workers Free)`,
+      `worker "${name}" is ${formatSize(size.bytes)} (${formatSize(size.gzipBytes)} gzip); Cloudflare accepts at most ${formatSize(WORKER_SIZE_BYTES_MAX)}, uncompressed, on every plan`,
     );
   }
-  if (size.gzipBytes > WORKER_SIZE_GZIP_BYTES_MAX_FREE) {
-    return `worker "${name}" is ${both}: over the ${formatSize(WORKER_SIZE_GZIP_BYTES_MAX_FREE)} Workers Free limit after compression (Workers Paid allows ${formatSize(WORKER_SIZE_GZIP_BYTES_MAX_PAID)})`;
-  }
-  return undefined;
 }

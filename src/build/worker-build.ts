@@ -131,8 +131,7 @@ export class WorkerBuilder {
     const modules = [...this.#collected.modules.values()];
     const size = measureBundle([js.contents, ...modules.map((m) => m.bytes)]);
     const warnings = [...this.#ruleWarnings, ...result.warnings.map((w) => `${w.location === null ? "" : `${w.location.file}:${w.location.line}: `}${w.text}`)];
-    const tooBig = checkBundleSize(this.#config.name, size);
-    if (tooBig !== undefined) warnings.push(tooBig);
+    checkBundleSize(this.#config.name, size);
     const filename = `${BUNDLE_DIR}/${parse(this.#project.main).name}.js`;
     const script: WorkerScript = {
       main: js.text,

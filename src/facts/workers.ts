@@ -98,6 +98,17 @@ export const WORKERS_FACTS = {
     checked: CHECKED,
     status: "verified",
   },
+  "workers.scriptBytesMax": {
+    value: 64 * 1024 * 1024,
+    unit: "bytes",
+    display: "64 MiB",
+    claim: "A Worker (its script and modules, uncompressed) may be up to 64 MiB on every plan; this single limit replaced the compressed limits of 3 MB (Free) and 10 MB (Paid) in 2026.",
+    source: "cf-workers-limits",
+    anchor: "#worker-size",
+    checked: "2026-12-08",
+    status: "verified",
+    note: "Read on the current limits page (Worker size: 64 MiB on Workers Free and Paid). Wrangler's bundle reporter compares the uncompressed size with 64 MiB since cloudflare/workers-sdk#14001; older copies of the page say 3 MB / 10 MB after compression.",
+  },
   "cache.cacheableFileBytesMax": {
     value: 512 * 1024 * 1024,
     unit: "bytes",

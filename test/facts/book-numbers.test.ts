@@ -74,7 +74,7 @@ describe("the model answers fit the room", () => {
 
   it("Q2 describes KV as pull-through caching and names write costs, SQLite storage, alarms, hibernation and the per-object limit", () => {
     const q2 = flat("solutions/q2-kv-vs-do/ANSWER.md");
-    for (const needle of ["nothing is pushed", "\"not found\" included", "*usually* sees its own write", "[$5.00 per million writes][kv.writeUsdPerMillion]", "SQLite backend", "[alarms][cf-do-alarms]", "WebSocket hibernation", "[1,000 requests per second][do.requestsPerSecondSoftMax]"]) {
+    for (const needle of ["nothing is pushed", "\"not found\" included", "*usually* sees its own write", "[$5.00 per million writes][kv.writeUsdPerMillion]", "SQLite backend", "[2 MB][do.sqlite.keyValueBytesMax] and [10 GB][do.sqlite.storageBytesPerObjectMax] per object", "[128 KiB][do.kv.valueBytesMax]", "[alarms][cf-do-alarms]", "WebSocket hibernation", "[1,000 requests per second][do.requestsPerSecondSoftMax]"]) {
       expect(q2).toContain(needle);
     }
     // The additive model (a propagation delay, then cacheTtl on top) is what issue 26 corrected.
@@ -93,6 +93,15 @@ describe("the model answers fit the room", () => {
     for (const needle of ["XDP", "l4drop", "dosd", "no scrubbing centres", "Layer-7 floods", "no cycle in the customer–provider hierarchy", `[${fact("ddos.recordTbps").display}][ddos.recordTbps]`]) {
       expect(q4).toContain(needle);
     }
+  });
+
+  it("Q3 labels the bare-isolate time as this project's measurement, in the answer and the chapter", () => {
+    const room = (text: string): string => text.slice(0, text.indexOf("## Going deeper") === -1 ? undefined : text.indexOf("## Going deeper"));
+    const q3 = room(flat("solutions/q3-isolates/ANSWER.md"));
+    expect(q3).toContain("this project measured 1.0 ms p50 for that step with isolated-vm");
+    expect(q3).toContain("its own measurement, not Cloudflare's");
+    expect(flat("book/chapters/q3-isolates.md")).toContain("its own figure and not Cloudflare's");
+    for (const text of [q3, flat("book/chapters/q3-isolates.md")]) expect(text).not.toMatch(/"Under 1 ms" (?:is the bare-isolate part|holds for a bare isolate)/);
   });
 
   it("Q5 names API Shield, Access and its header with rotating keys, and a JWKS cache shared beyond one isolate", () => {

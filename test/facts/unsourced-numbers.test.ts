@@ -17,6 +17,24 @@ describe("the unsourced-number detector", () => {
     expect(find("In 2018 the weather was fine.")).toEqual([]);
   });
 
+  it("flags a blog post's year at the end of a sentence too, but not a version number", () => {
+    expect(find("Cloudflare wrote about 0-RTT in a blog post in 2016.")).toEqual(["2016"]);
+    expect(find("Cloudflare's post on 0-RTT came out in 2017!")).toEqual(["2017"]);
+    expect(find("The post covers release 2017.3 of the tool.")).toEqual([]);
+  });
+
+  it("flags counts Cloudflare publishes: data centres, cities, countries, subrequests, connections", () => {
+    expect(find("Cloudflare's network spans 330 cities in 120 countries.")).toEqual(["330 cities", "120 countries"]);
+    expect(find("The attack was dropped in 477 data centres, Cloudflare says.")).toEqual(["477 data centres"]);
+    expect(find("A paid Worker may make up to 10,000 subrequests and 6 simultaneous outgoing connections.")).toEqual(["10,000 subrequests", "6 simultaneous outgoing connections"]);
+    expect(find("The simulation has 410 PoPs in 330 cities.")).toEqual([]);
+  });
+
+  it("flags rates written with a slash: writes/s, reads/s, requests/s", () => {
+    expect(find("KV allows 1 write/s per key.")).toEqual(["1 write/s"]);
+    expect(find("A Durable Object takes about 1,000 requests/s.")).toEqual(["about 1,000 requests/s"]);
+  });
+
   it("accepts figures that come from the registry", () => {
     expect(find("The Workers limits page allows {{fact:workers.startupMsMax}} for the global scope.")).toEqual([]);
     expect(find("A Durable Object takes about [1,000 requests per second][do.requestsPerSecondSoftMax].")).toEqual([]);
@@ -30,6 +48,11 @@ describe("the unsourced-number detector", () => {
   it("accepts a sentence that says the figure was measured or simulated here", () => {
     expect(find("On this platform a KV read measured 0 ms and a Durable Object read 88 ms.")).toEqual([]);
     expect(find("In the simulation the limit L is 10 000 per 10 s.")).toEqual([]);
+    expect(find("In the model, a KV copy is kept for 60 s.")).toEqual([]);
+  });
+
+  it("does not take a product's name for a measurement label: \"KV's model\" is Cloudflare's design", () => {
+    expect(find("KV's model caches a value for 60 s at each PoP.")).toEqual(["60 s"]);
   });
 
   it("ignores numbers without Cloudflare wording, in code, in generated blocks and in link targets", () => {

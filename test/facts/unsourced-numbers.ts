@@ -32,16 +32,17 @@ export interface Allowed {
 }
 
 const UNIT =
-  "ms|µs|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?|KB|KiB|MB|MiB|GB|GiB|TB|Tbps|Gbps|Mbps|Bpps|Mpps|bytes?|%|req/s|rps|requests? (?:per|a) second|writes? (?:per|a) second";
+  "(?:requests?|writes?|reads?|ops)/s|data cent(?:re|er)s|cities|countries|subrequests|(?:simultaneous )?(?:outgoing )?connections|source IPs|ms|µs|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?|KB|KiB|MB|MiB|GB|GiB|TB|Tbps|Gbps|Mbps|Bpps|Mpps|bytes?|%|req/s|rps|requests? (?:per|a) second|writes? (?:per|a) second";
 const NUMBER = "\\d[\\d,]*(?:\\.\\d+)?";
 const QUANTITY = new RegExp(`(?<![\\w.])(?:~|≈|about )?${NUMBER}(?:\\s?[–-]\\s?${NUMBER})?\\s?(?:${UNIT})(?![\\w/])`, "g");
-const YEAR = /(?<![\w.])(?:19|20)\d\d(?![\w.])/g;
+// A year ends a sentence as often as not ("… published in 2016."); a version number does not.
+const YEAR = /(?<![\w.])(?:19|20)\d\d(?!\w|\.\d)/g;
 
 const CLOUDFLARE_WORDING =
   /\bCloudflare\b|\blimits? page\b|\bdocs?\b|\bdocumentation\b|\bdocuments\b|\bblog\b|\bpublished\b|\breport(?:s|ed)?\b|\brecord\b|\bsoft limit\b|\bplans?\b|\bcacheTtl\b|\bexpirationTtl\b|\blimits?\b|\bstart-?up\b|\bCPU time\b|\bKV\b|\bDurable Objects?\b|\bminimum\b|\bmaximum\b|\bat most\b|\bup to\b|\bdefaults? to\b|\bby default\b/i;
 const BLOG_WORDING = /\bblog\b|\bpost\b|\bpublished\b|\bannounced\b|\bwrite-up\b|\btalk\b/i;
 const MEASUREMENT_LABEL =
-  /\bmeasured\b|\bmeasures\b|\bon this platform\b|\bthis machine\b|\bthis project\b|\bsimulat\w*|\bmodel(?:led)?\b|\bseeded\b|\bscenario\b|\bbenchmark\b|\bbench\b|\bour run\b|\bin this run\b|\bedge-kata\b|\bour choice\b|\bthis platform's choice\b/i;
+  /\bmeasured\b|\bmeasures\b|\bon this platform\b|\bthis machine\b|\bthis project\b|\bsimulat\w*|\bmodell?ed\b|\bthe model\b|\bmodel's\b|\b(?:this|its|our) model\b|\bseeded\b|\bscenario\b|\bbenchmark\b|\bbench\b|\bour run\b|\bin this run\b|\bedge-kata\b|\bour choice\b|\bthis platform's choice\b/i;
 
 /** Prose only: no code, comments, generated blocks, directives or registry references. */
 export function proseOf(markdown: string): string {

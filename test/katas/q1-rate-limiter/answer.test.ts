@@ -14,6 +14,22 @@ describe("q1 ANSWER.md figures", () => {
     expect(figuresBlock(answer)).toBe((await figures()).trim());
   }, 120_000);
 
+  it("show the level-5 object under the level-6 load refused by the platform with Cloudflare's overload error, before its limiter sees the excess", () => {
+    const block = figuresBlock(answer);
+    expect(block).toContain("[1,000 requests per second][do.requestsPerSecondSoftMax]");
+    expect(block).toContain('"Durable Object is overloaded.');
+    const rows = block.split("\n").filter((l) => /^\| \d+–\d+ s \|/.test(l));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const [offered, allowed, limited, refused] = row.split("|").slice(2, 6).map((c) => Number.parseInt(c.trim().replace(/,/g, ""), 10));
+      // 1,300 requests a second for 10 s into an object that takes 10,000 per 10 s.
+      expect(offered).toBeGreaterThan(12_900);
+      expect(refused).toBeGreaterThan(2_800);
+      expect(allowed! + limited! + refused!).toBe(offered);
+      expect(limited).toBe(0);
+    }
+  });
+
   it("quote Cloudflare's published error rate next to the measured ones", () => {
     expect(figuresBlock(answer)).toContain("0.003%");
   });
