@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { EdgeError, assert } from "../core/errors.js";
 import { keyBytes } from "./key-bytes.js";
-import { HISTORY_SCHEMA, dropTriggers, dropUserObjects, dumpScript, quoteName, runScript, trackedTables, undoTriggers } from "./sql-history.js";
+import { HISTORY_SCHEMA, dropTriggers, dropUserObjects, dumpScript, quoteName, runScript, sequencesSql, trackedTables, undoTriggers } from "./sql-history.js";
 import type { ListRange } from "./storage-engine.js";
 
 /** A value SQLite hands back or takes: NULL, INTEGER/REAL, TEXT, BLOB. */
@@ -74,6 +74,8 @@ export class ObjectDatabase {
   readonly #statements = new Map<string, Database.Statement>();
   readonly #held: string[] = [];
   #owner: { abandon(): void } | undefined;
+  /** The committed AUTOINCREMENT counters, as the SQL that sets them (see #recordSequences). */
+  #sequences = NO_SEQUENCES;
 
   private constructor(db: Database.Database, options: ObjectDatabaseOptions) {
     this.#db = db;
@@ -101,6 +103,7 @@ export class ObjectDatabase {
     od.#session = Number(od.#meta("session") ?? 0);
     od.#loadCounters();
     od.#rebuildTriggers();
+    od.#sequences = od.#sequencesNow();
     return od;
   }
 
@@ -161,12 +164,34 @@ export class ObjectDatabase {
   commit(): void {
     assert(this.#db.inTransaction, "commit needs an open transaction");
     const recorded = this.#wrote && this.#history;
-    if (recorded) this.#prepare("INSERT INTO _cf_TXN (txn, session, seq, at_ms) VALUES (?, ?, ?, ?)").run(this.#txn, this.#session, this.#lastSeq + 1, this.#options.nowMs());
+    let sequences: string | undefined;
+    if (recorded) {
+      sequences = this.#recordSequences();
+      this.#prepare("INSERT INTO _cf_TXN (txn, session, seq, at_ms) VALUES (?, ?, ?, ?)").run(this.#txn, this.#session, this.#lastSeq + 1, this.#options.nowMs());
+    }
     this.#db.exec("COMMIT");
     if (recorded) {
       this.#lastTxn = this.#txn;
       this.#lastSeq++;
+      this.#sequences = sequences as string;
     }
+  }
+
+  /**
+   * AUTOINCREMENT counters live in `sqlite_sequence`, a system table that takes no trigger: when
+   * this transaction moved one, the statements that put back the committed counters are saved
+   * as its last undo entry (so a restore applies them first). Returns the counters as SQL.
+   */
+  #recordSequences(): string {
+    const now = this.#sequencesNow();
+    if (now !== this.#sequences) this.#prepare("INSERT INTO _cf_UNDO (txn, kind, body) VALUES (?, 'sql', ?)").run(this.#txn, this.#sequences);
+    return now;
+  }
+
+  /** `sequencesSql` of the database, or no counters before the first AUTOINCREMENT table. */
+  #sequencesNow(): string {
+    const exists = this.#prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'").get() !== undefined;
+    return exists ? sequencesSql(this.#db) : NO_SEQUENCES;
   }
 
   rollback(): void {
@@ -454,6 +479,9 @@ export class ObjectDatabase {
 }
 
 class SchemaChanged extends Error {}
+
+/** `sequencesSql` of a database with no AUTOINCREMENT counters; never run, as none can be undone. */
+const NO_SEQUENCES = "";
 
 /** Maps positional bindings onto better-sqlite3's form: anonymous values, then one object of named ones. */
 function bindArguments(parameters: ReadonlyArray<string | null>, bindings: readonly SqlValue[]): unknown[] {

@@ -454,6 +454,39 @@ describe("point-in-time recovery", () => {
     expect(changed.artists).toEqual([[123, "Zoe"], [789, "Charlie"]]);
   });
 
+  it("brings back AUTOINCREMENT counters (sqlite_sequence), so ids issued after the bookmark are issued again", async () => {
+    const { run } = await sqliteObject();
+    const abortWith = (ctx: DurableObjectStateApi): void => {
+      try {
+        ctx.abort!();
+      } catch {
+        // The instance ends here.
+      }
+    };
+    const insert = (s: Storage, body: string): unknown => s.sql.exec("INSERT INTO notes (body) VALUES (?) RETURNING id", body).one().id;
+    const bookmark = await run((s) => {
+      s.sql.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT)");
+      insert(s, "one");
+      insert(s, "two");
+      return s.getCurrentBookmark();
+    });
+    // Three more ids, then one deleted in a later transaction: the counter stays at 5.
+    expect(await run((s) => [insert(s, "three"), insert(s, "four"), insert(s, "five")])).toEqual([3, 4, 5]);
+    await run((s) => s.sql.exec("DELETE FROM notes WHERE id = 5"));
+    const undo = await run(async (s, ctx) => {
+      const pre = await s.onNextSessionRestoreBookmark(bookmark);
+      abortWith(ctx);
+      return pre;
+    });
+    expect(await run((s) => ({ rows: s.sql.exec("SELECT id, body FROM notes ORDER BY id").raw().toArray(), next: insert(s, "again") }))).toEqual({ rows: [[1, "one"], [2, "two"]], next: 3 });
+    // Undoing the restore brings back the later counter too.
+    await run(async (s, ctx) => {
+      await s.onNextSessionRestoreBookmark(undo);
+      abortWith(ctx);
+    });
+    expect(await run((s) => ({ ids: s.sql.exec("SELECT id FROM notes ORDER BY id").raw().toArray().flat(), next: insert(s, "six") }))).toEqual({ ids: [1, 2, 3, 4], next: 6 });
+  });
+
   it("refuses a time older than 30 days and a forged bookmark", async () => {
     const { world, run } = await sqliteObject();
     world.sim.schedule(DO_PITR_WINDOW_MS + 10, () => undefined);
