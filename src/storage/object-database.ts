@@ -310,7 +310,14 @@ export class ObjectDatabase {
       const rowsWritten = stmt.readonly ? 0 : (this.#prepare("SELECT changes() AS n").get() as { n: number }).n;
       return { columnNames, rows, rowsWritten };
     };
-    return statement.changesSchema ? this.#schemaChange(exec) : this.atomically(exec);
+    try {
+      return statement.changesSchema ? this.#schemaChange(exec) : this.atomically(exec);
+    } catch (error) {
+      // The row-size trigger's refusal, as the typed error every other size limit gives.
+      const e = error as { code?: unknown; message?: unknown };
+      if (e.code === "SQLITE_CONSTRAINT_TRIGGER" && typeof e.message === "string" && e.message.startsWith(ROW_TOO_BIG)) throw new EdgeError("DO_SQL_TOO_BIG", 400, e.message);
+      throw error;
+    }
   }
 
   /** Column counts of every user table, for the caller's column limit. */
@@ -462,7 +469,7 @@ export class ObjectDatabase {
       if (this.#history) for (const sql of undoTriggers(t, i)) this.#db.exec(sql);
       if (t.name.toLowerCase() === "_cf_kv" || t.columns.length === 0) return;
       const size = t.columns.map((c) => `coalesce(octet_length(NEW.${quoteName(c)}), 0)`).join(" + ");
-      const check = `SELECT RAISE(ABORT, 'string or blob too big: SQLITE_TOOBIG') WHERE ${size} > ${this.#options.rowBytesMax};`;
+      const check = `SELECT RAISE(ABORT, '${ROW_TOO_BIG} (row of ' || (${size}) || ' bytes; the limit is ${this.#options.rowBytesMax}): SQLITE_TOOBIG') WHERE ${size} > ${this.#options.rowBytesMax};`;
       for (const op of ["INSERT", "UPDATE"]) {
         this.#db.exec(`CREATE TRIGGER ${quoteName(`_cf_limit_${i}_${op[0]!.toLowerCase()}`)} AFTER ${op} ON ${quoteName(t.name)} BEGIN ${check} END`);
       }
@@ -479,6 +486,9 @@ export class ObjectDatabase {
 }
 
 class SchemaChanged extends Error {}
+
+/** How the row-size trigger's message starts (SQLite's own words for its size limit). */
+const ROW_TOO_BIG = "string or blob too big";
 
 /** `sequencesSql` of a database with no AUTOINCREMENT counters; never run, as none can be undone. */
 const NO_SEQUENCES = "";

@@ -84,6 +84,15 @@ function messageOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+function errorOf(fn: () => unknown): { code: string | undefined; message: string } | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return { code: (e as EdgeError).code, message: (e as Error).message };
+  }
+  return undefined;
+}
+
 const ARTIST = "CREATE TABLE IF NOT EXISTS artist(artistid INTEGER PRIMARY KEY, artistname TEXT);INSERT OR IGNORE INTO artist (artistid, artistname) VALUES (123, 'Alice'), (456, 'Bob'), (789, 'Charlie');";
 
 describe.each([
@@ -312,16 +321,18 @@ describe("limits at their exact boundaries", () => {
       return {
         stored: s.sql.exec("SELECT length(x) AS n FROM b").one(),
         bound: codeOf(() => s.sql.exec("INSERT INTO b VALUES (?, NULL)", "x".repeat(DO_SQL_VALUE_BYTES_MAX + 1))),
-        made: messageOf(() => s.sql.exec(`INSERT INTO b VALUES (zeroblob(${DO_SQL_VALUE_BYTES_MAX + 1}), NULL)`)),
-        row: messageOf(() => s.sql.exec("UPDATE b SET y = 'z'")),
+        made: errorOf(() => s.sql.exec(`INSERT INTO b VALUES (zeroblob(${DO_SQL_VALUE_BYTES_MAX + 1}), NULL)`)),
+        row: errorOf(() => s.sql.exec("UPDATE b SET y = 'z'")),
         read: codeOf(() => s.sql.exec(`SELECT zeroblob(${DO_SQL_VALUE_BYTES_MAX + 1})`)),
         count: s.sql.exec("SELECT count(*) AS n FROM b").one(),
       };
     });
     expect(out.stored).toEqual({ n: DO_SQL_VALUE_BYTES_MAX });
     expect(out.bound).toBe("DO_SQL_TOO_BIG");
-    expect(out.made).toBe("string or blob too big: SQLITE_TOOBIG");
-    expect(out.row).toBe("string or blob too big: SQLITE_TOOBIG");
+    // Typed, naming the row's size and the limit, whether the value was made in SQL or the row grew.
+    const tooBig = `string or blob too big (row of ${DO_SQL_VALUE_BYTES_MAX + 1} bytes; the limit is ${DO_SQL_VALUE_BYTES_MAX}): SQLITE_TOOBIG`;
+    expect(out.made).toEqual({ code: "DO_SQL_TOO_BIG", message: tooBig });
+    expect(out.row).toEqual({ code: "DO_SQL_TOO_BIG", message: tooBig });
     expect(out.read).toBe("DO_SQL_TOO_BIG");
     expect(out.count).toEqual({ n: 1 });
   });
