@@ -141,16 +141,30 @@ export class ObjectHost {
 
   /** `ctx.abort()`: uncommitted writes are dropped, the instance ends, the caller gets an error. */
   #abort(reason: string | undefined): never {
+    this.#end();
+    throw new EdgeError("DO_ABORTED", 500, `Durable Object was reset by ctx.abort()${reason === undefined ? "" : `: ${reason}`}`);
+  }
+
+  /** Ends this instance: uncommitted writes are dropped, and the next event starts a new one. */
+  #end(): void {
+    if (this.#superseded) return;
     this.#sqlite?.discard();
     this.#superseded = true;
     this.#ctx.abort();
-    throw new EdgeError("DO_ABORTED", 500, `Durable Object was reset by ctx.abort()${reason === undefined ? "" : `: ${reason}`}`);
   }
 
   // ANCHOR: run
   #run(instance: DurableObjectInstanceApi, queued: QueuedEvent): void {
     const handled = (async (): Promise<unknown> => {
-      const result = await invoke(instance, queued.event);
+      let result: unknown;
+      try {
+        result = await invoke(instance, queued.event);
+      } catch (error) {
+        // The instance's memory is gone (its isolate was discarded): as on Cloudflare, the
+        // object is reset and its next event builds a new instance from storage.
+        if (error instanceof EdgeError && INSTANCE_LOST.has(error.code)) this.#end();
+        throw error;
+      }
       await this.outputGate.waitForWrites();
       return result;
     })();
@@ -158,6 +172,9 @@ export class ObjectHost {
   }
   // ANCHOR_END: run
 }
+
+/** Errors after which an instance has no memory left to run on: it exceeded a limit, or its isolate was discarded. */
+const INSTANCE_LOST: ReadonlySet<string> = new Set(["WORKER_EXCEEDED_RESOURCES", "DURABLE_OBJECT_RESET"]);
 
 async function invoke(instance: DurableObjectInstanceApi, event: DoEvent): Promise<unknown> {
   switch (event.kind) {

@@ -1,19 +1,26 @@
 import { hashString } from "../sim/rng.js";
 import type { Model, Operation } from "./types.js";
 
-/** Structural equality for JSON-like values (outputs are compared by what they print as). */
+/**
+ * Equality of values: primitives by value (0 and -0 alike, NaN equal to itself), objects and
+ * arrays structurally, by what they print as. Primitives never go through `JSON.stringify`,
+ * which costs an allocation per step and prints Infinity and NaN as null.
+ */
 function same(a: unknown, b: unknown): boolean {
-  return Object.is(a, b) || JSON.stringify(a) === JSON.stringify(b);
+  if (a === b || Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A 32-bit hash of a JSON-like value that agrees with `same`. */
 function valueCode(value: unknown): number {
   if (typeof value === "number") return Object.is(value, -0) ? 0 : Math.imul(value | 0, 0x9e3779b1) ^ hashString(String(value));
   if (typeof value === "string") return hashString(value, 1);
+  if (typeof value !== "object" || value === null) return hashString(`${typeof value}:${String(value)}`, 2);
   return hashString(JSON.stringify(value) ?? "undefined", 2);
 }
 
-const show = (value: unknown): string => JSON.stringify(value) ?? "undefined";
+const show = (value: unknown): string => (typeof value === "bigint" ? `${value}n` : (JSON.stringify(value) ?? "undefined"));
 
 export type RegisterInput<V> = { kind: "get" } | { kind: "put"; value: V };
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { EdgeError, assert } from "../core/errors.js";
 import { keyBytes } from "./key-bytes.js";
-import { HISTORY_SCHEMA, dropTriggers, dropUserObjects, dumpScript, quoteName, runScript, trackedTables, undoTriggers } from "./sql-history.js";
+import { HISTORY_SCHEMA, dropTriggers, dropUserObjects, dumpScript, quoteName, runScript, sequencesSql, trackedTables, undoTriggers } from "./sql-history.js";
 import type { ListRange } from "./storage-engine.js";
 
 /** A value SQLite hands back or takes: NULL, INTEGER/REAL, TEXT, BLOB. */
@@ -74,6 +74,8 @@ export class ObjectDatabase {
   readonly #statements = new Map<string, Database.Statement>();
   readonly #held: string[] = [];
   #owner: { abandon(): void } | undefined;
+  /** The committed AUTOINCREMENT counters, as the SQL that sets them (see #recordSequences). */
+  #sequences = NO_SEQUENCES;
 
   private constructor(db: Database.Database, options: ObjectDatabaseOptions) {
     this.#db = db;
@@ -101,6 +103,7 @@ export class ObjectDatabase {
     od.#session = Number(od.#meta("session") ?? 0);
     od.#loadCounters();
     od.#rebuildTriggers();
+    od.#sequences = od.#sequencesNow();
     return od;
   }
 
@@ -161,12 +164,34 @@ export class ObjectDatabase {
   commit(): void {
     assert(this.#db.inTransaction, "commit needs an open transaction");
     const recorded = this.#wrote && this.#history;
-    if (recorded) this.#prepare("INSERT INTO _cf_TXN (txn, session, seq, at_ms) VALUES (?, ?, ?, ?)").run(this.#txn, this.#session, this.#lastSeq + 1, this.#options.nowMs());
+    let sequences: string | undefined;
+    if (recorded) {
+      sequences = this.#recordSequences();
+      this.#prepare("INSERT INTO _cf_TXN (txn, session, seq, at_ms) VALUES (?, ?, ?, ?)").run(this.#txn, this.#session, this.#lastSeq + 1, this.#options.nowMs());
+    }
     this.#db.exec("COMMIT");
     if (recorded) {
       this.#lastTxn = this.#txn;
       this.#lastSeq++;
+      this.#sequences = sequences as string;
     }
+  }
+
+  /**
+   * AUTOINCREMENT counters live in `sqlite_sequence`, a system table that takes no trigger: when
+   * this transaction moved one, the statements that put back the committed counters are saved
+   * as its last undo entry (so a restore applies them first). Returns the counters as SQL.
+   */
+  #recordSequences(): string {
+    const now = this.#sequencesNow();
+    if (now !== this.#sequences) this.#prepare("INSERT INTO _cf_UNDO (txn, kind, body) VALUES (?, 'sql', ?)").run(this.#txn, this.#sequences);
+    return now;
+  }
+
+  /** `sequencesSql` of the database, or no counters before the first AUTOINCREMENT table. */
+  #sequencesNow(): string {
+    const exists = this.#prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'").get() !== undefined;
+    return exists ? sequencesSql(this.#db) : NO_SEQUENCES;
   }
 
   rollback(): void {
@@ -285,7 +310,14 @@ export class ObjectDatabase {
       const rowsWritten = stmt.readonly ? 0 : (this.#prepare("SELECT changes() AS n").get() as { n: number }).n;
       return { columnNames, rows, rowsWritten };
     };
-    return statement.changesSchema ? this.#schemaChange(exec) : this.atomically(exec);
+    try {
+      return statement.changesSchema ? this.#schemaChange(exec) : this.atomically(exec);
+    } catch (error) {
+      // The row-size trigger's refusal, as the typed error every other size limit gives.
+      const e = error as { code?: unknown; message?: unknown };
+      if (e.code === "SQLITE_CONSTRAINT_TRIGGER" && typeof e.message === "string" && e.message.startsWith(ROW_TOO_BIG)) throw new EdgeError("DO_SQL_TOO_BIG", 400, e.message);
+      throw error;
+    }
   }
 
   /** Column counts of every user table, for the caller's column limit. */
@@ -437,7 +469,7 @@ export class ObjectDatabase {
       if (this.#history) for (const sql of undoTriggers(t, i)) this.#db.exec(sql);
       if (t.name.toLowerCase() === "_cf_kv" || t.columns.length === 0) return;
       const size = t.columns.map((c) => `coalesce(octet_length(NEW.${quoteName(c)}), 0)`).join(" + ");
-      const check = `SELECT RAISE(ABORT, 'string or blob too big: SQLITE_TOOBIG') WHERE ${size} > ${this.#options.rowBytesMax};`;
+      const check = `SELECT RAISE(ABORT, '${ROW_TOO_BIG} (row of ' || (${size}) || ' bytes; the limit is ${this.#options.rowBytesMax}): SQLITE_TOOBIG') WHERE ${size} > ${this.#options.rowBytesMax};`;
       for (const op of ["INSERT", "UPDATE"]) {
         this.#db.exec(`CREATE TRIGGER ${quoteName(`_cf_limit_${i}_${op[0]!.toLowerCase()}`)} AFTER ${op} ON ${quoteName(t.name)} BEGIN ${check} END`);
       }
@@ -454,6 +486,12 @@ export class ObjectDatabase {
 }
 
 class SchemaChanged extends Error {}
+
+/** How the row-size trigger's message starts (SQLite's own words for its size limit). */
+const ROW_TOO_BIG = "string or blob too big";
+
+/** `sequencesSql` of a database with no AUTOINCREMENT counters; never run, as none can be undone. */
+const NO_SEQUENCES = "";
 
 /** Maps positional bindings onto better-sqlite3's form: anonymous values, then one object of named ones. */
 function bindArguments(parameters: ReadonlyArray<string | null>, bindings: readonly SqlValue[]): unknown[] {

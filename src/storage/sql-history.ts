@@ -115,13 +115,17 @@ export function dumpScript(db: Database.Database): string[] {
     for (const row of db.prepare(select).iterate() as IterableIterator<{ s: string }>) script.push(row.s);
   }
   const seq = db.prepare("SELECT name FROM sqlite_schema WHERE name = 'sqlite_sequence'").get();
-  if (seq !== undefined) {
-    script.push("DELETE FROM sqlite_sequence");
-    for (const r of db.prepare("SELECT name, seq FROM sqlite_sequence").all() as Array<{ name: string; seq: number }>) {
-      script.push(`INSERT INTO sqlite_sequence (name, seq) VALUES (${sqlString(r.name)}, ${r.seq})`);
-    }
-  }
+  if (seq !== undefined) script.push(sequencesSql(db));
   return script;
+}
+
+/**
+ * The SQL that sets `sqlite_sequence` (the AUTOINCREMENT counters, a system table that takes no
+ * trigger) back to what it holds now. The table must exist.
+ */
+export function sequencesSql(db: Database.Database): string {
+  const rows = db.prepare("SELECT name, seq FROM sqlite_sequence ORDER BY name").all() as Array<{ name: string; seq: number }>;
+  return `DELETE FROM sqlite_sequence;${rows.map((r) => `INSERT INTO sqlite_sequence (name, seq) VALUES (${sqlString(r.name)}, ${r.seq});`).join("")}`;
 }
 
 /** Runs a dump script: removes every user object and the key-value rows, then rebuilds. */

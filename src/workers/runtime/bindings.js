@@ -83,6 +83,11 @@ function makeStorage(instance) {
     // The host serialises each storage call; a closure cannot cross the isolate boundary, so
     // the transaction runs against the same storage without an isolated snapshot.
     transaction: async (fn) => fn(storage),
+    // A key-value-backed class (new_classes) has no SQL: Cloudflare's getter throws this
+    // (the host's SQL_NOT_ENABLED_MESSAGE; a test keeps the two equal).
+    get sql() {
+      throw new Error("SQL is not enabled for this Durable Object class. To enable it, change new_classes to new_sqlite_classes");
+    },
   };
   return Object.freeze(storage);
 }

@@ -1,6 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import type { EdgeError } from "../../../src/core/errors.js";
 import { backendOf, planMigrations, type MigrationStep } from "../../../src/durable-objects/migrations.js";
+import { type RunningEdgeServer, startEdgeServer } from "../../../src/server/edge-server.js";
 import { parseWranglerToml } from "../../../src/workers/wrangler-toml.js";
 
 const step = (tag: string, s: Partial<MigrationStep> = {}): MigrationStep => ({ tag, newClasses: [], newSqliteClasses: [], renamedClasses: [], deletedClasses: [], ...s });
@@ -69,4 +73,51 @@ deleted_classes = ["Old"]
     expect(codeOf(() => planMigrations([step("v1", { deletedClasses: ["X"] })], []))).toBe("DO_MIGRATION_INVALID");
     expect(codeOf(() => planMigrations([v1, step("v2", { newClasses: ["B"] }), step("v3", { renamedClasses: [{ from: "A", to: "B" }] })], []))).toBe("DO_MIGRATION_INVALID");
   });
+});
+
+/**
+ * The server remembers the tags it applied in its data directory: a restart with more steps
+ * applies only those (a renamed class keeps its objects' data), and a restart with an edited
+ * history is refused instead of silently re-run.
+ */
+describe("migration tags across restarts of the server", () => {
+  const dir = mkdtempSync(join(tmpdir(), "edge-kata-migrations-"));
+  const dataDir = join(dir, "data");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const worker = (className: string): string => `import { DurableObject } from "cloudflare:workers";
+export class ${className} extends DurableObject {
+  add() {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (n INTEGER)");
+    this.ctx.storage.sql.exec("INSERT INTO hits VALUES (1)");
+    return this.ctx.storage.sql.exec("SELECT count(*) AS c FROM hits").one().c;
+  }
+}
+export default { async fetch(request, env) { return Response.json(await env.HITS.get(env.HITS.idFromName("one")).add()); } };
+`;
+  const deploy = async (className: string, migrations: string): Promise<RunningEdgeServer> => {
+    writeFileSync(join(dir, "worker.js"), worker(className));
+    writeFileSync(join(dir, "wrangler.toml"), `name = "hits"\nmain = "worker.js"\ncompatibility_date = "2026-12-01"\n[[durable_objects.bindings]]\nname = "HITS"\nclass_name = "${className}"\n${migrations}`);
+    return startEdgeServer({ host: "127.0.0.1", port: 0, configPath: join(dir, "wrangler.toml"), dataDir, log: () => undefined });
+  };
+  const hit = async (server: RunningEdgeServer): Promise<unknown> => (await fetch(`${server.url}/`)).json();
+  const V1 = '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n';
+  const V2 = '[[migrations]]\ntag = "v2"\nrenamed_classes = [{ from = "Counter", to = "Tally" }]\n';
+
+  it("applies new steps after the remembered ones, and refuses an edited history on the next start", async () => {
+    const first = await deploy("Counter", V1);
+    try {
+      expect(await hit(first)).toBe(1);
+    } finally {
+      await first.close();
+    }
+    const renamed = await deploy("Tally", V1 + V2);
+    try {
+      expect(await hit(renamed)).toBe(2);
+    } finally {
+      await renamed.close();
+    }
+    // Both tags are remembered now: a configuration that drops or renames one is refused.
+    await expect(deploy("Tally", V1.replace('"v1"', '"v1-edited"') + V2)).rejects.toMatchObject({ code: "DO_MIGRATION_INVALID", message: expect.stringContaining('migration "v1" was applied before as step 1') });
+    await expect(deploy("Counter", V1)).rejects.toMatchObject({ code: "DO_MIGRATION_INVALID", message: expect.stringContaining('migration "v2" was applied before as step 2, but the configuration has fewer steps') });
+  }, 90_000);
 });

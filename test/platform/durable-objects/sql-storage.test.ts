@@ -84,6 +84,15 @@ function messageOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+function errorOf(fn: () => unknown): { code: string | undefined; message: string } | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return { code: (e as EdgeError).code, message: (e as Error).message };
+  }
+  return undefined;
+}
+
 const ARTIST = "CREATE TABLE IF NOT EXISTS artist(artistid INTEGER PRIMARY KEY, artistname TEXT);INSERT OR IGNORE INTO artist (artistid, artistname) VALUES (123, 'Alice'), (456, 'Bob'), (789, 'Charlie');";
 
 describe.each([
@@ -312,16 +321,18 @@ describe("limits at their exact boundaries", () => {
       return {
         stored: s.sql.exec("SELECT length(x) AS n FROM b").one(),
         bound: codeOf(() => s.sql.exec("INSERT INTO b VALUES (?, NULL)", "x".repeat(DO_SQL_VALUE_BYTES_MAX + 1))),
-        made: messageOf(() => s.sql.exec(`INSERT INTO b VALUES (zeroblob(${DO_SQL_VALUE_BYTES_MAX + 1}), NULL)`)),
-        row: messageOf(() => s.sql.exec("UPDATE b SET y = 'z'")),
+        made: errorOf(() => s.sql.exec(`INSERT INTO b VALUES (zeroblob(${DO_SQL_VALUE_BYTES_MAX + 1}), NULL)`)),
+        row: errorOf(() => s.sql.exec("UPDATE b SET y = 'z'")),
         read: codeOf(() => s.sql.exec(`SELECT zeroblob(${DO_SQL_VALUE_BYTES_MAX + 1})`)),
         count: s.sql.exec("SELECT count(*) AS n FROM b").one(),
       };
     });
     expect(out.stored).toEqual({ n: DO_SQL_VALUE_BYTES_MAX });
     expect(out.bound).toBe("DO_SQL_TOO_BIG");
-    expect(out.made).toBe("string or blob too big: SQLITE_TOOBIG");
-    expect(out.row).toBe("string or blob too big: SQLITE_TOOBIG");
+    // Typed, naming the row's size and the limit, whether the value was made in SQL or the row grew.
+    const tooBig = `string or blob too big (row of ${DO_SQL_VALUE_BYTES_MAX + 1} bytes; the limit is ${DO_SQL_VALUE_BYTES_MAX}): SQLITE_TOOBIG`;
+    expect(out.made).toEqual({ code: "DO_SQL_TOO_BIG", message: tooBig });
+    expect(out.row).toEqual({ code: "DO_SQL_TOO_BIG", message: tooBig });
     expect(out.read).toBe("DO_SQL_TOO_BIG");
     expect(out.count).toEqual({ n: 1 });
   });
@@ -452,6 +463,39 @@ describe("point-in-time recovery", () => {
     const restored = await state();
     expect(restored).toEqual({ artists: [[123, "Alice"], [456, "Bob"], [789, "Charlie"]], v: 1, later: { n: 0 } });
     expect(changed.artists).toEqual([[123, "Zoe"], [789, "Charlie"]]);
+  });
+
+  it("brings back AUTOINCREMENT counters (sqlite_sequence), so ids issued after the bookmark are issued again", async () => {
+    const { run } = await sqliteObject();
+    const abortWith = (ctx: DurableObjectStateApi): void => {
+      try {
+        ctx.abort!();
+      } catch {
+        // The instance ends here.
+      }
+    };
+    const insert = (s: Storage, body: string): unknown => s.sql.exec("INSERT INTO notes (body) VALUES (?) RETURNING id", body).one().id;
+    const bookmark = await run((s) => {
+      s.sql.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT)");
+      insert(s, "one");
+      insert(s, "two");
+      return s.getCurrentBookmark();
+    });
+    // Three more ids, then one deleted in a later transaction: the counter stays at 5.
+    expect(await run((s) => [insert(s, "three"), insert(s, "four"), insert(s, "five")])).toEqual([3, 4, 5]);
+    await run((s) => s.sql.exec("DELETE FROM notes WHERE id = 5"));
+    const undo = await run(async (s, ctx) => {
+      const pre = await s.onNextSessionRestoreBookmark(bookmark);
+      abortWith(ctx);
+      return pre;
+    });
+    expect(await run((s) => ({ rows: s.sql.exec("SELECT id, body FROM notes ORDER BY id").raw().toArray(), next: insert(s, "again") }))).toEqual({ rows: [[1, "one"], [2, "two"]], next: 3 });
+    // Undoing the restore brings back the later counter too.
+    await run(async (s, ctx) => {
+      await s.onNextSessionRestoreBookmark(undo);
+      abortWith(ctx);
+    });
+    expect(await run((s) => ({ ids: s.sql.exec("SELECT id FROM notes ORDER BY id").raw().toArray().flat(), next: insert(s, "six") }))).toEqual({ ids: [1, 2, 3, 4], next: 6 });
   });
 
   it("refuses a time older than 30 days and a forged bookmark", async () => {

@@ -164,6 +164,20 @@ describe("checkLinearizable verdicts", () => {
     }
   });
 
+  it("compares register values by value: Infinity and NaN are not null, bigints work, equal objects are equal", () => {
+    const reg = registerModel<unknown>(0);
+    const readAfter = (value: unknown, seen: unknown) => checkLinearizable(reg, [op(1, { kind: "put", value } as RegisterInput<unknown>, undefined, 0, 1), op(2, { kind: "get" } as RegisterInput<unknown>, seen, 2, 3)]).ok;
+    expect(readAfter(Number.POSITIVE_INFINITY, null)).toBe(false);
+    expect(readAfter(Number.NaN, null)).toBe(false);
+    expect(readAfter(Number.NaN, Number.NaN)).toBe(true);
+    expect(readAfter(-0, 0)).toBe(true);
+    expect(readAfter(1n, 1n)).toBe(true);
+    expect(readAfter(1n, 2n)).toBe(false);
+    expect(readAfter("1", 1)).toBe(false);
+    expect(readAfter({ a: [1] }, { a: [1] })).toBe(true);
+    expect(readAfter({ a: [1] }, { a: [2] })).toBe(false);
+  });
+
   it("accepts a sequential history of 1,000 operations in about one search step per operation", () => {
     const history: Operation<CounterInput, number>[] = [];
     for (let i = 0; i < 1000; i++) {

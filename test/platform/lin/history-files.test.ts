@@ -124,6 +124,21 @@ describe("the picture of a failure", () => {
     expect(svg).not.toContain("<update>");
   });
 
+  it("the Q2 chapter's figure is a refutation of the platform's own KV history, drawn with its blocked increment", async () => {
+    const { lostUpdateHistory, render } = await import("../../../book/figures/lin-lost-update.js");
+    const history = await lostUpdateHistory();
+    const result = checkLinearizable(counterModel(), history);
+    expect(result.ok).toBe(false);
+    if (result.ok !== false) return;
+    expect(result.blocked?.input.kind).toBe("increment");
+    // Two increments answered the same value: the lost update the chapter describes.
+    const increments = history.filter((o) => o.input.kind === "increment");
+    expect(new Set(increments.map((o) => o.output)).size).toBeLessThan(increments.length);
+    const svg = await render();
+    expect(svg.match(/class="op blocked"/g)).toHaveLength(1);
+    expect(svg).toContain("(cannot be placed)");
+  });
+
   it("draws an unknown outcome running off to the right", () => {
     const svg = renderTimeline([{ clientId: 1, input: { kind: "increment" }, output: 0, call: 0, ret: 0, unknown: true }] as Operation<CounterInput, number>[], undefined, { model: counterModel() });
     expect(svg).toContain('class="op other unknown"');
