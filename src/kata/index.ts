@@ -5,7 +5,7 @@
  */
 export { NotImplemented, isNotImplemented } from "./not-implemented.js";
 export { defineLevel, requireExport, type LevelSuite, type PropertySpec } from "./level.js";
-export { check, contextFromEnv, defaultSeed, PropertyFailure, type PropertyContext, type CheckParams } from "./property.js";
+export { check, contextFromEnv, defaultSeed, PictureFailure, PropertyFailure, type PropertyContext, type CheckParams } from "./property.js";
 export { loadCatalog, findLevel, mutantsOf, mutantDescription, REPO_ROOT, type KataInfo, type LevelInfo } from "./catalog.js";
 export { loadImplementation, runProperties, importSuite, type Loaded, type PropertyOutcome } from "./grade.js";
 export { parseHints, hintsFor } from "./hints.js";

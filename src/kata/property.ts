@@ -1,5 +1,8 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { hashString } from "../sim/rng.js";
+import { REPO_ROOT, relativeToRoot } from "./catalog.js";
 
 /** How the harness wants a property run: replaying a seed, or grading a mutant on a fixed seed. */
 export interface PropertyContext {
@@ -41,6 +44,25 @@ export class PropertyFailure extends Error {
     this.counterexample = counterexample;
   }
 }
+
+/**
+ * A property's failure that comes with a picture of its counter-example (an SVG, e.g. the
+ * linearizability checker's timeline of a history). When grading, `check` writes the picture of
+ * the final, shrunk counter-example under `reports/kata/` and names the file in the failure;
+ * the picture is drawn only then, never during the search or for a mutant check.
+ */
+export class PictureFailure extends Error {
+  readonly picture: () => string;
+
+  constructor(message: string, picture: () => string) {
+    super(message);
+    this.name = "PictureFailure";
+    this.picture = picture;
+  }
+}
+
+/** Where `check` writes pictures of counter-examples. */
+export const PICTURES_DIR = join(REPO_ROOT, "reports", "kata");
 
 export interface CheckParams {
   /** Runs for this property at scale 1. @defaultValue 100 */
@@ -89,11 +111,26 @@ export async function check<Ts extends [unknown, ...unknown[]]>(
     `Counterexample: ${bounded(fc.stringify(details.counterexample), COUNTEREXAMPLE_CHARS_MAX, ctx.verbose)}`,
     `Why: ${bounded(cause, REASON_CHARS_MAX, ctx.verbose)}`,
     `(failed after ${details.numRuns} run${details.numRuns === 1 ? "" : "s"}, shrunk ${details.numShrinks} time${details.numShrinks === 1 ? "" : "s"})`,
+    ...pictureLines(details.errorInstance, ctx, details.seed),
     ...replayLines(ctx, details.seed, details.counterexamplePath ?? undefined),
   ];
   throw new PropertyFailure(lines.join("\n"), details.seed, details.counterexample, details.errorInstance);
 }
 // ANCHOR_END: check
+
+/** Writes a PictureFailure's picture (when grading) and the line that names it. */
+function pictureLines(error: unknown, ctx: PropertyContext, seed: number): string[] {
+  if (!(error instanceof PictureFailure) || ctx.mode !== "grade") return [];
+  const name = `${(ctx.ref ?? "level").replace(/[^\w-]+/g, "-")}-seed-${seed}.svg`;
+  try {
+    mkdirSync(PICTURES_DIR, { recursive: true });
+    const path = join(PICTURES_DIR, name);
+    writeFileSync(path, error.picture());
+    return [`Picture: ${relativeToRoot(path)} (open it in a browser)`];
+  } catch (e) {
+    return [`(the picture of this counter-example could not be written: ${e instanceof Error ? e.message : String(e)})`];
+  }
+}
 
 /** Cuts `text` to `max` characters (unless verbose), saying how much was left out. */
 export function bounded(text: string, max: number, verbose = false): string {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { check, defineLevel, PictureFailure, requireExport } from "../../../src/kata/index.js";
 import { checkLinearizable, counterModel } from "../../../src/lin/index.js";
+import { renderTimeline } from "../../../src/lin/timeline.js";
 import { type CounterOperation, runKvCounter } from "./kv-counter.js";
 import { KV_POPS } from "./kv-world.js";
 
@@ -82,7 +83,10 @@ export const suite = defineLevel<Impl>({
             const { history, rateLimited } = await runKvCounter(seed, pops, scenario);
             const verdict = checkLinearizable(counterModel(), history);
             if (verdict.ok !== false) {
-              throw new Error(`the checker found the history linearizable (${rateLimited} increments were refused with 429): ${history.map((o) => `${o.clientId}@${o.call}->${o.output}`).join(", ")}`);
+              throw new PictureFailure(
+                `the checker found the history linearizable (${rateLimited} increments were refused with 429): ${history.map((o) => `${o.clientId}@${o.call}->${o.output}`).join(", ")}`,
+                () => renderTimeline(history, verdict, { model: counterModel(), title: "q2/2: the scenario's KV counter history, which the checker could linearize", timeUnit: "ms" }),
+              );
             }
           }),
           ctx,

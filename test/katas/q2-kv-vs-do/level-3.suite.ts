@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import type { DurableObjectFactory, DurableObjectNamespaceApi, KvNamespaceApi } from "../../../src/core/bindings.js";
-import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { check, defineLevel, PictureFailure, requireExport } from "../../../src/kata/index.js";
 import { checkLinearizable, counterModel, type CounterInput, type Operation } from "../../../src/lin/index.js";
+import { renderTimeline } from "../../../src/lin/timeline.js";
 import { drive, scheduledWorld } from "./do-world.js";
 import { makeKvWorld } from "./kv-world.js";
 
@@ -137,7 +138,12 @@ export const suite = defineLevel<Impl>({
             for (const name of new Set(played.names)) {
               const history = played.history.filter((_, k) => played.names[k] === name);
               const verdict = checkLinearizable(counterModel(), history);
-              if (verdict.ok !== true) throw new Error(`counter ${JSON.stringify(name)}: ${verdict.ok === false ? verdict.reason : "undecided"}\nhistory: ${history.map((o) => `${o.clientId} ${o.input.kind}->${JSON.stringify(o.output)} [${o.call},${o.ret}]`).join(", ")}`);
+              if (verdict.ok !== true) {
+                throw new PictureFailure(
+                  `counter ${JSON.stringify(name)}: ${verdict.ok === false ? verdict.reason : "undecided"}\nhistory: ${history.map((o) => `${o.clientId} ${o.input.kind}->${JSON.stringify(o.output)} [${o.call},${o.ret}]`).join(", ")}`,
+                  () => renderTimeline(history, verdict, { model: counterModel(), title: `q2/3: counter ${JSON.stringify(name)} is not linearizable` }),
+                );
+              }
             }
           }),
           ctx,

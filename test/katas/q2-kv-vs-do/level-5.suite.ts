@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
+import { check, defineLevel, PictureFailure, requireExport } from "../../../src/kata/index.js";
 import { checkLinearizable as reference, counterModel, kvModel, registerModel, type CheckResult, type Model, type Operation } from "../../../src/lin/index.js";
+import { renderTimeline } from "../../../src/lin/timeline.js";
 import { Rng } from "../../../src/sim/index.js";
 
 type AnyModel = Model<unknown, unknown, unknown>;
@@ -274,7 +275,11 @@ export const suite = defineLevel<Checker>({
           fc.property(smallHistory, ({ kind, history }) => {
             const want = reference(models[kind](), history);
             const got = checker(models[kind](), history);
-            if (got.ok !== want.ok) throw new Error(`${kind} history:\n  ${describeHistory(history)}\nreference says ${String(want.ok)}, checker says ${String(got.ok)}`);
+            if (got.ok !== want.ok) {
+              throw new PictureFailure(`${kind} history:\n  ${describeHistory(history)}\nreference says ${String(want.ok)}, checker says ${String(got.ok)}`, () =>
+                renderTimeline(history, want, { model: models[kind]() as Model<unknown, unknown, unknown>, title: `q2/5: the reference checker says ${String(want.ok)}, yours says ${String(got.ok)}` }),
+              );
+            }
             if (got.ok === true) validateOrder(models[kind](), history, got.order);
             if (got.ok === false && (typeof got.reason !== "string" || got.reason.length === 0)) throw new Error("a rejection needs a reason");
             if (got.ok === false && want.ok === false && kind !== "kv") validatePartialOrder(models[kind](), history, got.partialOrder, want.partialOrder.length);

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { check, COUNTEREXAMPLE_CHARS_MAX, contextFromEnv, defaultSeed, FC_PATH_CHARS_MAX, type PropertyContext, PropertyFailure, seedFrom } from "../../../src/kata/property.js";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { check, COUNTEREXAMPLE_CHARS_MAX, contextFromEnv, defaultSeed, FC_PATH_CHARS_MAX, PICTURES_DIR, PictureFailure, type PropertyContext, PropertyFailure, seedFrom } from "../../../src/kata/property.js";
 
 const ctx = (over: Partial<PropertyContext> = {}): PropertyContext => ({
   ...contextFromEnv({ target: "katas/q0-warmup/level-1-fixed-window.ts", ref: "q0/1", testFile: "test/katas/q0-warmup/level-1.test.ts", kataImpl: "katas", env: {} }),
@@ -76,5 +78,38 @@ describe("failure messages", () => {
     const message = await failureOf(small, { ...ctx(), mode: "mutant", seed: 5 });
     expect(message).toContain("(mutant check, seed 5)");
     expect(message).not.toContain("Replay:");
+  });
+});
+
+describe("pictures of counter-examples", () => {
+  // Fails for every n >= 3; shrinks to n = 3. The picture names the value it was drawn for.
+  let drawn: number[] = [];
+  const pictured = fc.property(fc.nat({ max: 1000 }), (n) => {
+    if (n >= 3) throw new PictureFailure(`n = ${n} is too big`, () => { drawn.push(n); return `<svg xmlns="http://www.w3.org/2000/svg"><text>n = ${n}</text></svg>`; });
+  }) as fc.IProperty<[unknown]>;
+
+  it("when grading, the shrunk counter-example's picture is drawn once, written under reports/kata/ and named in the failure", async () => {
+    drawn = [];
+    const c = ctx({ ref: "q2/3", seed: 4242 });
+    const message = await failureOf(pictured, c);
+    const file = join(PICTURES_DIR, "q2-3-seed-4242.svg");
+    try {
+      expect(message).toContain("Picture: reports/kata/q2-3-seed-4242.svg (open it in a browser)");
+      expect(drawn).toEqual([3]);
+      expect(readFileSync(file, "utf8")).toContain("<text>n = 3</text>");
+      // The picture line comes before the replay lines.
+      expect(message.indexOf("Picture:")).toBeLessThan(message.indexOf("Replay:"));
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
+  it("a mutant check and a plain failure draw nothing", async () => {
+    drawn = [];
+    const message = await failureOf(pictured, ctx({ ref: "q2/3", seed: 4343, mode: "mutant" }));
+    expect(message).not.toContain("Picture:");
+    expect(drawn).toEqual([]);
+    expect(existsSync(join(PICTURES_DIR, "q2-3-seed-4343.svg"))).toBe(false);
+    expect(await failureOf(huge, ctx({ seed: 4444 }))).not.toContain("Picture:");
   });
 });
