@@ -37,13 +37,13 @@ export const DO_SQL_BOUND_PARAMETERS_MAX = fact("do.sql.boundParametersMax").val
 // LIKE or GLOB pattern: 50 bytes" (better-sqlite3 cannot set SQLite's limits; see the README).
 
 // ---- Point-in-time recovery, STORAGE_API "PITR API": "any point in time in the past 30 days".
-export const DO_PITR_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+export const DO_PITR_WINDOW_MS = fact("do.pitrWindowDays").value * 24 * 60 * 60 * 1000;
 
 // ---- Throughput. FAQ: "An individual Object has a soft limit of 1,000 requests per second."
 // TROUBLESHOOTING names the error for "too many requests for the same object within a 10 second
 // window"; the simulator counts requests in that window and refuses beyond the soft limit.
 export const DO_REQUESTS_PER_SECOND_SOFT_MAX = fact("do.requestsPerSecondSoftMax").value;
-export const DO_OVERLOAD_WINDOW_MS = 10_000;
+export const DO_OVERLOAD_WINDOW_MS = fact("do.overloadWindowSeconds").value * 1000;
 export const DO_OVERLOADED_MESSAGE = "Durable Object is overloaded. Too many requests for the same object within a 10 second window.";
 
 // Alarms are retried with exponential backoff starting at 2 seconds, up to 6 times

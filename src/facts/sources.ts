@@ -184,6 +184,22 @@ export const SOURCES = {
     status: "verified",
     topics: ["q1"],
   },
+  "cf-do-storage-api": {
+    title: "Durable Objects › API › SQLite-backed Durable Object Storage",
+    publisher: "Cloudflare docs",
+    url: "https://developers.cloudflare.com/durable-objects/api/storage-api/",
+    checked: CHECKED,
+    status: "verified",
+    topics: ["q2"],
+  },
+  "cf-do-troubleshooting": {
+    title: "Durable Objects › Troubleshooting",
+    publisher: "Cloudflare docs",
+    url: "https://developers.cloudflare.com/durable-objects/platform/troubleshooting/",
+    checked: CHECKED,
+    status: "verified",
+    topics: ["q1", "q2"],
+  },
   "cf-do-data-location": {
     title: "Durable Objects › Reference › Data location (locationHint)",
     publisher: "Cloudflare docs",
