@@ -118,6 +118,26 @@ function spelledJson(alg: Alg, how: number): { header: string; payload: string }
   return { header: headers[how % headers.length]!, payload: payloads[Math.floor(how / headers.length) % payloads.length]! };
 }
 
+/**
+ * Characters outside the base64url alphabet: the first non-ASCII code unit, Latin-1, a
+ * full-width "Ａ", one whose low byte is 0, standard base64's `+` `/` `=`, and ASCII outsiders.
+ */
+const OUTSIDERS = ["\u0080", "é", "\u00ff", "Ａ", "\u0100", "+", "/", "=", "%", " ", "\u0000", "*"];
+
+/**
+ * A token whose signature holds an "A" (value 0), a "B" (1) and a "_" (all ones) at an index
+ * that is a multiple of 4: the values a decoder that lets an outsider through reads it as (a
+ * missing table entry, an off-by-one default, or -1 taken as bits); `jti` varies until it does.
+ */
+async function tokenWithTellingSignature(alg: Alg, payload: Record<string, unknown>): Promise<{ token: string; key: webcrypto.CryptoKey }> {
+  for (let jti = 0; jti < 2000; jti++) {
+    const issued = await issue(alg, { typ: "JWT" }, { ...payload, jti: String(jti) });
+    const sig = issued.token.split(".")[2]!;
+    if (sig.includes("A") && sig.includes("B") && [...sig].some((c, i) => c === "_" && i % 4 === 0)) return issued;
+  }
+  throw new Error(`suite bug: no ${alg} signature with A, B and an aligned _`);
+}
+
 /** An HS256 token of exactly `length` characters (or null if no padding of the claims gets there). */
 async function tokenOfLength(length: number): Promise<string | null> {
   const key = keyFor(await suiteKeys(), "HS256");
@@ -191,6 +211,45 @@ export const suite = defineLevel<Verify>({
           }),
           ctx,
           { numRuns: 15 },
+        ),
+    },
+    {
+      name: "a character outside the alphabet (non-ASCII, `+`, `/`, `=`, `%`, NUL) in place of any character of the signature is rejected",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), claims, async (alg, payload) => {
+            const { token, key } = await tokenWithTellingSignature(alg, payload);
+            const [h, p, sig] = token.split(".") as [string, string, string];
+            for (let i = 0; i < sig.length; i++) {
+              for (const outsider of OUTSIDERS) {
+                const forged = `${h}.${p}.${sig.slice(0, i)}${outsider}${sig.slice(i + 1)}`;
+                const out = await verify(forged, alg, key);
+                if (out !== null) throw new Error(`accepted a signature whose character ${i} (${JSON.stringify(sig[i])}) is ${JSON.stringify(outsider)}: ${JSON.stringify(forged)}`);
+              }
+            }
+          }),
+          ctx,
+          { numRuns: 6 },
+        ),
+    },
+    {
+      name: "a key imported for another algorithm verifies nothing: null, never a throw",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), fc.constantFrom(...ALGS), claims, async (alg, keyAlg, payload) => {
+            if (keyAlg === alg) return;
+            const { token } = await issue(alg, { typ: "JWT" }, payload);
+            const other = keyFor(await suiteKeys(), keyAlg).verifyKey;
+            let out: unknown;
+            try {
+              out = await verify(token, alg, other);
+            } catch (error) {
+              throw new Error(`threw ${String(error)} verifying a valid ${alg} token with a ${keyAlg} key; a key that cannot verify gives null`);
+            }
+            if (out !== null) throw new Error(`accepted a valid ${alg} token checked with a ${keyAlg} key`);
+          }),
+          ctx,
+          { numRuns: 18 },
         ),
     },
     {
