@@ -93,7 +93,7 @@ export async function issueToken(withJti: boolean | string, lifetimeSec: number,
 export async function unparseableTokens(): Promise<string[]> {
   const [h, p, sig] = (await issueToken(true, 600, 7)).split(".") as [string, string, string];
   const enc = (text: string): string => b64(new TextEncoder().encode(text));
-  return ["", "garbage", `${h}.${p}`, `${h}.${p}.${sig}.${sig}`, `${h}.${enc("not json")}.${sig}`, `${h}.${enc("[1,2]")}.${sig}`, `${h}.${enc("null")}.${sig}`, `${h}.${enc('"jti"')}.${sig}`, `${h}..${sig}`, `${h}.!!!.${sig}`, `${h}.${p}.`, `${h}.${p}.${sig.slice(0, -2)}!!`];
+  return ["", "garbage", `${h}.${p}`, `${h}.${p}.${sig}.${sig}`, `${h}.${enc("not json")}.${sig}`, `${h}.${enc("[1,2]")}.${sig}`, `${h}.${enc("null")}.${sig}`, `${h}.${enc('"jti"')}.${sig}`, `${h}..${sig}`, `${h}.!!!.${sig}`, `${h}.${p}.`, `${h}.${p}.${sig.slice(0, -2)}!!`, `${h}.${p}.${sig.slice(0, 8)}=${sig.slice(8)}`];
 }
 
 const scenario = fc.record({
