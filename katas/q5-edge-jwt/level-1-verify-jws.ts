@@ -14,7 +14,8 @@
 //   - the header or payload is not a JSON object (an array, null or bad UTF-8 is not), or
 //     `header.alg !== alg` (strictly: "hs256", ["HS256"] or a missing alg do not match);
 //   - the signature does not verify with `key` (HS256 = HMAC SHA-256, RS256 =
-//     RSASSA-PKCS1-v1_5 SHA-256, ES256 = ECDSA P-256 SHA-256 with a raw 64-byte r||s).
+//     RSASSA-PKCS1-v1_5 SHA-256, ES256 = ECDSA P-256 SHA-256 with a raw 64-byte r||s); a `key`
+//     imported for another algorithm verifies nothing (WebCrypto throws: return null).
 // Never throw on bad input. Write the decoder yourself: `src/auth` is the platform's answer.
 // Hints: `npm run kata -- hint q5/1`. Grade: `npm run kata -- check q5/1`.
 import type { webcrypto } from "node:crypto";

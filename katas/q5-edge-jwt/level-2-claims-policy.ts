@@ -16,6 +16,8 @@
 //     rounding either; a claim that is present but null, a string or an array is not a number);
 //   - `iss` === policy.issuer; `aud` === policy.audience, or an array with an element === it
 //     (strict equality: no trimming, no trailing-slash or case folding, no `==`).
+// A rejection is { ok: false, reason } with a non-empty string saying which rule failed (the
+// wording is yours: the suite only checks that there is one).
 // You may use the platform's level-1 pieces: `parseCompactJws`, `verifyJwsSignature`,
 // `webCryptoParams` from src/auth. Hints: `npm run kata -- hint q5/2`.
 // Grade: `npm run kata -- check q5/2`.

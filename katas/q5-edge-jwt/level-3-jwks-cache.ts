@@ -12,7 +12,8 @@
 //     the refetch it triggered (so a kid the issuer added is found one cooldown later);
 //   - when a refresh fails, serve the last good set while it is younger than `ttlMs + maxStaleMs`
 //     (counted from that fetch's start to when getKey answers; at exactly that age: null — fail
-//     closed); a failure is retried after the cooldown, not remembered.
+//     closed); a failure is retried after the cooldown, not remembered. An answer that is not a
+//     key set (null, or no `keys` array) is a failed refresh too: the last good set stays;
 //   - a kid is any string: "__proto__", "constructor" or "" get null unless the issuer
 //     published exactly that kid (a plain object as the key map answers them from its prototype).
 // Read time only from `clock.nowMs()`. Hints: `npm run kata -- hint q5/3`.

@@ -17,7 +17,11 @@
 //     Tokens may expire in less than 60 s (entries still need expirationTtl ≥ 60) or in a day.
 // Key the list on the token's `jti` (unique per token; any string, "__proto__" included), or a
 // hash of its DECODED signature — never the raw string: jose accepts other spellings of the same
-// signature (pad bits are ignored), and a token revoked in one spelling is revoked in all.
+// signature (pad bits ignored, `=` padding, whitespace inside; Node's Buffer also reads `+` `/`
+// as `-` `_`), and a token revoked in one spelling is revoked in all. A non-empty string jti is the key `jti:<jti>` (the key the
+// level-5 worker reads, and an admin tool may write directly); an empty jti counts as none.
+// Each KV entry expires (expirationTtl): not before the token's `exp`, and at most 60 s after
+// the later of `exp` and the revocation (a token without `exp` keeps its entry forever).
 // A token is parseable when a lenient verifier could accept it: three segments, a payload that
 // decodes (pad bits ignored) to a JSON object (not an array or null), a non-empty signature that
 // decodes. An unparseable token counts as revoked; revoking one resolves and stores nothing.

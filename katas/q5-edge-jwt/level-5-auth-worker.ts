@@ -12,14 +12,19 @@
 //     most one fetch per 30 s and a key the issuer rotates in works 30 s later;
 //     RS256 for RSA keys, ES256 for EC keys; `iss` = env.ISSUER, `aud` = env.AUDIENCE, `exp`
 //     required, 30 s leeway; a token whose jti is a key `jti:<jti>` in `env.REVOKED` (KV) is revoked;
+//     a token without a string `sub` is a bad token; a JWKS answer that is not 2xx is a failed
+//     fetch whatever its body (the last good keys keep working, as in level 3);
 //   - no token, `Bearer` with nothing after it, or another scheme → 401 with exactly
 //     `WWW-Authenticate: Bearer realm="edge"` (no error code: RFC 6750 §3.1); any bad token →
 //     401 with `error="invalid_token"` (RFC 6750 §3); the origin is never called;
 //   - `/admin`, `/admin/…` (the path, whatever the query) need "admin" as one of the
 //     space-separated entries of the `scope` claim, compared exactly ("admins", "superadmin" and
-//     "Admin" are not it), else 403 with `error="insufficient_scope"`;
-//   - otherwise forward to `env.ORIGIN.fetch` with `X-Auth-Subject: <sub>` and
-//     `X-Auth-Scope: <scope>` — and never let the client's own copies of those through.
+//     "Admin" are not it), else 403 with `error="insufficient_scope", scope="admin"`;
+//   - a challenge is `Bearer ` then `name="value"` parameters separated by ", " (no empty ones);
+//     an `error_description`, if you send one, is a non-empty reason;
+//   - otherwise forward to `env.ORIGIN.fetch` — same method, URL and body — with
+//     `X-Auth-Subject: <sub>` and `X-Auth-Scope: <scope>` (empty when the token has no string
+//     scope) — and never let the client's own copies of those through.
 // Read time from `env.CLOCK.nowMs()` when present (tests inject it), else Date.now().
 // You may import your own levels 2–4. Hints: `npm run kata -- hint q5/5`.
 // Grade: `npm run kata -- check q5/5`.

@@ -6,7 +6,8 @@
 // Implement `verifyJws(token, alg, key)` for compact JWS (RFC 7515 §7.1). Return the decoded
 // header, payload and signature bytes, or null for a token over 8192 characters (8192 passes), a
 // wrong segment count, non-canonical base64url (whitespace around the token included), JSON that
-// is not an object, `header.alg !== alg` (strictly), or a bad signature. Never throw.
+// is not an object, `header.alg !== alg` (strictly), a bad signature, or a key imported for
+// another algorithm. Never throw.
 import type { webcrypto } from "node:crypto";
 import { parseCompactJws, verifyJwsSignature } from "../../src/auth/index.js";
 

@@ -70,8 +70,11 @@ export class JwksCache {
     this.#inflight = (async () => {
       try {
         const jwks = await this.#fetchJwks();
+        // An answer that is not a key set (null, no keys array) is a failed refresh: throwing
+        // here keeps the last good keys, as an outage would.
+        if (!Array.isArray(jwks.keys)) throw new TypeError();
         const keys = new Map<string, Jwk>();
-        for (const jwk of Array.isArray(jwks?.keys) ? jwks.keys : []) {
+        for (const jwk of jwks.keys) {
           if (typeof jwk.kid === "string" && !keys.has(jwk.kid)) keys.set(jwk.kid, jwk);
         }
         this.#keys = keys;

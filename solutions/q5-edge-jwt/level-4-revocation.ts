@@ -8,7 +8,8 @@
 //
 // Implement `KvDenyList` and `DoDenyList`: `revoke(token)` and `isRevoked(token)`. A token that
 // no lenient verifier could accept (not three segments, payload not a JSON object, empty
-// signature) reads as revoked; revoking it stores nothing.
+// signature) reads as revoked; revoking it stores nothing. A non-empty jti is keyed `jti:<jti>`
+// (level 5 reads that key); KV entries expire between exp and 60 s after max(exp, revocation).
 import type { KvNamespaceApi } from "../../src/core/bindings.js";
 import { decodeBase64UrlLenient, encodeBase64Url } from "../../src/auth/index.js";
 

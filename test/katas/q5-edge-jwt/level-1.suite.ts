@@ -3,11 +3,9 @@ import fc from "fast-check";
 import * as jose from "jose";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
 import { ALGS, type Alg, b64, keyFor, signBytes, signSegments, suiteKeys, unb64 } from "./issuer.js";
+import { nonCanonical, outsidersInSignature, SIZE_MAX, SPELLINGS, tokenOfLength, withTellingSignature } from "./malformed.js";
 
 type Verify = (token: string, alg: Alg, key: webcrypto.CryptoKey) => Promise<{ header: Record<string, unknown>; payload: Record<string, unknown> } | null>;
-
-const SIZE_MAX = 8192;
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /** Claims with awkward values: unicode, nested objects, big and negative numbers. */
 const claims = fc.record(
@@ -55,54 +53,6 @@ function applyTamper(token: string, t: { segment: number; kind: string; at: numb
   return parts.join(".");
 }
 
-/**
- * Another spelling of the same token that a lenient decoder (Node's Buffer, jose) maps to the
- * same bytes, or that a "helpful" verifier would clean up: pad bits set, `=` padding, `+`/`/`
- * for `-`/`_`, whitespace inside, before or after. Null when this token has no such spelling.
- */
-const SPELLINGS = ["pad-bits", "pad-bits", "equals", "plus-slash", "newline-inside", "space-between", "leading-space", "trailing-newline", "trailing-crlf", "tab-inside"] as const;
-function nonCanonical(token: string, how: number): string | null {
-  const parts = token.split(".");
-  const segIndex = [2, 0, 1][how % 3]!;
-  const seg = parts[segIndex]!;
-  const kind = SPELLINGS[Math.floor(how / 3) % SPELLINGS.length]!;
-  switch (kind) {
-    case "pad-bits": {
-      const padBits = (seg.length * 6) % 8;
-      if (padBits === 0) return null;
-      const last = ALPHABET.indexOf(seg.at(-1)!);
-      const variant = (last & ~((1 << padBits) - 1)) | (1 + ((how >> 4) % ((1 << padBits) - 1)));
-      parts[segIndex] = seg.slice(0, -1) + ALPHABET[variant]!;
-      break;
-    }
-    case "equals":
-      parts[segIndex] = seg + "=".repeat(4 - (seg.length % 4 || 4) || 1);
-      break;
-    case "plus-slash": {
-      // Standard base64's `+` and `/` where base64url has `-` and `_`, in whichever segment has one.
-      const i = parts.findIndex((p) => /[-_]/.test(p));
-      if (i < 0) return null;
-      parts[i] = parts[i]!.replace(/-/g, "+").replace(/_/g, "/");
-      break;
-    }
-    case "newline-inside":
-      parts[segIndex] = seg.slice(0, 4) + "\n" + seg.slice(4);
-      break;
-    case "tab-inside":
-      parts[segIndex] = seg.slice(0, 2) + "\t" + seg.slice(2);
-      break;
-    case "space-between":
-      return parts.join(". ");
-    case "leading-space":
-      return ` ${token}`;
-    case "trailing-newline":
-      return `${token}\n`;
-    case "trailing-crlf":
-      return `${token}\r\n`;
-  }
-  return parts.join(".");
-}
-
 /** The header `alg` values a verifier must refuse when it was asked for `alg`, signature valid. */
 function wrongAlgs(alg: Alg): unknown[] {
   return ["none", "None", "HS512", alg.toLowerCase(), ` ${alg}`, [alg], null, undefined, ...ALGS.filter((a) => a !== alg)];
@@ -116,24 +66,6 @@ function spelledJson(alg: Alg, how: number): { header: string; payload: string }
   const headers = [`{ "alg" : "${alg}" }`, `{"typ":"JWT",\n "alg":"${alg}"}`, `{"\\u0061lg":"${alg}"}`, `{"alg":"${alg}","kid":"k\\u00fc"}\t`];
   const payloads = [`{ "sub" : "a", "n" : 1.0 }`, `{"sub":"\\u00fc\\ud83d\\udd11","n":1e2}`, `{\r\n"sub":"b"\r\n}`, `{"n":[ 1 , 2 ],"sub":"c"}`];
   return { header: headers[how % headers.length]!, payload: payloads[Math.floor(how / headers.length) % payloads.length]! };
-}
-
-/** An HS256 token of exactly `length` characters (or null if no padding of the claims gets there). */
-async function tokenOfLength(length: number): Promise<string | null> {
-  const key = keyFor(await suiteKeys(), "HS256");
-  const sigChars = 43;
-  const b64len = (n: number): number => Math.ceil((n * 4) / 3);
-  for (let kid = 0; kid < 4; kid++) {
-    const header = `{"alg":"HS256","kid":"${"k".repeat(kid)}"}`;
-    const base = `{"sub":"s","pad":""}`;
-    const room = length - b64len(header.length) - 2 - sigChars;
-    const pad = Math.floor((room * 3) / 4) - base.length;
-    for (let p = Math.max(0, pad - 3); p <= pad + 3; p++) {
-      const payload = `{"sub":"s","pad":"${"p".repeat(p)}"}`;
-      if (b64len(header.length) + 1 + b64len(payload.length) + 1 + sigChars === length) return signBytes(key, header, payload);
-    }
-  }
-  return null;
 }
 
 export const suite = defineLevel<Verify>({
@@ -191,6 +123,43 @@ export const suite = defineLevel<Verify>({
           }),
           ctx,
           { numRuns: 15 },
+        ),
+    },
+    {
+      name: "a character outside the alphabet (non-ASCII, `+`, `/`, `=`, `%`, NUL) in place of any character of the signature is rejected",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), claims, async (alg, payload) => {
+            // The signature holds the characters a leaky decoder reads an outsider as (see malformed.ts).
+            const key = keyFor(await suiteKeys(), alg).verifyKey;
+            const token = await withTellingSignature(async (claims) => (await issue(alg, { typ: "JWT" }, claims)).token, payload);
+            for (const forged of outsidersInSignature(token, "all")) {
+              const out = await verify(forged, alg, key);
+              if (out !== null) throw new Error(`accepted a signature with a character outside the alphabet: ${JSON.stringify(forged)}`);
+            }
+          }),
+          ctx,
+          { numRuns: 6 },
+        ),
+    },
+    {
+      name: "a key imported for another algorithm verifies nothing: null, never a throw",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ALGS), fc.constantFrom(...ALGS), claims, async (alg, keyAlg, payload) => {
+            if (keyAlg === alg) return;
+            const { token } = await issue(alg, { typ: "JWT" }, payload);
+            const other = keyFor(await suiteKeys(), keyAlg).verifyKey;
+            let out: unknown;
+            try {
+              out = await verify(token, alg, other);
+            } catch (error) {
+              throw new Error(`threw ${String(error)} verifying a valid ${alg} token with a ${keyAlg} key; a key that cannot verify gives null`);
+            }
+            if (out !== null) throw new Error(`accepted a valid ${alg} token checked with a ${keyAlg} key`);
+          }),
+          ctx,
+          { numRuns: 18 },
         ),
     },
     {
@@ -286,7 +255,7 @@ export const suite = defineLevel<Verify>({
         check(
           fc.asyncProperty(fc.oneof(fc.constantFrom(SIZE_MAX - 1, SIZE_MAX, SIZE_MAX, SIZE_MAX + 1, SIZE_MAX + 1), fc.integer({ min: SIZE_MAX - 40, max: SIZE_MAX + 40 })), async (length) => {
             const key = keyFor(await suiteKeys(), "HS256");
-            const token = await tokenOfLength(length);
+            const token = await tokenOfLength(key, length);
             if (token === null || token.length !== length) throw new Error(`suite bug: no token of ${length} characters`);
             const out = await verify(token, "HS256", key.verifyKey);
             const expected = length <= SIZE_MAX;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
 import { ALGS, type Alg, hmacForge, keyFor, type KeyPairFor, signBytes, suiteKeys } from "./issuer.js";
+import { badUtf8Json, nonCanonicalSpellings, oneModFourTokens, outsidersInSignature, SHAPES, SIZE_MAX, shaped, tokenOfLength, withTellingSignature } from "./malformed.js";
 
 interface VerificationKey {
   kty: "oct" | "RSA" | "EC";
@@ -14,7 +15,7 @@ interface Policy {
   leewaySec: number;
   criticalHeaders?: string[];
 }
-type Verify = (token: string, key: VerificationKey, policy: Policy, nowMs: number) => Promise<{ ok: boolean }>;
+type Verify = (token: string, key: VerificationKey, policy: Policy, nowMs: number) => Promise<{ ok: boolean; reason?: unknown }>;
 
 const ISSUER = "https://login.example.com";
 const AUDIENCE = "api.example.com";
@@ -30,7 +31,8 @@ interface Spec {
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
   policyTyp: string | undefined;
-  criticalHeaders: string[];
+  /** Undefined: the policy has no `criticalHeaders` member (it understands no extension). */
+  criticalHeaders: string[] | undefined;
 }
 
 const KTY: Record<Alg, "oct" | "RSA" | "EC"> = { HS256: "oct", RS256: "RSA", ES256: "EC" };
@@ -42,12 +44,13 @@ function modelAccepts(s: Spec): boolean {
   const sigOk = s.signing === "right-key" || (s.signing === "hs-with-public-key" && s.keyAlg === "HS256");
   const now = s.nowMs / 1000;
   const c = s.claims;
+  // build() leaves out members whose value is undefined; so does the model.
+  const h = Object.fromEntries(Object.entries(s.header).filter(([, v]) => v !== undefined));
   const num = (v: unknown): v is number => typeof v === "number";
   const rules = [
     sigOk && s.policyAlgs.includes(headerAlg),
-    s.policyTyp === undefined || s.header.typ === s.policyTyp,
-    !("crit" in s.header) ||
-      (Array.isArray(s.header.crit) && s.header.crit.length > 0 && s.header.crit.every((n) => typeof n === "string" && s.criticalHeaders.includes(n) && n in s.header)),
+    s.policyTyp === undefined || h.typ === s.policyTyp,
+    !("crit" in h) || (Array.isArray(h.crit) && h.crit.length > 0 && h.crit.every((n) => typeof n === "string" && (s.criticalHeaders ?? []).includes(n) && n in h)),
     num(c.exp) && now < c.exp + s.leewaySec,
     c.nbf === undefined || (num(c.nbf) && now >= c.nbf - s.leewaySec),
     c.iat === undefined || (num(c.iat) && c.iat <= now + s.leewaySec),
@@ -88,6 +91,8 @@ const claimCases: Cases[] = [
   (s) => withClaim(s, "iss", [`${ISSUER}.evil.net`, `${ISSUER}/`, `${ISSUER} `, "https://login.example", ISSUER.toUpperCase(), "", [ISSUER], undefined]),
   (s) => withClaim(s, "aud", [`${AUDIENCE}.evil.net`, "api.example", [`${AUDIENCE}.evil.net`], ["other", AUDIENCE], [AUDIENCE], ["other"], [], "", undefined, `x${AUDIENCE}`, [[AUDIENCE]]]),
   (s) => (["other-key", "none", "hs-with-public-key", "wrong-type-key"] as const).map((signing) => ({ ...s, signing })),
+  // A valid signature by the right key under an alg the policy does not list.
+  (s) => [s.policyAlgs.filter((a) => a !== s.keyAlg), [], [s.keyAlg.toLowerCase()], ["none"]].map((policyAlgs) => ({ ...s, policyAlgs })),
   (s) => (["JWT", "at+jwt", undefined] as const).flatMap((typ) => (["at+jwt", undefined] as const).map((policyTyp) => ({ ...s, policyTyp, header: { ...s.header, typ } }))),
   // RFC 7515 §4.1.11: crit is a non-empty array of names the verifier understands AND that the
   // header carries. jose refuses to sign most of these, so the suite signs the bytes itself.
@@ -105,7 +110,10 @@ const claimCases: Cases[] = [
         ["ext", ["ext"], ["ext"]],
         [[1], ["ext"], ["ext"]],
         [null, ["ext"], ["ext"]],
-      ] as Array<[unknown, string[], string[]]>
+        // A policy without criticalHeaders understands no extension.
+        [["ext"], undefined, ["ext"]],
+        [undefined, undefined, ["ext"]],
+      ] as Array<[unknown, string[] | undefined, string[]]>
     ).map(([crit, known, members]) => ({ ...s, criticalHeaders: known, header: { ...s.header, crit, ...Object.fromEntries(members.map((m, i) => [m, i])) } })),
 ];
 type Perturb = (s: Spec) => fc.Arbitrary<Spec>;
@@ -176,7 +184,20 @@ async function build(s: Spec): Promise<{ token: string; key: VerificationKey }> 
 }
 
 function policyOf(s: Spec, leewaySec = s.leewaySec): Policy {
-  return { algorithms: s.policyAlgs, issuer: ISSUER, audience: AUDIENCE, leewaySec, criticalHeaders: s.criticalHeaders, ...(s.policyTyp !== undefined ? { typ: s.policyTyp } : {}) };
+  return {
+    algorithms: s.policyAlgs,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    leewaySec,
+    ...(s.criticalHeaders !== undefined ? { criticalHeaders: s.criticalHeaders } : {}),
+    ...(s.policyTyp !== undefined ? { typ: s.policyTyp } : {}),
+  };
+}
+
+/** A rejection says why: `reason` is a non-empty string (its wording is yours). */
+function checkResult(expected: boolean, got: { ok: boolean; reason?: unknown }, s: Spec): void {
+  if (got.ok !== expected) throw new Error(mismatch(expected, got, s));
+  if (!got.ok && (typeof got.reason !== "string" || got.reason.length === 0)) throw new Error(`rejected with reason ${JSON.stringify(got.reason)}; a rejection carries a non-empty string reason (${mismatch(expected, got, s)})`);
 }
 
 async function runTable(verify: Verify, table: Spec[]): Promise<void> {
@@ -184,7 +205,7 @@ async function runTable(verify: Verify, table: Spec[]): Promise<void> {
     const { token, key } = await build(s);
     const expected = modelAccepts(s);
     const got = await verify(token, key, policyOf(s), s.nowMs);
-    if (got.ok !== expected) throw new Error(mismatch(expected, got, s));
+    checkResult(expected, got, s);
   }
 }
 
@@ -236,7 +257,7 @@ export const suite = defineLevel<Verify>({
             const { token, key } = await build(s);
             const expected = modelAccepts(s);
             const got = await verify(token, key, policyOf(s), s.nowMs);
-            if (got.ok !== expected) throw new Error(mismatch(expected, got, s));
+            checkResult(expected, got, s);
           }),
           ctx,
           { numRuns: 150 },
@@ -255,6 +276,57 @@ export const suite = defineLevel<Verify>({
           }),
           ctx,
           { numRuns: 12 },
+        ),
+    },
+    {
+      name: "the key's declared kty decides: an ES256 or RS256 signature checked with the right key bytes labelled as the other asymmetric type is rejected",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom<Alg>("RS256", "ES256"), async (alg) => {
+            const signer = keyFor(await suiteKeys(), alg);
+            const token = await signBytes(signer, JSON.stringify({ alg }), JSON.stringify({ iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 60 }));
+            const policy: Policy = { algorithms: ["RS256", "ES256", "HS256"], issuer: ISSUER, audience: AUDIENCE, leewaySec: 0 };
+            const right = await verify(token, { kty: KTY[alg], bytes: signer.keyBytes }, policy, NOW_SEC * 1000);
+            if (!right.ok) throw new Error(`rejected a valid ${alg} token: ${JSON.stringify(right)}`);
+            const mislabelled = { kty: alg === "RS256" ? ("EC" as const) : ("RSA" as const), bytes: signer.keyBytes };
+            const got = await verify(token, mislabelled, policy, NOW_SEC * 1000);
+            if (got.ok) throw new Error(`accepted a ${alg} token with a key labelled kty ${mislabelled.kty} (its bytes are the ${alg} key): the header alg must fit key.kty`);
+          }),
+          ctx,
+          { numRuns: 4 },
+        ),
+    },
+    {
+      name: "level 1's rules hold: non-canonical base64url, a character outside the alphabet, a 1-mod-4 segment, other than 3 segments, bad UTF-8 and a token over 8192 characters are rejected; exactly 8192 is accepted",
+      run: (verify, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom<Alg>(...ALGS), fc.nat({ max: 7 }), async (alg, salt) => {
+            const key = keyFor(await suiteKeys(), alg);
+            const vk = verificationKey(key);
+            const policy: Policy = { algorithms: [alg], issuer: ISSUER, audience: AUDIENCE, leewaySec: 0 };
+            const claims = { sub: "alice", iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 300 };
+            const header = JSON.stringify({ alg });
+            const nowMs = NOW_SEC * 1000;
+            const expect = async (token: string, accept: boolean, what: string): Promise<void> => {
+              const got = await verify(token, vk, policy, nowMs);
+              if (got.ok !== accept) throw new Error(`${what}: expected ${accept ? "accept" : "reject"}, got ${JSON.stringify(got)}; token ${JSON.stringify(token.length > 300 ? `${token.slice(0, 300)}…` : token)}`);
+              if (!got.ok && (typeof got.reason !== "string" || got.reason.length === 0)) throw new Error(`${what}: rejected with reason ${JSON.stringify(got.reason)}; a rejection carries a non-empty string reason`);
+            };
+            const valid = await withTellingSignature((c) => signBytes(key, header, JSON.stringify(c)), claims);
+            await expect(valid, true, "a valid token");
+            for (const t of nonCanonicalSpellings(valid, salt)) await expect(t, false, "a non-canonical spelling");
+            for (const t of outsidersInSignature(valid, "telling")) await expect(t, false, "a character outside the alphabet in the signature");
+            for (const t of await oneModFourTokens(key, header, JSON.stringify(claims), salt % 3)) await expect(t, false, "a segment of 1 mod 4 characters, signed over its text");
+            for (const shape of SHAPES) await expect(shaped(valid, shape), false, `a ${JSON.stringify(shape)}-shaped token`);
+            await expect(await signBytes(key, header, badUtf8Json(claims, "sub")), false, "a payload that is not UTF-8");
+            for (const length of [SIZE_MAX, SIZE_MAX + 1]) {
+              const token = await tokenOfLength(key, length, claims);
+              if (token === null) throw new Error(`suite bug: no ${alg} token of ${length} characters`);
+              await expect(token, length <= SIZE_MAX, `a token of ${length} characters`);
+            }
+          }),
+          ctx,
+          { numRuns: 6 },
         ),
     },
     {

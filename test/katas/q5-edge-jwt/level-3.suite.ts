@@ -29,6 +29,9 @@ class FakeIssuer {
   gate: Promise<void> | null = null;
   /** How long a successful fetch takes, in virtual time: the clock moves on while the caller waits. */
   latencyMs = 0;
+  /** When set, the issuer answers these bodies in turn instead of a key set (a broken deploy). */
+  junk: unknown[] | null = null;
+  junkAnswers = 0;
 
   readonly clock = { nowMs: (): number => this.nowMs };
   readonly fetchJwks = async (): Promise<{ keys: Jwk[] }> => {
@@ -39,6 +42,7 @@ class FakeIssuer {
     // A down issuer refuses at once; an up one takes latencyMs to answer.
     if (!this.up) throw new Error("issuer down");
     this.nowMs += this.latencyMs;
+    if (this.junk !== null) return this.junk[this.junkAnswers++ % this.junk.length] as { keys: Jwk[] };
     this.served.push({ atMs, kids: new Set(this.kids) });
     return { keys: [...this.kids].map((kid) => ({ kty: "oct", kid, k: `secret-of-${kid}` })) };
   };
@@ -52,6 +56,9 @@ type Step =
  * Kids an attacker sends, and an issuer may publish: prototype property names (a plain-object
  * key map answers them from Object.prototype), empty, non-ASCII, and look-alikes.
  */
+/** Answers that are not a key set: a failed refresh each, like an outage. */
+const JUNK: unknown[] = [null, {}, { keys: "A" }, { keys: { A: { kty: "oct", kid: "A", k: "secret-of-A" } } }, [], "{}", { keys: null }];
+
 const ODD_KIDS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "kty", "", "ü🔑", "A ", "a"];
 
 const config = fc
@@ -213,6 +220,60 @@ export const suite = defineLevel<Make>({
           ),
           ctx,
           { numRuns: 12 },
+        ),
+    },
+    {
+      name: "on a real clock, a fresh set answers its kids (`constructor` included) with no fetch for a whole ttl and is refetched at exactly ttl; an answer that is not a key set (null, {}, keys not an array) is a failed refresh: the last good keys are served until ttl + maxStale",
+      run: (make, ctx) =>
+        check(
+          fc.asyncProperty(
+            fc.constantFrom<Array<{ ttlMs: number; cooldownMs: number } | undefined>>(undefined, { ttlMs: 60_000, cooldownMs: 1_000 }, { ttlMs: 3_600_000, cooldownMs: 30_000 }),
+            fc.nat({ max: JUNK.length - 1 }),
+            fc.constantFrom(1_000, 999, 30_000),
+            async (options, firstJunk, stepMs) => {
+              const [ttlMs, cooldownMs, maxStaleMs] = [options?.ttlMs ?? 600_000, options?.cooldownMs ?? 30_000, 3_600_000];
+              const issuer = new FakeIssuer();
+              const t0 = 1_765_000_000_000;
+              issuer.nowMs = t0;
+              issuer.kids.add("constructor");
+              const cache = make({ fetchJwks: issuer.fetchJwks, clock: issuer.clock, ...options });
+              const expectKey = async (k: string, want: boolean, why: string): Promise<void> => {
+                const got = await cache.getKey(k);
+                const ok = want ? got !== null && got.kid === k && got.k === `secret-of-${k}` : got === null;
+                if (!ok) throw new Error(`getKey(${JSON.stringify(k)}) at t0 + ${issuer.nowMs - t0} ms returned ${JSON.stringify(got)}; expected ${want ? "its key" : "null"}: ${why} (ttl ${ttlMs}, cooldown ${cooldownMs}; fetches at t0 + ${issuer.fetches.map((f) => f - t0).join(", ")})`);
+              };
+              const expectFetches = (n: number, why: string): void => {
+                if (issuer.fetches.length !== n) throw new Error(`${issuer.fetches.length} fetches by t0 + ${issuer.nowMs - t0} ms (at t0 + ${issuer.fetches.map((f) => f - t0).join(", ")}); expected ${n}: ${why}`);
+              };
+              await expectKey("A", true, "first use fetches the set");
+              const kids = ["A", "B", "constructor"];
+              for (let t = t0 + stepMs, i = 0; t < t0 + ttlMs; t += stepMs, i++) {
+                issuer.nowMs = t;
+                await expectKey(kids[i % kids.length]!, true, "the issuer published this kid");
+              }
+              issuer.nowMs = t0 + ttlMs - 1;
+              await expectKey("B", true, "the set is 1 ms short of ttl");
+              expectFetches(1, "a fresh set that has the kid needs no fetch, however many cooldowns pass");
+              // From here the issuer answers every body of JUNK in turn, one per refetch.
+              issuer.junk = [...JUNK.slice(firstJunk), ...JUNK.slice(0, firstJunk)];
+              issuer.nowMs = t0 + ttlMs;
+              await expectKey("A", true, `the set is exactly ttl old, so it is refetched; the issuer answered ${JSON.stringify(issuer.junk[0])}, a failed refresh, so the last good keys are served`);
+              expectFetches(2, "a set exactly ttl old is stale and refetched");
+              for (let t = t0 + ttlMs + cooldownMs, i = 0; t < t0 + ttlMs + maxStaleMs; t += cooldownMs, i++) {
+                issuer.nowMs = t;
+                await expectKey(kids[i % kids.length]!, true, `the issuer answers bodies that are not key sets (this refetch: ${JSON.stringify(issuer.junk[(issuer.junkAnswers - 1) % issuer.junk.length])}): failed refreshes, and the last good set is younger than ttl + maxStale`);
+              }
+              issuer.nowMs = t0 + ttlMs + maxStaleMs - 1;
+              await expectKey("constructor", true, "the last good set is 1 ms short of ttl + maxStale");
+              issuer.nowMs = t0 + ttlMs + maxStaleMs;
+              await expectKey("A", false, "the last good set is exactly ttl + maxStale old: fail closed");
+              issuer.junk = null;
+              issuer.nowMs += cooldownMs;
+              await expectKey("A", true, "the issuer answers a key set again and a cooldown has passed");
+            },
+          ),
+          ctx,
+          { numRuns: 9 },
         ),
     },
     {

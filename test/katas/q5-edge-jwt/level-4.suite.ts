@@ -3,7 +3,7 @@ import type { KvNamespaceApi } from "../../../src/core/bindings.js";
 import { KV_CACHE_TTL_SECONDS_DEFAULT, KvStore } from "../../../src/kv/index.js";
 import { check, defineLevel, requireExport } from "../../../src/kata/index.js";
 import { Simulation } from "../../../src/sim/index.js";
-import { b64, keyFor, signRaw, suiteKeys } from "./issuer.js";
+import { type Alg, b64, keyFor, signRaw, suiteKeys } from "./issuer.js";
 
 interface DenyList {
   revoke(token: string): Promise<void>;
@@ -39,6 +39,10 @@ export class SingleObjectStorage implements Storage {
     await Promise.resolve();
     this.#data.set(key, structuredClone(value));
   }
+  /** How many entries the object holds (for "stores nothing"). */
+  get size(): number {
+    return this.#data.size;
+  }
 }
 
 /** Other spellings of the same signed token that a lenient verifier (jose) accepts. */
@@ -50,6 +54,25 @@ export function spellings(token: string): string[] {
   const out = [token];
   for (let low = 1; low < 1 << padBits; low++) out.push(`${h}.${p}.${s.slice(0, -1)}${alphabet[(last & ~((1 << padBits) - 1)) | low]}`);
   return out;
+}
+
+/** Spellings of the signature a lenient verifier also accepts: `=` padding and whitespace inside (jose), `+` `/` for `-` `_` (Node's Buffer). */
+export function joseSpellings(token: string): string[] {
+  const [h, p, s] = token.split(".") as [string, string, string];
+  const pad = "=".repeat((4 - (s.length % 4)) % 4);
+  const out = [`${h}.${p}.${s}${pad}`, `${h}.${p}.${s.replace(/-/g, "+").replace(/_/g, "/")}`, `${h}.${p}.${s.slice(0, 5)}\n${s.slice(5)}`, `${h}.${p}.${s.slice(0, 9)} ${s.slice(9)}`];
+  return out.filter((v) => v !== token);
+}
+
+/** A jti-less token signed with `alg` whose signature holds both `-` and `_` (so `+` `/` spell it differently). */
+async function tokenWithDashAndUnderscore(alg: Alg, nonce: number): Promise<string> {
+  const key = keyFor(await suiteKeys(), alg);
+  for (let n = nonce; n < nonce + 500; n++) {
+    const token = await signRaw(key, {}, { sub: `user-${n}`, exp: START_MS / 1000 + 3600, n });
+    const sig = token.split(".")[2]!;
+    if (sig.includes("-") && sig.includes("_")) return token;
+  }
+  throw new Error(`suite bug: no ${alg} signature with - and _`);
 }
 
 /** jti values that break a plain-object index or a careless key scheme. */
@@ -70,7 +93,7 @@ export async function issueToken(withJti: boolean | string, lifetimeSec: number,
 export async function unparseableTokens(): Promise<string[]> {
   const [h, p, sig] = (await issueToken(true, 600, 7)).split(".") as [string, string, string];
   const enc = (text: string): string => b64(new TextEncoder().encode(text));
-  return ["", "garbage", `${h}.${p}`, `${h}.${p}.${sig}.${sig}`, `${h}.${enc("not json")}.${sig}`, `${h}.${enc("[1,2]")}.${sig}`, `${h}.${enc("null")}.${sig}`, `${h}.${enc('"jti"')}.${sig}`, `${h}..${sig}`, `${h}.!!!.${sig}`, `${h}.${p}.`, `${h}.${p}.${sig.slice(0, -2)}!!`];
+  return ["", "garbage", `${h}.${p}`, `${h}.${p}.${sig}.${sig}`, `${h}.${enc("not json")}.${sig}`, `${h}.${enc("[1,2]")}.${sig}`, `${h}.${enc("null")}.${sig}`, `${h}.${enc('"jti"')}.${sig}`, `${h}..${sig}`, `${h}.!!!.${sig}`, `${h}.${p}.`, `${h}.${p}.${sig.slice(0, -2)}!!`, `${h}.${p}.${sig.slice(0, 8)}=${sig.slice(8)}`];
 }
 
 const scenario = fc.record({
@@ -157,16 +180,91 @@ export const suite = defineLevel<Impl>({
           fc.asyncProperty(fc.constantFrom<Kind>("kv", "durable"), fc.nat(), async (kind, pick) => {
             const sim = new Simulation({ seed: 1, startMs: START_MS, trace: false });
             const ns = new KvStore({ clock: sim.clock, rng: sim.rng, pops: POPS }).namespace("REVOKED").atPop("LHR");
-            const list = kind === "kv" ? impl.kv(ns, sim.clock) : impl.durable(new SingleObjectStorage(), sim.clock);
+            const storage = new SingleObjectStorage();
+            const list = kind === "kv" ? impl.kv(ns, sim.clock) : impl.durable(storage, sim.clock);
             const bad = await unparseableTokens();
             for (let i = 0; i < bad.length; i++) {
               const token = bad[(i + pick) % bad.length]!;
+              if (!(await list.isRevoked(token))) throw new Error(`${kind}: isRevoked(${JSON.stringify(token)}) is false before anything was revoked; a token that cannot be parsed counts as revoked`);
               await list.revoke(token);
               if (!(await list.isRevoked(token))) throw new Error(`${kind}: isRevoked(${JSON.stringify(token)}) is false; a token that cannot be parsed must count as revoked`);
             }
+            const stored = kind === "kv" ? (await ns.list()).keys.map((k) => k.name) : storage.size;
+            if (kind === "kv" ? (stored as string[]).length > 0 : stored !== 0) throw new Error(`${kind}: revoking unparseable tokens stored ${JSON.stringify(stored)}; it must store nothing`);
           }),
           ctx,
           { numRuns: 4 },
+        ),
+    },
+    {
+      name: "keys: an entry `jti:<jti>` written by anyone revokes that token only; an empty jti counts as none; a revocation made in any spelling a lenient verifier accepts (`=`, whitespace, `+` `/`) covers every other",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(...ODD_JTIS, "jti-1", "a"), fc.constantFrom<Alg>("HS256", "ES256"), fc.nat({ max: 1000 }), async (jti, alg, nonce) => {
+            const clock = { nowMs: () => START_MS };
+            const admin = new SingleObjectStorage();
+            await admin.put(`jti:${jti}`, true);
+            const listed = impl.durable(admin, clock);
+            if (!(await listed.isRevoked(await issueToken(jti, 600, nonce)))) throw new Error(`an entry "jti:${jti}" put in storage by an admin tool does not revoke the token whose jti is ${JSON.stringify(jti)}; a non-empty jti is keyed jti:<jti>`);
+            if (await listed.isRevoked(await issueToken(`${jti}.2`, 600, nonce + 1))) throw new Error(`an entry "jti:${jti}" revokes a token whose jti is ${JSON.stringify(`${jti}.2`)}`);
+            const empty = impl.durable(new SingleObjectStorage(), clock);
+            const [a, b] = [await issueToken("", 600, nonce), await issueToken("", 600, nonce + 1)];
+            await empty.revoke(a);
+            if (!(await empty.isRevoked(a))) throw new Error('a revoked token whose jti is "" reads as not revoked');
+            if (await empty.isRevoked(b)) throw new Error('revoking one token whose jti is "" revoked another: an empty jti counts as none (key on the signature)');
+            const token = await tokenWithDashAndUnderscore(alg, nonce);
+            const bystander = await tokenWithDashAndUnderscore(alg, nonce + 600);
+            for (const spelled of joseSpellings(token)) {
+              const list = impl.durable(new SingleObjectStorage(), clock);
+              await list.revoke(spelled);
+              for (const t of [token, ...joseSpellings(token)]) {
+                if (!(await list.isRevoked(t))) throw new Error(`revoked as ${JSON.stringify(spelled)} (a spelling a lenient verifier accepts), yet ${JSON.stringify(t)} reads as not revoked`);
+              }
+              for (const t of [bystander, ...joseSpellings(bystander)]) {
+                if (await list.isRevoked(t)) throw new Error(`revoking ${JSON.stringify(spelled)} also revoked another token, ${JSON.stringify(t)}`);
+              }
+            }
+          }),
+          ctx,
+          { numRuns: 10 },
+        ),
+    },
+    {
+      name: "a thousand jti-less tokens: revoking half never revokes one of the others (no key collisions)",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.constant(1000), async (n) => {
+            const key = keyFor(await suiteKeys(), "HS256");
+            const list = impl.durable(new SingleObjectStorage(), { nowMs: () => START_MS });
+            const tokens = await Promise.all(Array.from({ length: n }, (_, i) => signRaw(key, {}, { sub: `user-${i}`, exp: START_MS / 1000 + 600 })));
+            for (const t of tokens.slice(0, n / 2)) await list.revoke(t);
+            for (const t of tokens.slice(n / 2)) if (await list.isRevoked(t)) throw new Error(`after revoking ${n / 2} jti-less tokens, another one reads as revoked: ${t}`);
+          }),
+          ctx,
+          { numRuns: 1 },
+        ),
+    },
+    {
+      name: "KV entries expire: not before the token's exp, at most 60 s after the later of exp and the revocation",
+      run: (impl, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(1, 59, 60, 61, 3600, 86_400), fc.constantFrom(0, 1_000, 59_999), fc.boolean(), async (lifetimeSec, revokeAfterMs, withJti) => {
+            const sim = new Simulation({ seed: 1, startMs: START_MS, trace: false });
+            const ns = new KvStore({ clock: sim.clock, rng: sim.rng, pops: POPS }).namespace("REVOKED").atPop("LHR");
+            const list = impl.kv(ns, sim.clock);
+            const token = await issueToken(withJti, lifetimeSec, lifetimeSec);
+            const atMs = Math.min(START_MS + revokeAfterMs, START_MS + lifetimeSec * 1000 - 1);
+            await sim.runAsync(atMs);
+            await list.revoke(token);
+            const keys = (await ns.list()).keys;
+            const expSec = START_MS / 1000 + lifetimeSec;
+            const latest = Math.max(expSec, atMs / 1000) + 60;
+            if (keys.length !== 1 || keys[0]!.expiration === undefined || keys[0]!.expiration < expSec || keys[0]!.expiration > latest) {
+              throw new Error(`revoked at exp − ${(expSec * 1000 - atMs) / 1000} s a token living ${lifetimeSec} s: KV holds ${JSON.stringify(keys)}; expected one entry expiring between exp (${expSec}) and ${latest}`);
+            }
+          }),
+          ctx,
+          { numRuns: 12 },
         ),
     },
     {

@@ -25,6 +25,8 @@ interface World {
   /** The keys the issuer's JWKS lists; push one to rotate it in. */
   published: KeyPairFor[];
   advanceMs(ms: number): Promise<void>;
+  /** When set, the issuer answers every request with this status and JSON body (an outage behind a proxy). */
+  idpFailure: { status: number; body: unknown } | null;
 }
 
 async function makeWorld(): Promise<World> {
@@ -43,6 +45,7 @@ async function makeWorld(): Promise<World> {
     IDP: {
       fetch: async (request: Request): Promise<Response> => {
         idpFetches++;
+        if (world.idpFailure !== null) return Response.json(world.idpFailure.body, { status: world.idpFailure.status });
         if (request.url !== JWKS_URL) return new Response("not found", { status: 404 });
         return Response.json({ keys: published.map((k) => k.publicJwk) });
       },
@@ -59,13 +62,25 @@ async function makeWorld(): Promise<World> {
     await ns.put(typeof payload.jti === "string" ? `jti:${payload.jti}` : "unused", "1", { expirationTtl: 3600 });
   };
   const advanceMs = async (ms: number): Promise<void> => void (await sim.runAsync(sim.clock.nowMs() + ms));
-  return { env, idpFetches: () => idpFetches, originSeen, revoke, keys, published, advanceMs };
+  const world: World = { env, idpFetches: () => idpFetches, originSeen, revoke, keys, published, advanceMs, idpFailure: null };
+  return world;
 }
 
+/**
+ * Checks a challenge's syntax (RFC 7235 §2.1 with RFC 6750's quoted values): `Bearer ` then
+ * `name="value"` parameters joined by ", ", none empty (RFC 7230 §7: no empty list elements),
+ * and returns its parameters.
+ */
+function challengeParams(challenge: string, what: string): Map<string, string> {
+  if (!/^Bearer [a-z_]+="[^"\\]+"(, [a-z_]+="[^"\\]+")*$/.test(challenge)) throw new Error(`${what}: WWW-Authenticate ${JSON.stringify(challenge)} is not \`Bearer name="value", …\` with non-empty values`);
+  return new Map([...challenge.matchAll(/([a-z_]+)="([^"\\]+)"/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+const SCOPES = ["read", "read admin", "admin", "", "admins", "superadmin", "read:admin", "read admin-lite", "Admin", "xadmin read"];
 const goodClaims = fc.record({
   sub: fc.stringMatching(/^[a-z0-9]{1,10}$/),
   // Scopes are space-separated and matched exactly: "admins" or "superadmin" is not "admin".
-  scope: fc.constantFrom("read", "read admin", "admin", "", "admins", "superadmin", "read:admin", "read admin-lite", "Admin", "xadmin read"),
+  scope: fc.constantFrom(...SCOPES),
   jti: fc.uuid(),
 });
 
@@ -73,8 +88,10 @@ async function sign(key: KeyPairFor, claims: Record<string, unknown>, header: Re
   return new jose.SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.signKey);
 }
 
-type Bad = "none" | "no-header" | "basic" | "bearer-empty" | "expired" | "no-exp" | "wrong-aud" | "wrong-iss" | "tampered" | "unknown-kid" | "alg-none" | "hs-confusion" | "revoked" | "oversized" | "other-key";
-const BAD: Bad[] = ["no-header", "basic", "bearer-empty", "expired", "no-exp", "wrong-aud", "wrong-iss", "tampered", "unknown-kid", "alg-none", "hs-confusion", "revoked", "oversized", "other-key"];
+type Bad = "none" | "no-header" | "basic" | "bearer-empty" | "scheme-suffix" | "two-tokens" | "expired" | "no-exp" | "no-sub" | "wrong-aud" | "wrong-iss" | "tampered" | "unknown-kid" | "alg-none" | "hs-confusion" | "oct-jwk" | "revoked" | "oversized" | "other-key";
+const BAD: Bad[] = ["no-header", "basic", "bearer-empty", "scheme-suffix", "two-tokens", "expired", "no-exp", "no-sub", "wrong-aud", "wrong-iss", "tampered", "unknown-kid", "alg-none", "hs-confusion", "oct-jwk", "revoked", "oversized", "other-key"];
+/** Requests that present no bearer token at all: the bare challenge. (two-tokens may go either way.) */
+const NOT_PRESENTED: Bad[] = ["no-header", "basic", "bearer-empty", "scheme-suffix"];
 
 async function badRequest(world: World, kind: Bad, claims: { sub: string; jti: string }): Promise<Request> {
   const rs = keyFor(world.keys, "RS256");
@@ -87,6 +104,25 @@ async function badRequest(world: World, kind: Bad, claims: { sub: string; jti: s
       return new Request("https://api.example.com/data", { headers: { Authorization: "Basic dXNlcjpwYXNz" } });
     case "bearer-empty":
       return new Request("https://api.example.com/data", { headers: { Authorization: "Bearer " } });
+    case "scheme-suffix":
+      // Another scheme whose name ends in "Bearer", carrying a valid token.
+      return new Request("https://api.example.com/data", { headers: { Authorization: `XBearer ${await sign(rs, base)}` } });
+    case "two-tokens": {
+      const valid = await sign(rs, base);
+      return new Request("https://api.example.com/data", { headers: { Authorization: `Bearer ${valid} ${valid}` } });
+    }
+    case "no-sub": {
+      const { sub: _sub, ...rest } = base;
+      token = await sign(rs, rest);
+      break;
+    }
+    case "oct-jwk": {
+      // The issuer also lists a symmetric key: HS256 is never accepted with issuer keys.
+      const hs = keyFor(world.keys, "HS256");
+      world.published.push(hs);
+      token = await sign(hs, base);
+      break;
+    }
     case "expired":
       token = await sign(rs, { ...base, exp: NOW_SEC - 3600 });
       break;
@@ -170,42 +206,54 @@ export const suite = defineLevel<Worker>({
       name: "every missing or bad token gets 401 with a Bearer challenge (RFC 6750) and never reaches the origin",
       run: (worker, ctx) =>
         check(
-          fc.asyncProperty(fc.constantFrom(...BAD), goodClaims, async (kind, claims) => {
-            const world = await makeWorld();
-            const response = await worker.fetch(await badRequest(world, kind, claims), world.env, {});
-            const challenge = response.headers.get("www-authenticate") ?? "";
-            if (response.status !== 401) throw new Error(`${kind}: expected 401, got ${response.status}`);
-            if (!/^Bearer( |$)/.test(challenge)) throw new Error(`${kind}: 401 without a Bearer WWW-Authenticate challenge (got "${challenge}")`);
-            const presented = kind !== "no-header" && kind !== "basic" && kind !== "bearer-empty";
-            if (presented && !challenge.includes('error="invalid_token"')) throw new Error(`${kind}: a rejected token must say error="invalid_token" (got "${challenge}")`);
-            // RFC 6750 §3.1: without credentials, the challenge carries no error code at all.
-            if (!presented && (challenge.includes("error=") || !challenge.includes('realm="edge"'))) throw new Error(`${kind}: a request without a bearer token gets the bare challenge Bearer realm="edge", got "${challenge}"`);
-            if (world.originSeen.length > 0) throw new Error(`${kind}: the request reached the origin`);
+          // Every kind each run: every documented error path is taken on every seed.
+          fc.asyncProperty(goodClaims, async (claims) => {
+            for (const kind of BAD) {
+              const world = await makeWorld();
+              const response = await worker.fetch(await badRequest(world, kind, claims), world.env, {});
+              const challenge = response.headers.get("www-authenticate") ?? "";
+              if (response.status !== 401) throw new Error(`${kind}: expected 401, got ${response.status}`);
+              const params = challengeParams(challenge, kind);
+              if (NOT_PRESENTED.includes(kind)) {
+                // RFC 6750 §3.1: without credentials, the challenge carries no error code at all.
+                if (challenge !== 'Bearer realm="edge"') throw new Error(`${kind}: a request without a bearer token gets exactly the challenge Bearer realm="edge", got "${challenge}"`);
+              } else if (kind !== "two-tokens" && params.get("error") !== "invalid_token") {
+                throw new Error(`${kind}: a rejected token must say error="invalid_token" (got "${challenge}")`);
+              }
+              if (params.has("scope")) throw new Error(`${kind}: a 401 challenge names no scope (got "${challenge}")`);
+              if (world.originSeen.length > 0) throw new Error(`${kind}: the request reached the origin`);
+            }
           }),
           ctx,
-          { numRuns: 40 },
+          { numRuns: 6 },
         ),
     },
     {
       name: "a valid token without the admin scope gets 403 insufficient_scope on /admin and never reaches the origin",
       run: (worker, ctx) =>
         check(
-          fc.asyncProperty(goodClaims, fc.constantFrom("/admin", "/admin/", "/admin/users", "/admin/a/b?x=1", "/admin?x=1", "/administrator", "/data/admin"), async (claims, path) => {
-            const world = await makeWorld();
-            const token = await sign(keyFor(world.keys, "ES256"), { ...claims, iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 600 });
-            const response = await worker.fetch(new Request(`https://api.example.com${path}`, { headers: { Authorization: `Bearer ${token}` } }), world.env, {});
-            const needsAdmin = path === "/admin" || path.startsWith("/admin/") || path.startsWith("/admin?");
-            const allowed = !needsAdmin || claims.scope.split(" ").includes("admin");
-            if (allowed && response.status !== 200) throw new Error(`${path} with scope "${claims.scope}": expected 200, got ${response.status}`);
-            if (!allowed) {
-              if (response.status !== 403 || !(response.headers.get("www-authenticate") ?? "").includes('error="insufficient_scope"')) {
-                throw new Error(`${path} with scope "${claims.scope}": expected 403 insufficient_scope, got ${response.status} ${response.headers.get("www-authenticate")}`);
+          // Every scope on every path, each run.
+          fc.asyncProperty(goodClaims, async (claims) => {
+            for (const scope of SCOPES) {
+              for (const path of ["/admin", "/admin/", "/admin/users", "/admin/a/b?x=1", "/admin?x=1", "/administrator", "/data/admin"]) {
+                const world = await makeWorld();
+                const token = await sign(keyFor(world.keys, "ES256"), { ...claims, scope, iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 600 });
+                const response = await worker.fetch(new Request(`https://api.example.com${path}`, { headers: { Authorization: `Bearer ${token}` } }), world.env, {});
+                const needsAdmin = path === "/admin" || path.startsWith("/admin/") || path.startsWith("/admin?");
+                const allowed = !needsAdmin || scope.split(" ").includes("admin");
+                if (allowed && response.status !== 200) throw new Error(`${path} with scope "${scope}": expected 200, got ${response.status}`);
+                if (!allowed) {
+                  const params = challengeParams(response.headers.get("www-authenticate") ?? "", `${path} with scope "${scope}"`);
+                  if (response.status !== 403 || params.get("error") !== "insufficient_scope" || params.get("scope") !== "admin") {
+                    throw new Error(`${path} with scope "${scope}": expected 403 with error="insufficient_scope", scope="admin", got ${response.status} ${response.headers.get("www-authenticate")}`);
+                  }
+                  if (world.originSeen.length > 0) throw new Error(`${path}: a forbidden request reached the origin`);
+                }
               }
-              if (world.originSeen.length > 0) throw new Error(`${path}: a forbidden request reached the origin`);
             }
           }),
           ctx,
-          { numRuns: 20 },
+          { numRuns: 3 },
         ),
     },
     {
@@ -240,6 +288,52 @@ export const suite = defineLevel<Worker>({
           ),
           ctx,
           { numRuns: 10 },
+        ),
+    },
+    {
+      name: "forwarding keeps the method, URL and body (POST, PUT, PATCH, DELETE, HEAD, GET); X-Auth-Scope is empty when the token has no string scope",
+      run: (worker, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom<unknown>(undefined, ["admin"], 7, "read"), fc.string({ unit: "grapheme", maxLength: 40 }), async (scope, body) => {
+            const world = await makeWorld();
+            const claims: Record<string, unknown> = { sub: "alice", iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 600 };
+            if (scope !== undefined) claims.scope = scope;
+            const token = await sign(keyFor(world.keys, "RS256"), claims);
+            for (const method of ["POST", "PUT", "PATCH", "DELETE", "HEAD", "GET"]) {
+              const url = `https://api.example.com/items/1?q=${method}`;
+              const withBody = method !== "GET" && method !== "HEAD";
+              const response = await worker.fetch(new Request(url, { method, headers: { Authorization: `Bearer ${token}` }, ...(withBody ? { body } : {}) }), world.env, {});
+              if (response.status !== 200) throw new Error(`${method} with a valid token got ${response.status}`);
+              const seen = world.originSeen.at(-1)!;
+              if (seen.method !== method || seen.url !== url) throw new Error(`the origin got ${seen.method} ${seen.url}; the client sent ${method} ${url}`);
+              const got = await seen.text();
+              if (got !== (withBody ? body : "")) throw new Error(`${method}: the origin got body ${JSON.stringify(got)}; the client sent ${JSON.stringify(withBody ? body : "")}`);
+              const wantScope = typeof scope === "string" ? scope : "";
+              if (seen.headers.get("x-auth-scope") !== wantScope) throw new Error(`a token whose scope is ${JSON.stringify(scope)}: the origin got X-Auth-Scope ${JSON.stringify(seen.headers.get("x-auth-scope"))}, expected ${JSON.stringify(wantScope)}`);
+            }
+          }),
+          ctx,
+          { numRuns: 8 },
+        ),
+    },
+    {
+      name: "a JWKS answer that is not 2xx is a failed fetch whatever its body: past the 10 min ttl the last good keys still verify",
+      run: (worker, ctx) =>
+        check(
+          fc.asyncProperty(fc.constantFrom(500, 502, 503, 404, 429), fc.constantFrom<unknown>({ keys: [] }, { error: "unavailable" }, null), async (status, body) => {
+            const world = await makeWorld();
+            const rs = keyFor(world.keys, "RS256");
+            const token = await sign(rs, { sub: "alice", iss: ISSUER, aud: AUDIENCE, exp: NOW_SEC + 7200, scope: "read" });
+            const send = (): Promise<Response> => worker.fetch(new Request("https://api.example.com/data", { headers: { Authorization: `Bearer ${token}` } }), world.env, {});
+            if ((await send()).status !== 200) throw new Error("warm-up request with a valid token was refused");
+            world.idpFailure = { status, body };
+            await world.advanceMs(600_000 + 1_000);
+            const response = await send();
+            if (world.idpFetches() < 2) throw new Error("the key set is past its 10 min ttl, yet the issuer was not asked again");
+            if (response.status !== 200) throw new Error(`the issuer answered ${status} ${JSON.stringify(body)} to the refresh and a valid token then got ${response.status}; a non-2xx answer is a failed fetch, so the last good keys keep working`);
+          }),
+          ctx,
+          { numRuns: 6 },
         ),
     },
   ],

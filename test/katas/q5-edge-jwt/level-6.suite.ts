@@ -176,5 +176,23 @@ export const suite = defineLevel<Make>({
           { numRuns: 120 },
         ),
     },
+    {
+      name: "a thousand logins never interfere: each first token rotates once into its own family, and only its own replay is REUSED",
+      run: (make, ctx) =>
+        check(
+          fc.asyncProperty(fc.constant(1000), async (n) => {
+            const families = make(new YieldingStorage(), counterTokens());
+            const issued = await Promise.all(Array.from({ length: n }, (_, i) => families.issue(`user-${i}`)));
+            for (const [i, { refreshToken, familyId }] of issued.entries()) {
+              const r = await families.rotate(refreshToken);
+              if (!r.ok || r.familyId !== familyId) throw new Error(`login ${i} of ${n}: rotating its first token ${JSON.stringify(refreshToken)} gave ${JSON.stringify(r)}; expected a new token of family ${JSON.stringify(familyId)}`);
+            }
+            const replay = await families.rotate(issued[n - 1]!.refreshToken);
+            if (replay.ok || replay.reason !== "REUSED") throw new Error(`replaying a used token gave ${JSON.stringify(replay)}; expected REUSED`);
+          }),
+          ctx,
+          { numRuns: 1 },
+        ),
+    },
   ],
 });
