@@ -11,6 +11,7 @@ import {
   parseSecLang,
   parseVariables,
   requiredLiterals,
+  literalSetCost,
   translatePcre,
   valueFeatures,
   wafRequest,
@@ -37,6 +38,14 @@ describe("requiredLiterals", () => {
     expect([...(requiredLiterals("(?:a|)b") ?? [])].sort()).toEqual(["ab", "b"]);
     expect(requiredLiterals("é")).toBeUndefined();
     expect(requiredLiterals("(unbalanced")).toBeUndefined();
+  });
+
+  it("prefers rare punctuation to letters every clean value holds (932105's shape)", () => {
+    // Both sets are necessary; the letters open the gate on nearly every value, the separators seldom.
+    expect([...(requiredLiterals("(?:;|&|\\|)\\s*(?:s|p)") ?? [])].sort()).toEqual(["&", ";", "|"]);
+    expect([...(requiredLiterals("(?:=|url\\()\\s*?s\\s*?c\\s*?r") ?? [])].sort()).toEqual(["=", "url("]);
+    expect(literalSetCost(["a", "b"])).toBeGreaterThan(literalSetCost([";", "&", "|"]));
+    expect(literalSetCost(["ab"])).toBeLessThan(literalSetCost(["a"]));
   });
 
   it("is sound on every CRS pattern: a value the regex matches contains one of its literals", () => {
