@@ -63,5 +63,5 @@ export { literalSetCost, requiredLiterals } from "./seclang/literals.js";
 export { LiteralAutomaton, valueFeatures, chainSensitivity } from "./seclang/prefilter.js";
 export { parseSecLang, parseActions, parseVariables, SecLangSyntaxError, type Directive, type Action, type VariableSpec } from "./seclang/parse.js";
 export { translatePcre, PcreTranslationError, type TranslatedRegex } from "./seclang/pcre.js";
-export { TRANSFORMS, normalizePath, type Transform } from "./seclang/transforms.js";
+export { TRANSFORMS, chainPrefixKeys, normalizePath, runTransformChain, type Transform, type TransformChain } from "./seclang/transforms.js";
 export { detectSqli, detectXss } from "./seclang/detect.js";

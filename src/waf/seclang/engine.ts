@@ -16,7 +16,7 @@ import type { WafRequest } from "../request.js";
 import { detectSqli, detectXss } from "./detect.js";
 import { parseActions, parseVariables, type Action, type Directive, type VariableSpec } from "./parse.js";
 import { PcreTranslationError, translatePcre } from "./pcre.js";
-import { TRANSFORMS, type Transform } from "./transforms.js";
+import { TRANSFORMS, chainPrefixKeys, runTransformChain, type Transform } from "./transforms.js";
 import { requiredLiterals } from "./literals.js";
 import { compilePattern, type PatternMatcher } from "./linear-regex.js";
 import { TxVars, type TxRecording } from "./tx-vars.js";
@@ -40,6 +40,8 @@ interface Link {
   readonly transforms: readonly Transform[];
   readonly transformNames: readonly string[];
   readonly transformKey: string;
+  /** Cache keys of the chain's prefixes (see runTransformChain). */
+  readonly prefixKeys: readonly string[];
   readonly operator: Operator;
   /** Lower-cased literals one of which a value must contain to match (undefined: no such set). */
   readonly literals: readonly string[] | undefined;
@@ -549,6 +551,7 @@ function compileLink(vars: string, operator: string, actions: readonly Action[],
     transforms,
     transformNames: names,
     transformKey: key,
+    prefixKeys: chainPrefixKeys(names),
     operator: op,
     literals,
     capture,
@@ -907,19 +910,7 @@ export class SecLangRuleset {
   }
 
   #transform(link: Link, value: string, t: Transaction): string {
-    if (link.transforms.length === 0 || value === "") return value;
-    let byValue = t.transformed.get(link.transformKey);
-    if (byValue === undefined) {
-      byValue = new Map();
-      t.transformed.set(link.transformKey, byValue);
-    }
-    let v = byValue.get(value);
-    if (v === undefined) {
-      v = value;
-      for (const f of link.transforms) v = f(v);
-      byValue.set(value, v);
-    }
-    return v;
+    return runTransformChain(link, value, t.transformed);
   }
 }
 

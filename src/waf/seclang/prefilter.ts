@@ -13,7 +13,9 @@
  */
 import { isCollectionName, type CollectionName, type Entry } from "../collections.js";
 import type { VariableSpec } from "./parse.js";
-import type { Transform } from "./transforms.js";
+import { chainPrefixKeys, runTransformChain, type Transform, type TransformCache, type TransformChain } from "./transforms.js";
+
+export type { TransformCache } from "./transforms.js";
 
 // Features of a value that some transformation reacts to (one bit each).
 const F_PCT = 1 << 0;
@@ -206,9 +208,8 @@ export function gateableTargets(targets: readonly VariableSpec[], alwaysEmpty: (
   return targets.every((s) => !s.count && (isCollectionName(s.collection) || alwaysEmpty(s.collection)));
 }
 
-interface Chain {
+interface Chain extends TransformChain {
   readonly key: string;
-  readonly transforms: readonly Transform[];
   readonly sensitivity: number;
 }
 
@@ -222,9 +223,6 @@ interface FieldPlan {
   /** Whether some literal gate reads this collection (else no scan is needed). */
   readonly scanned: boolean;
 }
-
-/** Transformation results shared with the rule engine (key, then input). */
-export type TransformCache = Map<string, Map<string, string>>;
 
 /** All gates of a rule set, compiled. */
 export class Prefilter {
@@ -282,7 +280,8 @@ export class Prefilter {
         for (const end of ends) {
           const key = g.transformNames.slice(0, end).join(",");
           if (key === "" || chains.has(key)) continue;
-          chains.set(key, { key, transforms: g.transforms.slice(0, end), sensitivity: chainSensitivity(g.transformNames.slice(0, end)) });
+          const names = g.transformNames.slice(0, end);
+          chains.set(key, { key, transforms: g.transforms.slice(0, end), prefixKeys: chainPrefixKeys(names), sensitivity: chainSensitivity(names) });
         }
       });
       return { collection, anyValueGates: any, anyValueGatesByName: byName, chains: [...chains.values()], scanned };
@@ -315,7 +314,7 @@ export class Prefilter {
         this.#scanView(v.toLowerCase(), scanned, plan.collection, e.name, open, (g) => this.#readsRaw[g]! || (features & this.#sensitivity[g]!) === 0);
         for (const chain of plan.chains) {
           if ((features & chain.sensitivity) === 0) continue;
-          this.#scanView(transformed(chain, v, cache).toLowerCase(), scanned, plan.collection, e.name, open, (g) => this.#chainKeys[g]!.has(chain.key));
+          this.#scanView(runTransformChain(chain, v, cache).toLowerCase(), scanned, plan.collection, e.name, open, (g) => this.#chainKeys[g]!.has(chain.key));
         }
       }
     }
@@ -337,21 +336,4 @@ export class Prefilter {
       if (names === undefined || names.has(name.toLowerCase())) open[g] = 1;
     }
   }
-}
-
-function transformed(chain: Chain, value: string, cache: TransformCache): string {
-  // As the engine: an empty value is read untransformed.
-  if (value === "") return value;
-  let byValue = cache.get(chain.key);
-  if (byValue === undefined) {
-    byValue = new Map();
-    cache.set(chain.key, byValue);
-  }
-  let v = byValue.get(value);
-  if (v === undefined) {
-    v = value;
-    for (const f of chain.transforms) v = f(v);
-    byValue.set(value, v);
-  }
-  return v;
 }
