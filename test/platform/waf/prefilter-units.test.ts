@@ -119,6 +119,14 @@ describe("LiteralAutomaton", () => {
         lits.forEach((l, g) => {
           expect(found.has(g), `${l} in ${text}`).toBe(text.includes(l));
         });
+        // gatesIn: the same gates, each once, in two successive epochs (the second must not
+        // be hidden by the stamps the first left).
+        const stamp = new Int32Array(lits.length);
+        for (const epoch of [1, 2]) {
+          const unique = a.gatesIn(text, stamp, epoch);
+          expect(unique.length).toBe(new Set(unique).size);
+          expect([...unique].sort((x, y) => x - y)).toEqual([...found].sort((x, y) => x - y));
+        }
       }),
       { seed: 20, numRuns: 300 },
     );
