@@ -64,4 +64,4 @@ export { LiteralAutomaton, valueFeatures, chainSensitivity } from "./seclang/pre
 export { parseSecLang, parseActions, parseVariables, SecLangSyntaxError, type Directive, type Action, type VariableSpec } from "./seclang/parse.js";
 export { translatePcre, PcreTranslationError, type TranslatedRegex } from "./seclang/pcre.js";
 export { TRANSFORMS, chainPrefixKeys, normalizePath, runTransformChain, type Transform, type TransformChain } from "./seclang/transforms.js";
-export { detectSqli, detectXss } from "./seclang/detect.js";
+export { detectSqli, detectXss, detectXssUnfiltered } from "./seclang/detect.js";
