@@ -20,7 +20,7 @@ import { TRANSFORMS, chainPrefixKeys, runTransformChain, type Transform } from "
 import { requiredLiterals } from "./literals.js";
 import { compilePattern, type PatternMatcher } from "./linear-regex.js";
 import { TxVars, type TxRecording } from "./tx-vars.js";
-import { Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
+import { LiteralAutomaton, Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
 
 /**
  * The window of a value a pattern operator reads: its first 2 KiB, and for a longer value its
@@ -374,6 +374,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       const cache = new Map<string, { re: PatternMatcher; source: string; captures: number; endAnchor: boolean }>();
       const fixed = dynamic ? undefined : compile(param);
       if (fixed) literals = requiredLiterals(fixed.source);
+      // Per value, the same necessary condition the prefilter checks per rule: a value holding
+      // none of the pattern's required literals cannot match, so the regex (often on RE2) is
+      // not run on it. Off with the prefilter, so the general path stays the reference.
+      const mayMatch = literals !== undefined && options.prefilter !== false ? new LiteralAutomaton(literals.map((text) => ({ text, gate: 0 }))) : undefined;
       const regexFor = (t: Transaction): { re: PatternMatcher; source: string; captures: number; endAnchor: boolean } | undefined => {
         if (fixed) return fixed;
         const pattern = arg(t);
@@ -389,6 +393,7 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
         return hit;
       };
       op = (v, t) => {
+        if (mayMatch !== undefined && !mayMatch.containsAny(v)) return false;
         const rx = regexFor(t);
         if (!rx) return false;
         const input = cap(v);

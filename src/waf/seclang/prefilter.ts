@@ -200,6 +200,37 @@ export class LiteralAutomaton {
     return found;
   }
 
+  /**
+   * Whether `text` contains one of the literals, compared in lower case as `toLowerCase` would
+   * (ASCII letters are folded inline; a non-ASCII character, which `toLowerCase` may turn into
+   * ASCII, such as the Kelvin sign into `k`, sends the whole text through `toLowerCase`).
+   */
+  containsAny(text: string): boolean {
+    const next = this.#next;
+    const columnOf = this.#columnOf;
+    const columns = this.#columns;
+    const out = this.#out;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 128) return this.#containsAnyLower(text.toLowerCase());
+      if (c >= 65 && c <= 90) c += 32;
+      s = next[s * columns + columnOf[c]!]!;
+      if (out[s] !== undefined) return true;
+    }
+    return false;
+  }
+
+  #containsAnyLower(text: string): boolean {
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      s = this.#next[s * this.#columns + (c < 128 ? this.#columnOf[c]! : 0)]!;
+      if (this.#out[s] !== undefined) return true;
+    }
+    return false;
+  }
+
   /** Calls `hit(gate)` for each literal found in `text` (lower-case it first); a gate may repeat. */
   scan(text: string, hit: (gate: number) => void): void {
     const next = this.#next;
