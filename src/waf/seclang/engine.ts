@@ -153,7 +153,8 @@ class Transaction {
   readonly c: RequestCollections;
   matchedVar = "";
   matchedVarName = "";
-  matchedVars: Entry[] = [];
+  /** Replaced, never changed in place (it may be the shared `NO_ENTRIES`). */
+  matchedVars: readonly Entry[] = NO_ENTRIES;
   /** `ctl:ruleRemoveById` values: ids and ranges (`920100 920200-920299`). */
   readonly removedIds: string[] = [];
   readonly removedTags: string[] = [];
@@ -191,7 +192,7 @@ function selects(spec: VariableSpec, name: string): boolean {
   return spec.selector.test(name);
 }
 
-const NO_ENTRIES: Entry[] = [];
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
 /** Members of one variable, before exclusions. */
 function members(spec: VariableSpec, t: Transaction): readonly Entry[] {
@@ -826,7 +827,7 @@ export class SecLangRuleset {
         if (rule.gate >= 0 && t.open![rule.gate] === 0) {
           // The prefilter proved this rule cannot match; a rule that does not match only
           // resets the matched variables.
-          t.matchedVars = [];
+          t.matchedVars = NO_ENTRIES;
           t.matchedVar = "";
           t.matchedVarName = "";
           continue;
@@ -858,7 +859,7 @@ export class SecLangRuleset {
   // ANCHOR_END: evaluate
 
   #runChain(rule: Rule, t: Transaction): boolean {
-    t.matchedVars = [];
+    t.matchedVars = NO_ENTRIES;
     t.matchedVar = "";
     t.matchedVarName = "";
     const done: Link[] = [];
