@@ -59,9 +59,9 @@ export {
 } from "./waf.js";
 export { CrsRuleset, findCrs, CRS_INSTALL_HINT, DEBIAN_CRS_RULES_DIR, DEBIAN_CRS_SETUP, type CrsOptions, type CrsSummary, type CrsLocation } from "./seclang/crs.js";
 export { SecLangRuleset, SECLANG_INPUT_LENGTH_MAX, type SecLangOptions, type SecLangVerdict, type SecLangMatch, type RefusedRule, type RuleInfo } from "./seclang/engine.js";
-export { requiredLiterals } from "./seclang/literals.js";
+export { literalSetCost, requiredLiterals } from "./seclang/literals.js";
 export { LiteralAutomaton, valueFeatures, chainSensitivity } from "./seclang/prefilter.js";
 export { parseSecLang, parseActions, parseVariables, SecLangSyntaxError, type Directive, type Action, type VariableSpec } from "./seclang/parse.js";
 export { translatePcre, PcreTranslationError, type TranslatedRegex } from "./seclang/pcre.js";
-export { TRANSFORMS, normalizePath, type Transform } from "./seclang/transforms.js";
-export { detectSqli, detectXss } from "./seclang/detect.js";
+export { TRANSFORMS, chainPrefixKeys, normalizePath, runTransformChain, type Transform, type TransformChain } from "./seclang/transforms.js";
+export { detectSqli, detectXss, detectXssUnfiltered } from "./seclang/detect.js";

@@ -9,7 +9,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
  * Malformed escapes are kept literally; invalid UTF-8 becomes U+FFFD. Never throws.
  */
 export function urlDecode(text: string): string {
-  if (!text.includes("%") && !text.includes("+")) return text;
+  if (!text.includes("%")) return text.includes("+") ? text.replaceAll("+", " ") : text;
   let out = "";
   const bytes: number[] = [];
   const flush = (): void => {

@@ -16,11 +16,11 @@ import type { WafRequest } from "../request.js";
 import { detectSqli, detectXss } from "./detect.js";
 import { parseActions, parseVariables, type Action, type Directive, type VariableSpec } from "./parse.js";
 import { PcreTranslationError, translatePcre } from "./pcre.js";
-import { TRANSFORMS, type Transform } from "./transforms.js";
+import { TRANSFORMS, chainPrefixKeys, runTransformChain, type Transform } from "./transforms.js";
 import { requiredLiterals } from "./literals.js";
 import { compilePattern, type PatternMatcher } from "./linear-regex.js";
 import { TxVars, type TxRecording } from "./tx-vars.js";
-import { Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
+import { LiteralAutomaton, Prefilter, gateableTargets, type GateSpec } from "./prefilter.js";
 
 /**
  * The window of a value a pattern operator reads: its first 2 KiB, and for a longer value its
@@ -40,6 +40,8 @@ interface Link {
   readonly transforms: readonly Transform[];
   readonly transformNames: readonly string[];
   readonly transformKey: string;
+  /** Cache keys of the chain's prefixes (see runTransformChain). */
+  readonly prefixKeys: readonly string[];
   readonly operator: Operator;
   /** Lower-cased literals one of which a value must contain to match (undefined: no such set). */
   readonly literals: readonly string[] | undefined;
@@ -151,7 +153,8 @@ class Transaction {
   readonly c: RequestCollections;
   matchedVar = "";
   matchedVarName = "";
-  matchedVars: Entry[] = [];
+  /** Replaced, never changed in place (it may be the shared `NO_ENTRIES`). */
+  matchedVars: readonly Entry[] = NO_ENTRIES;
   /** `ctl:ruleRemoveById` values: ids and ranges (`920100 920200-920299`). */
   readonly removedIds: string[] = [];
   readonly removedTags: string[] = [];
@@ -189,7 +192,7 @@ function selects(spec: VariableSpec, name: string): boolean {
   return spec.selector.test(name);
 }
 
-const NO_ENTRIES: Entry[] = [];
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
 /** Members of one variable, before exclusions. */
 function members(spec: VariableSpec, t: Transaction): readonly Entry[] {
@@ -372,6 +375,10 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
       const cache = new Map<string, { re: PatternMatcher; source: string; captures: number; endAnchor: boolean }>();
       const fixed = dynamic ? undefined : compile(param);
       if (fixed) literals = requiredLiterals(fixed.source);
+      // Per value, the same necessary condition the prefilter checks per rule: a value holding
+      // none of the pattern's required literals cannot match, so the regex (often on RE2) is
+      // not run on it. Off with the prefilter, so the general path stays the reference.
+      const mayMatch = literals !== undefined && options.prefilter !== false ? new LiteralAutomaton(literals.map((text) => ({ text, gate: 0 }))) : undefined;
       const regexFor = (t: Transaction): { re: PatternMatcher; source: string; captures: number; endAnchor: boolean } | undefined => {
         if (fixed) return fixed;
         const pattern = arg(t);
@@ -387,6 +394,7 @@ function compileOperator(spec: string, capture: boolean, ruleFile: string, optio
         return hit;
       };
       op = (v, t) => {
+        if (mayMatch !== undefined && !mayMatch.containsAny(v)) return false;
         const rx = regexFor(t);
         if (!rx) return false;
         const input = cap(v);
@@ -549,6 +557,7 @@ function compileLink(vars: string, operator: string, actions: readonly Action[],
     transforms,
     transformNames: names,
     transformKey: key,
+    prefixKeys: chainPrefixKeys(names),
     operator: op,
     literals,
     capture,
@@ -818,7 +827,7 @@ export class SecLangRuleset {
         if (rule.gate >= 0 && t.open![rule.gate] === 0) {
           // The prefilter proved this rule cannot match; a rule that does not match only
           // resets the matched variables.
-          t.matchedVars = [];
+          t.matchedVars = NO_ENTRIES;
           t.matchedVar = "";
           t.matchedVarName = "";
           continue;
@@ -850,7 +859,7 @@ export class SecLangRuleset {
   // ANCHOR_END: evaluate
 
   #runChain(rule: Rule, t: Transaction): boolean {
-    t.matchedVars = [];
+    t.matchedVars = NO_ENTRIES;
     t.matchedVar = "";
     t.matchedVarName = "";
     const done: Link[] = [];
@@ -907,19 +916,7 @@ export class SecLangRuleset {
   }
 
   #transform(link: Link, value: string, t: Transaction): string {
-    if (link.transforms.length === 0 || value === "") return value;
-    let byValue = t.transformed.get(link.transformKey);
-    if (byValue === undefined) {
-      byValue = new Map();
-      t.transformed.set(link.transformKey, byValue);
-    }
-    let v = byValue.get(value);
-    if (v === undefined) {
-      v = value;
-      for (const f of link.transforms) v = f(v);
-      byValue.set(value, v);
-    }
-    return v;
+    return runTransformChain(link, value, t.transformed);
   }
 }
 

@@ -24,11 +24,41 @@ const CLASS_CHARS_MAX = 8;
 const UNKNOWN: Info = { exact: undefined, must: undefined };
 const EMPTY: Info = { exact: [""], must: undefined };
 
-/** The more selective of two sets: longer shortest string first, then fewer strings. */
+/**
+ * How often a character turns up in clean traffic, roughly: letters, digits and spaces in
+ * nearly every value, the punctuation of URLs, dates and browser headers often, other
+ * characters seldom. Only the ranking matters.
+ */
+function charFrequency(c: number): number {
+  if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 32) return 0.3;
+  // . - _ / , : ; = ( ) + *
+  if (c === 46 || c === 45 || c === 95 || c === 47 || c === 44 || c === 58 || c === 59 || c === 61 || c === 40 || c === 41 || c === 43 || c === 42) return 0.1;
+  return 0.02;
+}
+
+/** The estimated chance that a clean value contains one of the literals (lower is more selective). */
+export function literalSetCost(set: Lits): number {
+  let cost = 0;
+  for (const l of set) {
+    let p = 1;
+    for (let i = 0; i < l.length; i++) p *= charFrequency(l.charCodeAt(i));
+    cost += p;
+  }
+  return cost;
+}
+
+/**
+ * The more selective of two sets: the one clean text is less likely to contain (a set of
+ * letters opens on nearly every value, one of rare punctuation on few), then longer shortest
+ * string, then fewer strings. Both sets are necessary, so either choice is correct.
+ */
 function better(a: Lits | undefined, b: Lits | undefined): Lits | undefined {
   const usable = (s: Lits | undefined): s is Lits => s !== undefined && s.length > 0 && !s.includes("");
   if (!usable(a)) return usable(b) ? b : undefined;
   if (!usable(b)) return a;
+  const costA = literalSetCost(a);
+  const costB = literalSetCost(b);
+  if (costA !== costB) return costA < costB ? a : b;
   const minA = Math.min(...a.map((x) => x.length));
   const minB = Math.min(...b.map((x) => x.length));
   if (minA !== minB) return minA > minB ? a : b;

@@ -13,7 +13,9 @@
  */
 import { isCollectionName, type CollectionName, type Entry } from "../collections.js";
 import type { VariableSpec } from "./parse.js";
-import type { Transform } from "./transforms.js";
+import { chainPrefixKeys, runTransformChain, type Transform, type TransformCache, type TransformChain } from "./transforms.js";
+
+export type { TransformCache } from "./transforms.js";
 
 // Features of a value that some transformation reacts to (one bit each).
 const F_PCT = 1 << 0;
@@ -172,6 +174,63 @@ export class LiteralAutomaton {
     return this.#out.length;
   }
 
+  /**
+   * The gates whose literal `text` contains (lower-case it first), each once: `stamp[gate]` is
+   * set to `epoch` as a gate is found (pass a fresh epoch per call).
+   */
+  gatesIn(text: string, stamp: Int32Array, epoch: number): number[] {
+    const next = this.#next;
+    const columnOf = this.#columnOf;
+    const columns = this.#columns;
+    const out = this.#out;
+    const found: number[] = [];
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      s = next[s * columns + (c < 128 ? columnOf[c]! : 0)]!;
+      const o = out[s];
+      if (o === undefined) continue;
+      for (let k = 0; k < o.length; k++) {
+        const g = o[k]!;
+        if (stamp[g] === epoch) continue;
+        stamp[g] = epoch;
+        found.push(g);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Whether `text` contains one of the literals, compared in lower case as `toLowerCase` would
+   * (ASCII letters are folded inline; a non-ASCII character, which `toLowerCase` may turn into
+   * ASCII, such as the Kelvin sign into `k`, sends the whole text through `toLowerCase`).
+   */
+  containsAny(text: string): boolean {
+    const next = this.#next;
+    const columnOf = this.#columnOf;
+    const columns = this.#columns;
+    const out = this.#out;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 128) return this.#containsAnyLower(text.toLowerCase());
+      if (c >= 65 && c <= 90) c += 32;
+      s = next[s * columns + columnOf[c]!]!;
+      if (out[s] !== undefined) return true;
+    }
+    return false;
+  }
+
+  #containsAnyLower(text: string): boolean {
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      s = this.#next[s * this.#columns + (c < 128 ? this.#columnOf[c]! : 0)]!;
+      if (this.#out[s] !== undefined) return true;
+    }
+    return false;
+  }
+
   /** Calls `hit(gate)` for each literal found in `text` (lower-case it first); a gate may repeat. */
   scan(text: string, hit: (gate: number) => void): void {
     const next = this.#next;
@@ -206,10 +265,11 @@ export function gateableTargets(targets: readonly VariableSpec[], alwaysEmpty: (
   return targets.every((s) => !s.count && (isCollectionName(s.collection) || alwaysEmpty(s.collection)));
 }
 
-interface Chain {
+interface Chain extends TransformChain {
   readonly key: string;
-  readonly transforms: readonly Transform[];
   readonly sensitivity: number;
+  /** Per gate: 1 when the gate reads this chain's output. */
+  readonly readers: Uint8Array;
 }
 
 interface FieldPlan {
@@ -221,10 +281,9 @@ interface FieldPlan {
   readonly chains: readonly Chain[];
   /** Whether some literal gate reads this collection (else no scan is needed). */
   readonly scanned: boolean;
+  /** Per gate: 0 does not read this collection, 1 reads every member, 2 reads some members by name. */
+  readonly readers: Uint8Array;
 }
-
-/** Transformation results shared with the rule engine (key, then input). */
-export type TransformCache = Map<string, Map<string, string>>;
 
 /** All gates of a rule set, compiled. */
 export class Prefilter {
@@ -239,9 +298,13 @@ export class Prefilter {
   readonly #chainKeys: readonly ReadonlySet<string>[];
   /** Per gate: multiMatch (the raw value is one of the values it tests). */
   readonly #readsRaw: readonly boolean[];
+  /** Scratch for `gatesIn`: the epoch of the scan that last found each gate. */
+  readonly #stamp: Int32Array;
+  #epoch = 0;
 
   constructor(gates: readonly GateSpec[]) {
     this.gates = gates.length;
+    this.#stamp = new Int32Array(gates.length);
     const literals: { text: string; gate: number }[] = [];
     gates.forEach((g, gate) => {
       for (const text of g.literals ?? []) literals.push({ text, gate });
@@ -282,10 +345,17 @@ export class Prefilter {
         for (const end of ends) {
           const key = g.transformNames.slice(0, end).join(",");
           if (key === "" || chains.has(key)) continue;
-          chains.set(key, { key, transforms: g.transforms.slice(0, end), sensitivity: chainSensitivity(g.transformNames.slice(0, end)) });
+          const names = g.transformNames.slice(0, end);
+          chains.set(key, { key, transforms: g.transforms.slice(0, end), prefixKeys: chainPrefixKeys(names), sensitivity: chainSensitivity(names), readers: new Uint8Array(gates.length) });
         }
       });
-      return { collection, anyValueGates: any, anyValueGatesByName: byName, chains: [...chains.values()], scanned };
+      const readers = new Uint8Array(gates.length);
+      gates.forEach((_g, gate) => {
+        const reads = this.#reads[gate]!;
+        if (reads.has(collection)) readers[gate] = reads.get(collection) === undefined ? 1 : 2;
+        for (const chain of chains.values()) if (this.#chainKeys[gate]!.has(chain.key)) chain.readers[gate] = 1;
+      });
+      return { collection, anyValueGates: any, anyValueGatesByName: byName, chains: [...chains.values()], scanned, readers };
     });
   }
 
@@ -304,54 +374,46 @@ export class Prefilter {
       if (entries.length === 0) continue;
       for (const g of plan.anyValueGates) open[g] = 1;
       for (const e of entries) {
+        const lowerName = e.name.toLowerCase();
         if (plan.anyValueGatesByName.size > 0) {
-          const named = plan.anyValueGatesByName.get(e.name.toLowerCase());
+          const named = plan.anyValueGatesByName.get(lowerName);
           if (named !== undefined) for (const g of named) open[g] = 1;
         }
         if (!plan.scanned) continue;
         const v = e.value;
         const features = valueFeatures(v);
         // The lower-cased value stands for every chain that changes it only in letter case.
-        this.#scanView(v.toLowerCase(), scanned, plan.collection, e.name, open, (g) => this.#readsRaw[g]! || (features & this.#sensitivity[g]!) === 0);
+        for (const g of this.#hits(v.toLowerCase(), scanned)) {
+          if (open[g] === 1 || (!this.#readsRaw[g] && (features & this.#sensitivity[g]!) !== 0)) continue;
+          this.#openIfRead(g, plan, lowerName, open);
+        }
         for (const chain of plan.chains) {
           if ((features & chain.sensitivity) === 0) continue;
-          this.#scanView(transformed(chain, v, cache).toLowerCase(), scanned, plan.collection, e.name, open, (g) => this.#chainKeys[g]!.has(chain.key));
+          for (const g of this.#hits(runTransformChain(chain, v, cache).toLowerCase(), scanned)) {
+            if (open[g] === 1 || chain.readers[g] === 0) continue;
+            this.#openIfRead(g, plan, lowerName, open);
+          }
         }
       }
     }
   }
 
-  #scanView(view: string, scanned: Map<string, readonly number[]>, collection: string, name: string, open: Uint8Array, reads: (gate: number) => boolean): void {
+  /** The gates whose literals `view` holds, each once (views repeat across fields and chains). */
+  #hits(view: string, scanned: Map<string, readonly number[]>): readonly number[] {
     let hits = scanned.get(view);
     if (hits === undefined) {
-      const found: number[] = [];
-      this.#automaton.scan(view, (g) => found.push(g));
-      hits = found;
+      if (++this.#epoch === 0x40000000) {
+        this.#stamp.fill(0);
+        this.#epoch = 1;
+      }
+      hits = this.#automaton.gatesIn(view, this.#stamp, this.#epoch);
       scanned.set(view, hits);
     }
-    for (const g of hits) {
-      if (open[g] === 1 || !reads(g)) continue;
-      const fields = this.#reads[g]!;
-      if (!fields.has(collection)) continue;
-      const names = fields.get(collection);
-      if (names === undefined || names.has(name.toLowerCase())) open[g] = 1;
-    }
+    return hits;
   }
-}
 
-function transformed(chain: Chain, value: string, cache: TransformCache): string {
-  // As the engine: an empty value is read untransformed.
-  if (value === "") return value;
-  let byValue = cache.get(chain.key);
-  if (byValue === undefined) {
-    byValue = new Map();
-    cache.set(chain.key, byValue);
+  #openIfRead(g: number, plan: FieldPlan, lowerName: string, open: Uint8Array): void {
+    const r = plan.readers[g];
+    if (r === 1 || (r === 2 && this.#reads[g]!.get(plan.collection)!.has(lowerName))) open[g] = 1;
   }
-  let v = byValue.get(value);
-  if (v === undefined) {
-    v = value;
-    for (const f of chain.transforms) v = f(v);
-    byValue.set(value, v);
-  }
-  return v;
 }

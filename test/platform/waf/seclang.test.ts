@@ -1,13 +1,17 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   PcreTranslationError,
   SecLangRuleset,
   TRANSFORMS,
+  chainPrefixKeys,
   detectSqli,
   detectXss,
+  detectXssUnfiltered,
   parseActions,
   parseSecLang,
   parseVariables,
+  runTransformChain,
   translatePcre,
   wafRequest,
   type WafRequest,
@@ -135,6 +139,9 @@ describe("transformations", () => {
     ["normalizePath", "/a/./b/../../../c//d/", "/c/d/"],
     ["normalizePathWin", "a\\b\\..\\c", "a/c"],
     ["utf8toUnicode", "aé", "a%u00e9"],
+    ["utf8toUnicode", "plain ascii", "plain ascii"],
+    ["urlDecode", "a+b", "a b"],
+    ["cmdLine", " \u2028(x\u00a0 ,/y\ufeffZ ", "(x/y z "],
     ["base64Decode", "PHNjcmlwdD4=", "<script>"],
     ["hexDecode", "3c73", "<s"],
     ["hexEncode", "<s", "3c73"],
@@ -142,7 +149,38 @@ describe("transformations", () => {
     ["trim", "  a  ", "a"],
     ["sha1", "", "\u00da9\u00a3\u00ee^kK\r2U\u00bf\u00ef\u0095`\u0018\u0090\u00af\u00d8\u0007\t"],
   ];
-  for (const [name, input, output] of cases) it(`t:${name}`, () => expect(TRANSFORMS[name]!(input)).toBe(output));
+  for (const [name, input, output] of cases) it(`t:${name} ${JSON.stringify(input)}`, () => expect(TRANSFORMS[name]!(input)).toBe(output));
+
+  // ModSecurity's cmdLine as four replacements: the one-pass version must agree everywhere.
+  const cmdLineSpec = (s: string): string =>
+    s
+      .replace(/[\\"'^]/g, "")
+      .replace(/[,;]/g, " ")
+      .replace(/\s+/g, " ")
+      .replace(/ (?=[/(])/g, "")
+      .toLowerCase();
+  it("t:cmdLine in one pass equals the four replacements on random text", () => {
+    const chars = fc.constantFrom(..." \t\n\u000b\u00a0\u2000\u2028\u3000\ufeff\u200b\\\"'^,;/(aZ0-é".split(""));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 24 }).map((a) => a.join("")), (s) => {
+        expect(TRANSFORMS.cmdLine!(s)).toBe(cmdLineSpec(s));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a chain resumes from a cached prefix and stores each prefix's result", () => {
+    const names = ["urlDecodeUni", "htmlEntityDecode", "lowercase"];
+    const chain = { transforms: names.map((n) => TRANSFORMS[n]!), prefixKeys: chainPrefixKeys(names) };
+    const cache = new Map<string, Map<string, string>>();
+    expect(runTransformChain(chain, "%26lt;A", cache)).toBe("<a");
+    expect(cache.get("urlDecodeUni")?.get("%26lt;A")).toBe("&lt;A");
+    expect(cache.get("urlDecodeUni,htmlEntityDecode")?.get("%26lt;A")).toBe("<A");
+    // A prefix result planted in the cache is what the rest of the chain starts from.
+    cache.get("urlDecodeUni,htmlEntityDecode")!.set("X", "Planted");
+    expect(runTransformChain(chain, "X", cache)).toBe("planted");
+    expect(runTransformChain(chain, "", cache)).toBe("");
+  });
 });
 
 describe("operators", () => {
@@ -341,4 +379,17 @@ describe("tokenizer-based detectors", () => {
   const notXss = ["a < b > c", "I'm going online", "<b>bold</b> text", "<p class=\"x\">hi</p>", "x => x + 1", "email me at a@b.c", "1 < 2 and 3 > 2"];
   for (const s of xss) it(`XSS: ${s}`, () => expect(detectXss(s)).toBe(true));
   for (const s of notXss) it(`not XSS: ${s}`, () => expect(detectXss(s)).toBe(false));
+
+  it("detectXss's character pre-check never hides what the full detector finds", () => {
+    // Fragments that make the detector fire, split so a trigger character can fall on either
+    // side of the 8 KiB window, mixed with clean text.
+    const fragments = ["javascript", ":", "&colon;", "&#58;", "&#x3a", "<", "svg", "/onload=", "script>", '"', "'", "`", " onerror=x ", "href=", "vbscript", "\t", " ", "abc", "x".repeat(8190)];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 8 }).map((a) => a.join("")), (s) => {
+        expect(detectXss(s)).toBe(detectXssUnfiltered(s));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const s of xss) expect(detectXssUnfiltered(s)).toBe(true);
+  });
 });
