@@ -14,7 +14,7 @@ import { PopSelector } from "./pop-selector.js";
 import { requestCf } from "./request-cf.js";
 import { StageTimer } from "./stage-timer.js";
 import type { WorkerHost } from "./worker-host.js";
-import type { WorkerResult } from "../workers/index.js";
+import { headerPairs, type HeaderPairs, type WorkerResult } from "../workers/index.js";
 
 export interface EdgeOptions {
   /** Wall clock in the server, virtual clock in simulations. */
@@ -178,9 +178,11 @@ export class Edge {
       return finish(edgeErrorResponse(403, WAF_BLOCK_CODE, `Access denied (${verdict.action}, rule ${verdict.ruleId ?? "?"})`, headers));
     }
     if (this.#worker) {
-      const forwarded = withClientIp(request, ctx.clientIp);
+      // The worker gets the request's own body and the forwarded field list (client address
+      // added, internal fields removed), without a second `Request` built only to carry them.
+      const forwarded = forwardedHeaderPairs(request, ctx.clientIp);
       const cf = requestCf({ choice, rttMs, acceptEncoding: request.headers.get("accept-encoding"), ...(ctx.httpProtocol !== undefined && { httpProtocol: ctx.httpProtocol }), ...(verdict !== undefined && { botScore: verdict.botScore }) });
-      const result = await timer.time("worker", () => this.#worker!.run(forwarded, pop, cf));
+      const result = await timer.time("worker", () => this.#worker!.run(request, pop, cf, forwarded));
       timer.measured("worker-cpu", result.cpuMs, `${result.cold ? "cold" : "warm"} isolate, ${result.outcome}`);
       this.#options.onWorkerResult?.(pop, result);
       // The worker's answer copied out of its isolate is a fresh host object: decorated in place.
@@ -316,10 +318,38 @@ function cacheRequestWithClientIp(request: Request, clientIp: string): CacheRequ
   return { method: request.method, url: request.url, headers };
 }
 
-function withClientIp(request: Request, clientIp: string): Request {
+/**
+ * `headerPairs(headersWithClientIp(request, clientIp))`: the fields the worker sees, in the
+ * same order (a `Headers`' sorted order, each Set-Cookie separately at the end).
+ */
+export function forwardedHeaderPairs(request: Request, clientIp: string): HeaderPairs {
+  // Anything but a plain address takes the general path, so `Headers` validates it as before.
+  if (!PLAIN_ADDRESS.test(clientIp)) return headerPairs(headersWithClientIp(request, clientIp));
+  const pairs: HeaderPairs = [];
+  let placed = false;
+  request.headers.forEach((value, name) => {
+    if (!placed && name >= CLIENT_IP_HEADER) {
+      pairs.push([CLIENT_IP_HEADER, clientIp]);
+      placed = true;
+    }
+    if (name === CLIENT_IP_HEADER || name === REQUEST_ID_HEADER || name === STREAM_ID_HEADER || name === "set-cookie") return;
+    pairs.push([name, value]);
+  });
+  if (!placed) pairs.push([CLIENT_IP_HEADER, clientIp]);
+  for (const cookie of request.headers.getSetCookie()) pairs.push(["set-cookie", cookie]);
+  return pairs;
+}
+
+/** A copy of the request's fields as forwarded: the client address set, the internal fields removed. */
+function headersWithClientIp(request: Request, clientIp: string): Headers {
   const headers = new Headers(request.headers);
   headers.set(CLIENT_IP_HEADER, clientIp);
   for (const name of FORWARDED_INTERNAL) headers.delete(name);
+  return headers;
+}
+
+function withClientIp(request: Request, clientIp: string): Request {
+  const headers = headersWithClientIp(request, clientIp);
   const init: RequestInit & { duplex?: "half" } = { method: request.method, headers };
   if (request.body !== null) {
     init.body = request.body;

@@ -2,12 +2,16 @@ import type { CacheApiBackend } from "../cache/cache-api.js";
 import type { DurableObjectNamespaceApi, KvNamespaceApi } from "../core/bindings.js";
 import type { RequestCf } from "../core/request-cf.js";
 import type { Clock } from "../sim/clock.js";
-import { type ScheduledResult, Worker, type WorkerResult, type WorkerScript } from "../workers/index.js";
+import { type HeaderPairs, type ScheduledResult, Worker, type WorkerResult, type WorkerScript } from "../workers/index.js";
 
 /** What the pipeline needs from a deployed worker. */
 export interface WorkerHost {
-  /** Runs the worker at a PoP; its `fetch()` subrequests go to `origin`. `cf` becomes `request.cf`. */
-  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult>;
+  /**
+   * Runs the worker at a PoP; its `fetch()` subrequests go to `origin`. `cf` becomes
+   * `request.cf`; `headers` are the fields the worker sees in place of `request.headers` (the
+   * edge's forwarded list, client address added: see `Worker.fetch`).
+   */
+  run(request: Request, pop: string, cf: RequestCf | undefined, headers: HeaderPairs | undefined): Promise<WorkerResult>;
   /** Starts the PoP's isolate early (at TLS ClientHello, when the SNI names the host). */
   prewarm(pop: string): void;
   dispose(): void;
@@ -52,8 +56,8 @@ export class PerPopWorkers implements WorkerHost {
     this.#options = options;
   }
 
-  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult> {
-    return this.#at(pop).fetch(request, cf === undefined ? { pop } : { pop, cf });
+  run(request: Request, pop: string, cf: RequestCf | undefined, headers: HeaderPairs | undefined): Promise<WorkerResult> {
+    return this.#at(pop).fetch(request, { pop, ...(cf !== undefined && { cf }), ...(headers !== undefined && { headers }) });
   }
 
   prewarm(pop: string): void {

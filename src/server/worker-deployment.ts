@@ -6,7 +6,7 @@ import type { DurableObjectNamespace, DurableObjectRuntime } from "../durable-ob
 import { type Edge, PerPopWorkers, type WorkerHost } from "../edge/index.js";
 import type { KvStore } from "../kv/index.js";
 import type { Clock } from "../sim/index.js";
-import { type ScheduledResult, WAIT_UNTIL_MS_MAX, Worker, type WorkerResult, type WranglerConfig } from "../workers/index.js";
+import { type HeaderPairs, type ScheduledResult, WAIT_UNTIL_MS_MAX, Worker, type WorkerResult, type WranglerConfig } from "../workers/index.js";
 import { loadSiteConfig } from "./site-config.js";
 
 /** How often a replaced version is checked for finished requests before it is disposed. */
@@ -96,8 +96,8 @@ export class WorkerDeployment implements WorkerHost {
     return this.#rebuilds;
   }
 
-  run(request: Request, pop: string, cf?: RequestCf): Promise<WorkerResult> {
-    return this.#current.workers.run(request, pop, cf);
+  run(request: Request, pop: string, cf: RequestCf | undefined, headers: HeaderPairs | undefined): Promise<WorkerResult> {
+    return this.#current.workers.run(request, pop, cf, headers);
   }
 
   prewarm(pop: string): void {

@@ -40,7 +40,8 @@ const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Fetch standard, "forbidden method": `new Request` refuses these. */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
-function headerPairs(headers: Headers): HeaderPairs {
+/** A `Headers`' fields in its iteration order, each Set-Cookie separately at the end. */
+export function headerPairs(headers: Headers): HeaderPairs {
   const pairs: HeaderPairs = [];
   headers.forEach((value, name) => {
     if (name !== "set-cookie") pairs.push([name, value]);
@@ -56,14 +57,16 @@ function bodyless(method: string): boolean {
 /**
  * The request a worker (or Durable Object) is invoked with. A body still arriving (or a long
  * one) stays on the host, owned by `scope`, and is borrowed: the caller still owns the stream,
- * so the table lets go of it at the end without cancelling it.
+ * so the table lets go of it at the end without cancelling it. `headers`, when given, are the
+ * fields the worker sees instead of `request.headers` (the edge's forwarded list, built without
+ * a second `Request`); they must be what `headerPairs` would give for a `Headers` holding them.
  */
-export async function requestToWire(request: Request, bodies: BodyStreams, scope: number, cf?: RequestCf): Promise<WireRequest> {
+export async function requestToWire(request: Request, bodies: BodyStreams, scope: number, cf?: RequestCf, headers?: HeaderPairs): Promise<WireRequest> {
   const hasBody = request.body !== null && !bodyless(request.method);
   const wire: WireRequest = {
     method: request.method,
     url: request.url,
-    headers: headerPairs(request.headers),
+    headers: headers ?? headerPairs(request.headers),
     body: hasBody ? await toWireBody(request.body, bodies, [scope], true) : null,
   };
   if (cf !== undefined) wire.cf = cf;

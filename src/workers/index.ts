@@ -15,7 +15,8 @@ export { type WorkerConfig, type ResolvedWorkerConfig, resolveWorkerConfig } fro
 export { type LogLine, type OriginFetcher, type Sleeper } from "./host-bridge.js";
 export { type Outcome } from "./worker-instance.js";
 export { type WorkerResult, type ScheduledResult } from "./worker-result.js";
-export { Worker, type WorkerOptions } from "./worker.js";
+export { Worker, type FetchOptions, type WorkerOptions } from "./worker.js";
+export { headerPairs, type HeaderPairs } from "./http-wire.js";
 export { type WorkerScript, type WorkerModule, type ModuleType, scriptFromSource } from "./worker-script.js";
 export { NODE_COMPAT_MODULES } from "./node-modules.js";
 export {

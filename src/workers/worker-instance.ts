@@ -65,6 +65,18 @@ const SYNC_WALL_FACTOR = 2;
 
 const MIB = 1024 * 1024;
 
+/**
+ * When the heap is read after a run (see `#heapWorthReading`): always once the last reading
+ * was over half the limit; otherwise once the isolate has run this much CPU since, or this many
+ * runs, whichever comes first. Going from under half the limit to over it means allocating at
+ * least half the limit (8 MiB at the smallest limit tested, 64 MiB at Cloudflare's 128 MB) of
+ * JavaScript heap, which takes far more than 1 ms of CPU (V8 allocates and fills on the order of
+ * 1 GB/s); ArrayBuffers are refused at allocation by isolated-vm's limited allocator. The run
+ * count bounds what reaches the heap without being charged to the isolate's CPU clock.
+ */
+const HEAP_READ_CPU_NS = 1_000_000n;
+const HEAP_READ_RUNS = 16;
+
 /** Lines of WebSocket handlers' console output kept per isolate (this platform's choice). */
 const SOCKET_LOG_LINES_KEPT = 200;
 
@@ -94,8 +106,11 @@ export class WorkerInstance {
    */
   #discardedFor: "cpu" | "memory" | "owner" | null = null;
   inFlight = 0;
-  /** Heap bytes measured when the isolate was last idle. */
+  /** Heap bytes measured when the isolate was last idle and the heap was read (`#heapWorthReading`). */
   heapBytes = 0;
+  /** Isolate CPU and runs since the heap was last read. */
+  #cpuSinceHeapNs = 0n;
+  #runsSinceHeap = 0;
 
   private constructor(isolate: ivm.Isolate, bridge: HostBridge, api: ivm.Reference<Record<string, unknown>>, completions: Map<number, Completion>, io: { onQueued: () => void }, memoryMbMax: number, cpuMsMax: number) {
     this.#isolate = isolate;
@@ -221,7 +236,7 @@ export class WorkerInstance {
         value = await this.#startAsync(entry, args);
       }
       const cpuNs = charged();
-      if (this.inFlight === 1) this.#checkHeapWhenIdle(idle);
+      if (this.#heapWorthReading(cpuNs) && this.inFlight === 1) this.#checkHeapWhenIdle(idle);
       return { outcome: "ok", value, cpuNs };
     } catch (e) {
       const cpuNs = charged();
@@ -419,9 +434,20 @@ export class WorkerInstance {
   }
 
   /**
+   * Whether the heap could have crossed the limit since it was last read, counting this run's
+   * CPU (see HEAP_READ_CPU_NS): if not, the reading, a call into the isolate per request, is
+   * skipped.
+   */
+  #heapWorthReading(cpuNs: bigint): boolean {
+    this.#cpuSinceHeapNs += cpuNs;
+    this.#runsSinceHeap++;
+    return this.heapBytes * 2 > this.#memoryBytesMax || this.#cpuSinceHeapNs >= HEAP_READ_CPU_NS || this.#runsSinceHeap >= HEAP_READ_RUNS;
+  }
+
+  /**
    * `memoryLimit` is advisory (isolated-vm README: a determined script may reach 2-3x), so the
-   * heap is also measured after each run. After a synchronous run the isolate is known idle
-   * and the reading is a 3 µs call; otherwise the async form never blocks the host thread on
+   * heap is also measured after a run that could have taken it over (`#heapWorthReading`).
+   * After a synchronous run the isolate is known idle and the reading is a 3 µs call; otherwise the async form never blocks the host thread on
    * the isolate's lock, which a waitUntil continuation may be holding.
    */
   #checkHeapWhenIdle(idle: boolean): void {
@@ -463,6 +489,8 @@ export class WorkerInstance {
 
   #recordHeap(stats: ivm.HeapStatistics): void {
     this.heapBytes = stats.used_heap_size + stats.externally_allocated_size;
+    this.#cpuSinceHeapNs = 0n;
+    this.#runsSinceHeap = 0;
   }
 }
 

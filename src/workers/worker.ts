@@ -4,7 +4,7 @@ import type { RequestCf } from "../core/request-cf.js";
 import { type Clock, WallClock } from "../sim/clock.js";
 import { type ResolvedWorkerConfig, type WorkerConfig, resolveWorkerConfig } from "./config.js";
 import type { LogLine, OriginFetcher, Sleeper } from "./host-bridge.js";
-import { type WireRequest, requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
+import { type HeaderPairs, type WireRequest, requestFromWire, requestToWire, responseFromWire } from "./http-wire.js";
 import { ERROR_1101_BODY, ERROR_1102_BODY, WAIT_UNTIL_MS_MAX } from "./limits.js";
 import { type DurableObjectHost, createDurableObject } from "./durable-object-host.js";
 import { prepareHtmlRewriter } from "./html-rewriter-host.js";
@@ -35,6 +35,14 @@ interface Reply {
   passThrough?: boolean;
   pending?: number;
 }
+
+export interface FetchOptions {
+  pop?: string;
+  cf?: RequestCf;
+  headers?: HeaderPairs;
+}
+
+const PREWARMED: Promise<void> = Promise.resolve();
 
 const noOrigin: OriginFetcher = async () => new Response("no origin configured", { status: 502 });
 
@@ -118,11 +126,17 @@ export class Worker {
 
   /** Starts building the isolate now, e.g. while the TLS handshake carrying its SNI completes. */
   prewarm(): Promise<void> {
+    // The edge calls this on every request: a warm isolate needs nothing, not even a promise chain.
+    if (this.warm) return PREWARMED;
     return this.#acquire().then(() => undefined, () => undefined);
   }
 
-  /** `cf` becomes `request.cf` (the edge computes it); without it the worker sees `{ colo: pop }`. */
-  async fetch(request: Request, options: { pop?: string; cf?: RequestCf } = {}): Promise<WorkerResult> {
+  /**
+   * `cf` becomes `request.cf` (the edge computes it); without it the worker sees `{ colo: pop }`.
+   * `headers`, when given, are the request's fields as the worker sees them, in place of
+   * `request.headers` (the edge's forwarded list: see `requestToWire`).
+   */
+  async fetch(request: Request, options: FetchOptions = {}): Promise<WorkerResult> {
     this.#active++;
     try {
       return await this.#fetch(request, options);
@@ -140,7 +154,7 @@ export class Worker {
     }
   }
 
-  async #fetch(request: Request, options: { pop?: string; cf?: RequestCf }): Promise<WorkerResult> {
+  async #fetch(request: Request, options: FetchOptions): Promise<WorkerResult> {
     const startMs = this.#clock.nowMs();
     const logs: LogLine[] = [];
     const finish = (response: Response, outcome: WorkerResult["outcome"], cold: boolean, cpuNs: bigint, waitUntil: Promise<void> | null = null): WorkerResult => ({
@@ -159,7 +173,7 @@ export class Worker {
     try {
       let wire: WireRequest;
       try {
-        wire = await requestToWire(request, bodies, scope, options.cf ?? (options.pop === undefined ? undefined : { colo: options.pop }));
+        wire = await requestToWire(request, bodies, scope, options.cf ?? (options.pop === undefined ? undefined : { colo: options.pop }), options.headers);
       } catch (e) {
         logs.push({ level: "error", message: e instanceof Error ? e.message : String(e) });
         return finish(errorResponse("exception"), "exception", cold, 0n);

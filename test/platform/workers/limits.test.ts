@@ -142,6 +142,31 @@ describe("memory limit", () => {
     await expectHealthyAfter(w);
   });
 
+  it("a leak of 32 KiB per cheap request is stopped near the limit: the host reads the heap as it grows and replaces the isolate", async () => {
+    // Each request costs far less CPU than the heap reading's threshold, the case a skipped
+    // reading could miss: the readings must still follow the heap up to the limit, and the
+    // isolate be replaced close past it (by the host's reading, or by isolated-vm's own limit).
+    const w = tenant("(globalThis.keep ??= []).push(new Array(1 << 12).fill(globalThis.keep.length));", { memoryMbMax: 16, cpuMsMax: 1_000 });
+    const limitBytes = 16 * 1024 * 1024;
+    let replaced = false;
+    let maxHeap = 0;
+    for (let i = 0; i < 2_000 && !replaced; i++) {
+      const r = await get(w, "/bad");
+      if (i > 0 && (r.cold || r.outcome === "exceededMemory")) replaced = true;
+      else {
+        expect(r.outcome).toBe("ok");
+        expect(await r.response.text()).toBe("fine");
+        maxHeap = Math.max(maxHeap, w.heapBytes);
+      }
+    }
+    expect(replaced, `max heap ${maxHeap}`).toBe(true);
+    expect(maxHeap).toBeGreaterThan(limitBytes / 2);
+    expect(maxHeap).toBeLessThan(1.25 * limitBytes);
+    const next = await get(w, "/ok");
+    expect(next.outcome).toBe("ok");
+    expect(await next.response.text()).toBe("fine");
+  });
+
   it("a string doubled past V8's maximum length is a contained RangeError (1101)", async () => {
     // Doubling builds cons-strings without copying, so V8's length limit trips before the heap fills.
     // (A wide CPU budget: this case is about the length limit, and a cold start on a busy
