@@ -187,6 +187,45 @@ interface PeersMeasured {
   latencyMsP99: number;
 }
 
+interface PipelineServer {
+  requestsPerSecond: number;
+  latencyMsP99: number;
+  cores: number;
+  cpuUsPerRequest: number;
+}
+
+/** `bench/pipeline.ts`'s last run (bench/results/pipeline.json): the whole pipeline against the node:http ceiling, with CPU per request by stage. */
+function pipelineBlock(): string {
+  const path = join(ROOT, "bench", "results", "pipeline.json");
+  if (!existsSync(path)) return "*No pipeline run in this checkout yet: run `node --no-node-snapshot --import tsx bench/pipeline.ts` and rebuild the book.*";
+  const data = JSON.parse(readFileSync(path, "utf8")) as {
+    generator: string;
+    node: string;
+    cpus: number;
+    loadavg: number[];
+    rows: Array<{ workload: string; servers: Record<string, PipelineServer>; ratio: number; generatorBound: boolean; stageUsPerRequest: Record<string, number> }>;
+  };
+  const stages = ["read", "edge", "ddos", "waf", "worker", "cache", "origin", "write", "node:http", "gc", "other"];
+  const us = (v: number | undefined): string => (v === undefined ? "–" : v < 10 ? v.toFixed(1) : v.toFixed(0));
+  return [
+    `${data.generator}, ${data.cpus} cores, Node ${data.node}, load average ${data.loadavg.map((l) => l.toFixed(1)).join(" / ")} at the end; the two servers take turns in the same run. A ceiling under 0.9 of a core means the generator, not the server, was the limit (marked).`,
+    "",
+    "| workload | npm start req/s | node:http req/s | ratio | CPU µs per request, npm start / node:http | p99 ms, npm start / node:http |",
+    "|---|---:|---:|---:|---|---|",
+    ...data.rows.map((r) => {
+      const edge = r.servers["npm start"]!;
+      const bare = r.servers["node:http"]!;
+      return `| ${r.workload} | ${edge.requestsPerSecond.toFixed(0)} | ${bare.requestsPerSecond.toFixed(0)}${r.generatorBound ? " (generator-bound)" : ""} | ${r.ratio.toFixed(3)} | ${edge.cpuUsPerRequest.toFixed(0)} / ${bare.cpuUsPerRequest.toFixed(0)} | ${edge.latencyMsP99} / ${bare.latencyMsP99} |`;
+    }),
+    "",
+    "Where `npm start`'s main thread spends its CPU, in µs per request (its CPU time split in the proportions of a `--cpu-prof` profile of the same run; isolated-vm's and the GC's own threads are not in it):",
+    "",
+    `| workload | ${stages.join(" | ")} |`,
+    `|---|${stages.map(() => "---:").join("|")}|`,
+    ...data.rows.map((r) => `| ${r.workload} | ${stages.map((st) => us(r.stageUsPerRequest[st])).join(" | ")} |`),
+  ].join("\n");
+}
+
 /** `npm run bench:peers`'s last run (bench/results/peers.json), side by side. */
 function peersBlock(): string {
   const path = join(ROOT, "bench", "results", "peers.json");
@@ -240,6 +279,7 @@ export async function buildBook(outDir = join(ROOT, "dist", "book")): Promise<Bu
         if (kind === "answer") return answerBlock(arg, chapter.source);
         if (kind === "bench") return benchBlock(arg.trim());
         if (kind === "peers") return peersBlock();
+        if (kind === "pipeline") return pipelineBlock();
         if (kind === "references") return referencesMarkdown();
         if (kind === "wpt") return wptBlock();
         if (kind === "mutation") return mutationBlock();
