@@ -299,22 +299,31 @@ function clientPacket(clientIp: string, sizeBytes: number): Packet {
   return makePacket({ ...common, srcIp: src, dstIp: EDGE_ADDRESS, srcPort: 40000 + (src & 0x3fff) });
 }
 
+/**
+ * The request's fields as forwarded, in a `Headers`' sorted order, given to `add` one by one:
+ * the client address in the place a copy with it set would give it (replacing any the client
+ * sent), the internal fields dropped, Set-Cookie fields in place unless `skipSetCookie`. Only
+ * for a plain address (see PLAIN_ADDRESS); anything else goes through `Headers`, which checks it.
+ */
+function eachForwardedField(request: Request, clientIp: string, skipSetCookie: boolean, add: (name: string, value: string) => void): void {
+  let placed = false;
+  request.headers.forEach((value, name) => {
+    if (!placed && name >= CLIENT_IP_HEADER) {
+      add(CLIENT_IP_HEADER, clientIp);
+      placed = true;
+    }
+    if (name === CLIENT_IP_HEADER || name === REQUEST_ID_HEADER || name === STREAM_ID_HEADER || (skipSetCookie && name === "set-cookie")) return;
+    add(name, value);
+  });
+  if (!placed) add(CLIENT_IP_HEADER, clientIp);
+}
+
 /** `cacheRequestFromRequest(withClientIp(request, clientIp))`, with the same header order. */
 function cacheRequestWithClientIp(request: Request, clientIp: string): CacheRequest {
   // Anything but a plain address takes the general path, so `Headers` validates it as before.
   if (!PLAIN_ADDRESS.test(clientIp)) return cacheRequestFromRequest(withClientIp(request, clientIp));
   const headers: Record<string, string> = {};
-  let placed = false;
-  // Headers iterate sorted by name, so the client address goes where a copy would have put it.
-  request.headers.forEach((value, name) => {
-    if (!placed && name >= CLIENT_IP_HEADER) {
-      headers[CLIENT_IP_HEADER] = clientIp;
-      placed = true;
-    }
-    if (name === CLIENT_IP_HEADER || name === REQUEST_ID_HEADER || name === STREAM_ID_HEADER) return;
-    headers[name] = value;
-  });
-  if (!placed) headers[CLIENT_IP_HEADER] = clientIp;
+  eachForwardedField(request, clientIp, false, (name, value) => (headers[name] = value));
   return { method: request.method, url: request.url, headers };
 }
 
@@ -326,16 +335,7 @@ export function forwardedHeaderPairs(request: Request, clientIp: string): Header
   // Anything but a plain address takes the general path, so `Headers` validates it as before.
   if (!PLAIN_ADDRESS.test(clientIp)) return headerPairs(headersWithClientIp(request, clientIp));
   const pairs: HeaderPairs = [];
-  let placed = false;
-  request.headers.forEach((value, name) => {
-    if (!placed && name >= CLIENT_IP_HEADER) {
-      pairs.push([CLIENT_IP_HEADER, clientIp]);
-      placed = true;
-    }
-    if (name === CLIENT_IP_HEADER || name === REQUEST_ID_HEADER || name === STREAM_ID_HEADER || name === "set-cookie") return;
-    pairs.push([name, value]);
-  });
-  if (!placed) pairs.push([CLIENT_IP_HEADER, clientIp]);
+  eachForwardedField(request, clientIp, true, (name, value) => pairs.push([name, value]));
   for (const cookie of request.headers.getSetCookie()) pairs.push(["set-cookie", cookie]);
   return pairs;
 }

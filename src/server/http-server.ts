@@ -162,9 +162,10 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   if (cookies.length > 0) headers["set-cookie"] = cookies;
   // A body the platform already holds in memory has a known length: it leaves with a
   // Content-Length and the header block in one write, instead of as chunked framing (as workerd
-  // sends a fixed-length body).
-  const buffered = response.body === null ? undefined : bufferedBodyOf(response);
-  if (buffered !== undefined && headers["content-length"] === undefined && headers["transfer-encoding"] === undefined && bodyAllowed(response.status)) {
+  // sends a fixed-length body). A status without a body (204, 304) has no buffered body, since
+  // `Response` refuses one.
+  const buffered = bufferedBodyOf(response);
+  if (buffered !== undefined && headers["content-length"] === undefined && headers["transfer-encoding"] === undefined) {
     headers["content-length"] = String(typeof buffered === "string" ? Buffer.byteLength(buffered) : buffered.byteLength);
   }
   if (response.statusText) res.writeHead(response.status, response.statusText, headers);
@@ -183,9 +184,4 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.cork();
   process.nextTick(() => res.uncork());
   await pumpBody(response.body, res);
-}
-
-/** RFC 9110 §8.6: 1xx, 204 and 304 answers carry no body, so no Content-Length is added to them. */
-function bodyAllowed(status: number): boolean {
-  return status >= 200 && status !== 204 && status !== 304;
 }
