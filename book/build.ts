@@ -13,6 +13,7 @@ import { referenceDefinitions, referenceProblems } from "../src/facts/markdown.j
 import { plainFacts, referencesMarkdown, unknownInlineFacts } from "./lib/facts.js";
 import { BookBuildError, expandDirectives } from "./lib/includes.js";
 import type { LiveFigure } from "./figures/lib/live.js";
+import { SERVERS as PEER_SERVERS } from "./figures/peers-throughput.js";
 import { bundleLiveFigures } from "./lib/live-bundle.js";
 import { createMarkdown } from "./lib/markdown.js";
 import { indexChapter, type SearchEntry } from "./lib/search-index.js";
@@ -236,7 +237,7 @@ function peersBlock(): string {
     miniflare: string;
     rows: Array<{ workload: string } & Record<string, PeersMeasured | string>>;
   };
-  const columns = ["edge-kata", "edge-kata, WAF off", "Miniflare", "node:http"];
+  const columns = PEER_SERVERS;
   const rps = (row: Record<string, PeersMeasured | string>, column: string): number | undefined => {
     const m = row[column];
     return typeof m === "object" ? m.requestsPerSecond : undefined;

@@ -206,27 +206,23 @@ export class LiteralAutomaton {
    * ASCII, such as the Kelvin sign into `k`, sends the whole text through `toLowerCase`).
    */
   containsAny(text: string): boolean {
+    return this.#containsAny(text, true);
+  }
+
+  /** `fold`: lower-case ASCII inline, and on a non-ASCII character start over on `toLowerCase(text)`. */
+  #containsAny(text: string, fold: boolean): boolean {
     const next = this.#next;
     const columnOf = this.#columnOf;
     const columns = this.#columns;
     const out = this.#out;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 128) return this.#containsAnyLower(text.toLowerCase());
-      if (c >= 65 && c <= 90) c += 32;
-      s = next[s * columns + columnOf[c]!]!;
-      if (out[s] !== undefined) return true;
-    }
-    return false;
-  }
-
-  #containsAnyLower(text: string): boolean {
-    let s = 0;
-    for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      s = this.#next[s * this.#columns + (c < 128 ? this.#columnOf[c]! : 0)]!;
-      if (this.#out[s] !== undefined) return true;
+      let column = 0;
+      if (c < 128) column = columnOf[fold && c >= 65 && c <= 90 ? c + 32 : c]!;
+      else if (fold) return this.#containsAny(text.toLowerCase(), false);
+      s = next[s * columns + column]!;
+      if (out[s] !== undefined) return true;
     }
     return false;
   }
