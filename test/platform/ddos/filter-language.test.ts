@@ -12,6 +12,7 @@ import {
   printFilter,
   type FilterAst,
   type Packet,
+  type RuleAst,
 } from "../../../src/ddos/index.js";
 import { parseIp } from "../../../src/core/ip-address.js";
 import { astArb, mixedPacketArb, packetArb, ruleAstArb } from "./arbitraries.js";
@@ -22,6 +23,34 @@ const matches = (filter: string, packet: Parameters<typeof interpretFilter>[1]):
   expect(compiled).toBe(interpretFilter(ast, packet));
   return compiled;
 };
+
+/** Printing any generated AST gives text that `parse` turns back into the same AST. */
+function expectRoundTrips<A extends RuleAst>(asts: fc.Arbitrary<A>, parse: (text: string) => A): void {
+  fc.assert(
+    fc.property(asts, (ast) => {
+      expect(parse(printFilter(ast))).toEqual(ast);
+    }),
+    { numRuns: 300 },
+  );
+}
+
+/** The compiled predicate answers as the interpreter on generated filters and packets, with both verdicts common. */
+function expectCompiledAgrees(asts: fc.Arbitrary<RuleAst>, packets: fc.Arbitrary<Packet>): void {
+  const outcomes = { true: 0, false: 0 };
+  fc.assert(
+    fc.property(asts, fc.array(packets, { minLength: 1, maxLength: 20 }), (ast, sample) => {
+      const predicate = compileFilter(ast);
+      for (const packet of sample) {
+        const expected = interpretFilter(ast, packet);
+        expect(predicate(packet)).toBe(expected);
+        outcomes[`${expected}`]++;
+      }
+    }),
+    { numRuns: 300 },
+  );
+  // The generators are tuned so that both verdicts are common; otherwise the check is hollow.
+  expect(Math.min(outcomes.true, outcomes.false)).toBeGreaterThan(300);
+}
 
 describe("filter language", () => {
   const synFromNet = makePacket({ protocol: "tcp", srcIp: parseIpv4("203.0.113.9"), dstPort: 443, flags: { syn: true, ack: false, fin: false, rst: false, psh: false } });
@@ -119,29 +148,11 @@ describe("filter language", () => {
   });
 
   it("prints any AST to text that parses back to the same AST", () => {
-    fc.assert(
-      fc.property(astArb, (ast) => {
-        expect(parseFilter(printFilter(ast))).toEqual(ast);
-      }),
-      { numRuns: 300 },
-    );
+    expectRoundTrips(astArb, parseFilter);
   });
 
   it("compiles to a predicate that agrees with the interpreter on random filters and packets", () => {
-    const outcomes = { true: 0, false: 0 };
-    fc.assert(
-      fc.property(astArb, fc.array(packetArb, { minLength: 1, maxLength: 20 }), (ast, packets) => {
-        const predicate = compileFilter(ast);
-        for (const packet of packets) {
-          const expected = interpretFilter(ast, packet);
-          expect(predicate(packet)).toBe(expected);
-          outcomes[`${expected}`]++;
-        }
-      }),
-      { numRuns: 300 },
-    );
-    // The generators are tuned so that both verdicts are common; otherwise the check is hollow.
-    expect(Math.min(outcomes.true, outcomes.false)).toBeGreaterThan(300);
+    expectCompiledAgrees(astArb, packetArb);
   });
 });
 
@@ -200,27 +211,10 @@ describe("filter language: IPv6 address fields (the platform's rules)", () => {
   });
 
   it("prints any rule to text that parses back to the same rule", () => {
-    fc.assert(
-      fc.property(ruleAstArb, (ast) => {
-        expect(parseRule(printFilter(ast))).toEqual(ast);
-      }),
-      { numRuns: 300 },
-    );
+    expectRoundTrips(ruleAstArb, parseRule);
   });
 
   it("compiles rules to predicates that agree with the interpreter on IPv4 and IPv6 packets", () => {
-    const outcomes = { true: 0, false: 0 };
-    fc.assert(
-      fc.property(ruleAstArb, fc.array(mixedPacketArb, { minLength: 1, maxLength: 20 }), (ast, packets) => {
-        const predicate = compileFilter(ast);
-        for (const packet of packets) {
-          const expected = interpretFilter(ast, packet);
-          expect(predicate(packet)).toBe(expected);
-          outcomes[`${expected}`]++;
-        }
-      }),
-      { numRuns: 300 },
-    );
-    expect(Math.min(outcomes.true, outcomes.false)).toBeGreaterThan(300);
+    expectCompiledAgrees(ruleAstArb, mixedPacketArb);
   });
 });
